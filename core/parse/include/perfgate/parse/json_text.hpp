@@ -1,0 +1,58 @@
+#pragma once
+// Helpers shared by the JSON-based adapters: parsing with positions in errors,
+// bare NaN / Infinity tokens, typed field access that reports the field's path.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "perfgate/parse/parse.hpp"
+
+namespace perfgate::parse::json_text {
+
+// 1-based line of the byte at `offset` in `text`.
+std::size_t LineOf(std::string_view text, std::size_t offset);
+
+// Parses JSON that may contain bare NaN, Infinity and -Infinity tokens (as Google
+// Benchmark and Python's json module write them). Such values come back as the
+// strings "NaN", "Infinity" and "-Infinity"; read them with Number(). A syntax
+// error reports "line L, column C" and what the parser expected.
+tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text);
+
+// True when the text's first non-blank character is '{' or '['.
+bool StartsLikeJson(std::string_view text);
+
+// The number in `value`, accepting the NaN/Infinity strings ParseLenient makes.
+// Absent when it is anything else.
+std::optional<double> Number(const nlohmann::json& value);
+
+// Typed access to member `key` of `object`, with errors naming `path.key`.
+tl::expected<double, ParseError> RequireNumber(const nlohmann::json& object, std::string_view key,
+                                              const std::string& path);
+tl::expected<std::string, ParseError> RequireString(const nlohmann::json& object, std::string_view key,
+                                                    const std::string& path);
+// Absent member -> nullopt; present but of the wrong type -> error.
+tl::expected<std::optional<double>, ParseError> OptionalNumber(const nlohmann::json& object,
+                                                               std::string_view key, const std::string& path);
+tl::expected<std::optional<std::string>, ParseError> OptionalString(const nlohmann::json& object,
+                                                                    std::string_view key,
+                                                                    const std::string& path);
+
+// The 1-based line where the value at `path` ("benchmarks[3].real_time") starts in
+// `text`, found by scanning the raw text; absent when the path is not there. Used
+// only on the error path, so errors name the line as well as the field.
+std::optional<std::size_t> LineOfPath(std::string_view text, std::string_view path);
+
+// A ParseError for the value at `path`: where = "line L, path" (or just the path).
+ParseError ErrorAt(std::string_view text, const std::string& path, std::string reason);
+
+// Adds the line of its path to an error made by the Require*/Optional* helpers.
+ParseError WithLine(std::string_view text, ParseError error);
+
+// A short name for the JSON type of `value` ("a string", "an object", ...).
+std::string_view TypeName(const nlohmann::json& value);
+
+}  // namespace perfgate::parse::json_text
