@@ -1,0 +1,128 @@
+#pragma once
+// Comparing two results files (or two commits' pooled samples): per benchmark and
+// metric, both sides' statistics, the ratio of medians with a bootstrap interval,
+// a Mann-Whitney U p-value adjusted by Benjamini-Hochberg, and a verdict.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "perfgate/model/report.hpp"
+#include "perfgate/stats/bootstrap.hpp"
+#include "perfgate/stats/descriptive.hpp"
+
+namespace perfgate::detect {
+
+enum class Verdict { kRegressed, kImproved, kUnchanged, kInconclusive, kNew, kMissing };
+
+// "regressed", "improved", "unchanged", "inconclusive", "new", "missing".
+std::string_view ToString(Verdict verdict);
+
+// Relative spread of a series' recent values on the base branch (for example the
+// coefficient of variation of its last 30 commits' medians), as a fraction.
+// Returns absent when the series has no usable history.
+using HistoryNoise = std::function<std::optional<double>(std::string_view benchmark, std::string_view metric)>;
+
+struct CompareOptions {
+  // The metric to compare. Absent: per benchmark, model::DefaultMetric (real_time
+  // when present, otherwise the benchmark's only metric; a benchmark with several
+  // metrics and no real_time is then left out).
+  std::optional<std::string> metric;
+  // Compare every metric present on either side instead (overrides `metric`).
+  bool all_metrics = false;
+  // Smallest relative change that matters, as a fraction (0.05 = 5 %).
+  double threshold = 0.05;
+  // False-discovery rate for the Benjamini-Hochberg-adjusted p-values.
+  double alpha = 0.05;
+  stats::BootstrapOptions bootstrap;
+  // Consulted only for rows where a side has a single value (no repetitions).
+  // Unset, such rows are inconclusive.
+  HistoryNoise history_noise;
+  // Suggestions of repetitions above this are reported as absent (unsettleable).
+  std::size_t max_repetitions = 1000;
+};
+
+// One (benchmark, metric) row.
+struct BenchmarkComparison {
+  std::string name;
+  std::string metric;
+  std::string unit;
+  model::Direction direction = model::Direction::kLowerIsBetter;
+  // Statistics of each side's values; absent on the side where the benchmark
+  // (or the metric) does not exist or errored.
+  std::optional<stats::Summary> base;
+  std::optional<stats::Summary> head;
+  // head median / base median and ratio - 1; absent for new/missing rows and when
+  // the base median is 0.
+  std::optional<double> ratio;
+  std::optional<double> change;
+  // Two-sided Mann-Whitney U p-value (scipy's default); absent when either side
+  // has fewer than 2 values.
+  std::optional<double> p_value;
+  // Benjamini-Hochberg adjustment of p_value across all rows of the comparison.
+  std::optional<double> p_value_adjusted;
+  // Interval of the ratio: the seeded bootstrap interval when both sides have
+  // repetitions; ratio * (1 -+ 3 * noise * sqrt(1/n_base + 1/n_head)) when a side
+  // has a single value and history noise was given (history_noise_used is set).
+  std::optional<double> ci_low;
+  std::optional<double> ci_high;
+  bool history_noise_used = false;
+  Verdict verdict = Verdict::kInconclusive;
+  // For inconclusive rows: repetitions per side that would likely settle the
+  // verdict (interval narrowing as 1 / sqrt(n), and enough values for the U test
+  // to reach alpha). Absent when not estimable or above max_repetitions.
+  std::optional<std::size_t> repetitions_needed;
+};
+
+struct ComparisonSummary {
+  std::size_t regressed = 0;
+  std::size_t improved = 0;
+  std::size_t unchanged = 0;
+  std::size_t inconclusive = 0;
+  std::size_t added = 0;    // verdict new
+  std::size_t missing = 0;  // verdict missing
+  // Geometric mean of every row's ratio (rows without a positive ratio skipped);
+  // absent when no row has one.
+  std::optional<double> geomean_ratio;
+};
+
+// Where a side came from; `label` is the caller's (a file name, a commit).
+struct ComparedSide {
+  std::string label;
+  std::string format;
+  std::map<std::string, std::string> context;
+};
+
+struct Comparison {
+  ComparedSide base;
+  ComparedSide head;
+  double threshold = 0.05;
+  double alpha = 0.05;
+  // Base benchmarks in base order, then head-only ones in head order.
+  std::vector<BenchmarkComparison> benchmarks;
+  ComparisonSummary summary;
+
+  bool HasRegression() const { return summary.regressed > 0; }
+};
+
+// Compares `head` against `base`. Values of a metric are its raw samples (NaN
+// dropped); a metric with only harness aggregates contributes one value (its
+// "median", else "mean" aggregate). A benchmark that errored or was skipped on a
+// side counts as absent there (new / missing). Verdicts, with repetitions on
+// both sides:
+//   regressed    adjusted p < alpha and the whole interval beyond the threshold in
+//                the bad direction (above 1 + threshold for lower-is-better
+//                metrics, below 1 - threshold for higher-is-better ones)
+//   improved     likewise in the good direction
+//   unchanged    the interval inside [1 - threshold, 1 + threshold]
+//   inconclusive otherwise, with repetitions_needed
+// With a single value on a side there is no p-value: the history-noise interval
+// decides as above (never an alert from a point within the noise), or the row is
+// inconclusive. Deterministic; never throws for any input.
+Comparison CompareReports(const model::Report& base, const model::Report& head, const CompareOptions& options = {});
+
+}  // namespace perfgate::detect
