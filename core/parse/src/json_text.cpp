@@ -282,7 +282,14 @@ std::optional<std::size_t> LineOfPath(std::string_view text, std::string_view pa
 }
 
 ParseError ErrorAt(std::string_view text, const std::string& path, std::string reason) {
-  auto line = LineOfPath(text, path);
+  // A missing member has no line of its own: name the line of its parent instead.
+  std::optional<std::size_t> line;
+  for (std::string_view prefix = path; !line; ) {
+    line = LineOfPath(text, prefix);
+    auto cut = prefix.find_last_of(".[");
+    if (line || cut == std::string_view::npos) break;
+    prefix = prefix.substr(0, cut);
+  }
   return ParseError{line ? "line " + std::to_string(*line) + ", " + path : path, std::move(reason)};
 }
 

@@ -1,0 +1,598 @@
+#include "perfgate/store/sqlite_store.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "perfgate/stats/descriptive.hpp"
+#include "statement.hpp"
+
+namespace perfgate::store {
+
+namespace {
+
+using sqlite::Statement;
+
+constexpr std::array<const char*, 1> kMigrations = {
+#include "migrations.inc"
+};
+
+bool IsHex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); });
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const SqliteOptions& options) : path_(path) {
+    int flags = options.read_only ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+    flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread; the server pools them
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot open database " + path + ": " + message);
+    }
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);
+    try {
+      if (!options.read_only) {
+        Execute("PRAGMA journal_mode = WAL");
+        Execute("PRAGMA synchronous = NORMAL");
+        Migrate();
+      } else {
+        CheckSchemaVersion();
+      }
+      Execute("PRAGMA foreign_keys = ON");
+    } catch (...) {
+      sqlite3_close(db_);
+      throw;
+    }
+  }
+
+  ~SqliteStore() override {
+    statements_.clear();
+    sqlite3_close(db_);
+  }
+
+  IngestOutcome Ingest(const RunInput& input) override {
+    std::string digest = ContentDigest(input.report);
+    Transaction transaction(*this);
+    std::int64_t project_id = UpsertProject(input.project);
+    auto [commit_id, commit] = UpsertCommit(project_id, input.commit);
+    std::int64_t testbed_id = UpsertTestbed(project_id, input.testbed);
+
+    IngestOutcome outcome{.benchmarks = input.report.benchmarks.size(), .samples = input.report.SampleCount()};
+    Statement& existing = Prepare("SELECT id FROM runs WHERE commit_id = ?1 AND testbed_id = ?2 AND content_digest = ?3");
+    existing.Bind(1, commit_id).Bind(2, testbed_id).Bind(3, digest);
+    if (existing.Step()) {
+      outcome.run_id = existing.Int(0);
+      existing.Reset();
+      return outcome;  // the transaction rolls back: nothing was written
+    }
+
+    nlohmann::json context(input.report.context);
+    Statement& insert_run = Prepare(
+        "INSERT INTO runs (commit_id, testbed_id, content_digest, format, context, received_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    insert_run.Bind(1, commit_id).Bind(2, testbed_id).Bind(3, digest).Bind(4, input.report.format);
+    insert_run.Bind(5, context.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).Bind(6, input.received_at);
+    insert_run.Run();
+    outcome.run_id = sqlite3_last_insert_rowid(db_);
+    outcome.created = true;
+
+    for (const model::Benchmark& benchmark : input.report.benchmarks) {
+      std::int64_t benchmark_id = UpsertBenchmark(project_id, benchmark.name);
+      WriteBenchmarkExtras(outcome.run_id, benchmark_id, benchmark);
+      for (const model::Metric& metric : benchmark.metrics) {
+        std::int64_t metric_id = UpsertMetric(benchmark_id, metric);
+        Statement& measurement = Prepare(
+            "INSERT INTO measurements (run_id, metric_id, testbed_id, branch, commit_id, time, sample_count) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        measurement.Bind(1, outcome.run_id).Bind(2, metric_id).Bind(3, testbed_id).Bind(4, commit.branch);
+        measurement.Bind(5, commit_id).Bind(6, commit.time).Bind(7, static_cast<std::int64_t>(metric.samples.size()));
+        measurement.Run();
+        std::int64_t measurement_id = sqlite3_last_insert_rowid(db_);
+        Statement& sample = Prepare("INSERT INTO samples (measurement_id, position, value) VALUES (?1, ?2, ?3)");
+        for (std::size_t i = 0; i < metric.samples.size(); ++i) {
+          sample.Bind(1, measurement_id).Bind(2, static_cast<std::int64_t>(i)).Bind(3, metric.samples[i]).Run();
+          sample.Reset();
+        }
+        Statement& aggregate = Prepare("INSERT INTO aggregates (measurement_id, name, value) VALUES (?1, ?2, ?3)");
+        for (const auto& [name, value] : metric.aggregates) {
+          aggregate.Bind(1, measurement_id).Bind(2, name).Bind(3, value).Run();
+          aggregate.Reset();
+        }
+      }
+    }
+    transaction.Commit();
+    return outcome;
+  }
+
+  std::vector<std::string> Projects() override {
+    std::vector<std::string> names;
+    Statement& query = Prepare("SELECT name FROM projects ORDER BY name");
+    while (query.Step()) names.push_back(query.Text(0));
+    return names;
+  }
+
+  std::vector<BenchmarkInfo> Benchmarks(std::string_view project, std::string_view query_text) override {
+    std::vector<BenchmarkInfo> benchmarks;
+    Statement& query = Prepare(
+        "SELECT b.name, m.name, m.unit, m.direction FROM benchmarks b JOIN projects p ON p.id = b.project_id "
+        "LEFT JOIN metrics m ON m.benchmark_id = b.id "
+        "WHERE p.name = ?1 AND instr(b.name, ?2) > 0 ORDER BY b.name, m.name");
+    query.Bind(1, project).Bind(2, query_text);
+    while (query.Step()) {
+      std::string name = query.Text(0);
+      if (benchmarks.empty() || benchmarks.back().name != name) benchmarks.push_back(BenchmarkInfo{.name = name});
+      if (!query.IsNull(1)) benchmarks.back().metrics.push_back(MetricFrom(query, 1));
+    }
+    return benchmarks;
+  }
+
+  std::vector<std::string> Testbeds(std::string_view project) override {
+    std::vector<std::string> names;
+    Statement& query =
+        Prepare("SELECT t.name FROM testbeds t JOIN projects p ON p.id = t.project_id WHERE p.name = ?1 ORDER BY t.name");
+    query.Bind(1, project);
+    while (query.Step()) names.push_back(query.Text(0));
+    return names;
+  }
+
+  std::optional<Series> LoadSeries(const SeriesQuery& request) override {
+    auto project_id = ProjectId(request.project);
+    if (!project_id) return std::nullopt;
+    Statement& metrics = Prepare(
+        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
+        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
+    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
+    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
+    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
+    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
+    for (const auto& candidate : candidates) {
+      bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
+      if (wanted) chosen = &candidate;
+    }
+    if (!chosen && request.metric.empty() && candidates.size() == 1) chosen = &candidates.front();
+    if (!chosen) return std::nullopt;
+    std::int64_t metric_id = chosen->first;
+
+    Statement& testbeds = Prepare(
+        "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
+        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
+        "ORDER BY t.name <> 'default', t.name LIMIT 1");
+    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, metric_id);
+    if (!testbeds.Step()) return std::nullopt;
+    Series series{.benchmark = request.benchmark, .metric = chosen->second, .testbed = testbeds.Text(1),
+                  .branch = request.branch};
+    std::int64_t testbed_id = testbeds.Int(0);
+
+    // Newest first along the index; stop after `limit` distinct commits.
+    Statement& rows = request.branch.empty()
+        ? Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha FROM measurements m "
+                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+                  "ORDER BY m.time DESC, m.commit_id DESC")
+        : Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha FROM measurements m "
+                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+                  "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC");
+    rows.Bind(1, metric_id).Bind(2, testbed_id);
+    if (!request.branch.empty()) rows.Bind(3, request.branch);
+
+    std::int64_t current_commit = -1;
+    std::vector<double> pooled;
+    std::optional<double> aggregate_value;
+    auto flush = [&] {
+      if (current_commit < 0) return;
+      SeriesPoint& point = series.points.back();
+      std::vector<double> finite;
+      for (double value : pooled) if (!std::isnan(value)) finite.push_back(value);
+      point.n = finite.size();
+      if (!finite.empty()) {
+        point.value = *stats::Median(finite);
+        point.min = *std::min_element(finite.begin(), finite.end());
+        point.max = *std::max_element(finite.begin(), finite.end());
+      } else if (aggregate_value) {
+        point.value = point.min = point.max = *aggregate_value;
+        point.from_aggregates = true;
+      } else {
+        series.points.pop_back();  // nothing usable for this commit (all NaN)
+      }
+      pooled.clear();
+      aggregate_value.reset();
+    };
+    bool reached_limit = false;
+    while (rows.Step()) {
+      std::int64_t commit_id = rows.Int(1);
+      if (commit_id != current_commit) {
+        flush();
+        if (series.points.size() >= request.limit) {
+          reached_limit = true;
+          break;
+        }
+        current_commit = commit_id;
+        series.points.push_back(SeriesPoint{.commit = rows.Text(4), .time = rows.Int(2)});
+      }
+      std::int64_t measurement_id = rows.Int(0);
+      if (rows.Int(3) > 0) {
+        ReadSamples(measurement_id, pooled);
+      } else if (!aggregate_value) {
+        aggregate_value = AggregateForValue(measurement_id);
+      }
+    }
+    if (!reached_limit) flush();
+    std::reverse(series.points.begin(), series.points.end());
+    return series;
+  }
+
+  std::optional<CommitInfo> FindCommit(std::string_view project, std::string_view sha) override {
+    Statement& query = Prepare(
+        "SELECT c.sha, c.parent_sha, c.branch, c.time, c.pull_request FROM commits c "
+        "JOIN projects p ON p.id = c.project_id WHERE p.name = ?1 AND c.sha = ?2");
+    query.Bind(1, project).Bind(2, sha);
+    if (!query.Step()) return std::nullopt;
+    return CommitFrom(query);
+  }
+
+  std::optional<CommitInfo> ResolveCommit(std::string_view project, std::string_view ref) override {
+    if (ref.empty()) return std::nullopt;
+    if (auto exact = FindCommit(project, ref)) return exact;
+    Statement& branch = Prepare(
+        "SELECT c.sha, c.parent_sha, c.branch, c.time, c.pull_request FROM commits c "
+        "JOIN projects p ON p.id = c.project_id WHERE p.name = ?1 AND c.branch = ?2 "
+        "AND EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = c.id) ORDER BY c.time DESC, c.id DESC LIMIT 1");
+    branch.Bind(1, project).Bind(2, ref);
+    if (branch.Step()) return CommitFrom(branch);
+    if (ref.size() < 7 || !IsHex(ref)) return std::nullopt;
+    // A hex prefix contains no GLOB metacharacters, so this is an index range.
+    Statement& prefix = Prepare(
+        "SELECT c.sha, c.parent_sha, c.branch, c.time, c.pull_request FROM commits c "
+        "JOIN projects p ON p.id = c.project_id WHERE p.name = ?1 AND c.sha GLOB ?2 || '*' LIMIT 2");
+    prefix.Bind(1, project).Bind(2, ref);
+    if (!prefix.Step()) return std::nullopt;
+    CommitInfo found = CommitFrom(prefix);
+    if (prefix.Step()) return std::nullopt;  // ambiguous
+    return found;
+  }
+
+  std::vector<CommitInfo> Ancestors(std::string_view project, std::string_view sha, std::size_t limit) override {
+    std::vector<CommitInfo> chain;
+    std::string next(sha);
+    while (chain.size() < limit && !next.empty()) {
+      auto commit = FindCommit(project, next);
+      if (!commit) break;
+      next = commit->parent;
+      chain.push_back(std::move(*commit));
+      if (chain.size() > 1 && next == chain.front().sha) break;  // a cycle in bad data
+    }
+    return chain;
+  }
+
+  bool HasResults(std::string_view project, std::string_view sha, std::string_view testbed) override {
+    Statement& query = Prepare(
+        "SELECT 1 FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
+        "JOIN testbeds t ON t.id = r.testbed_id WHERE p.name = ?1 AND c.sha = ?2 AND (?3 = '' OR t.name = ?3) LIMIT 1");
+    query.Bind(1, project).Bind(2, sha).Bind(3, testbed);
+    return query.Step();
+  }
+
+  std::optional<model::Report> LoadCommitResults(std::string_view project, std::string_view sha,
+                                                 std::string_view testbed) override {
+    Statement& runs = Prepare(
+        "SELECT r.id, t.name FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
+        "JOIN testbeds t ON t.id = r.testbed_id WHERE p.name = ?1 AND c.sha = ?2 "
+        "AND t.name = coalesce(nullif(?3, ''), (SELECT t2.name FROM runs r2 JOIN testbeds t2 ON t2.id = r2.testbed_id "
+        "  WHERE r2.commit_id = c.id ORDER BY t2.name <> 'default', t2.name LIMIT 1)) ORDER BY r.id");
+    runs.Bind(1, project).Bind(2, sha).Bind(3, testbed);
+    std::vector<std::int64_t> run_ids;
+    model::Report report{.format = "store"};
+    while (runs.Step()) {
+      run_ids.push_back(runs.Int(0));
+      report.context["testbed"] = runs.Text(1);
+    }
+    if (run_ids.empty()) return std::nullopt;
+    report.context["commit"] = std::string(sha);
+    std::unordered_map<std::string, std::size_t> index;
+    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
+      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
+      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
+      return report.benchmarks[it->second];
+    };
+    for (std::int64_t run_id : run_ids) {
+      Statement& rows = Prepare(
+          "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count FROM measurements ms "
+          "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
+          "WHERE ms.run_id = ?1 ORDER BY ms.id");
+      rows.Bind(1, run_id);
+      while (rows.Step()) {
+        model::Benchmark& benchmark = benchmark_named(rows.Text(0));
+        MetricInfo info = MetricFrom(rows, 1);
+        model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
+        std::int64_t measurement_id = rows.Int(4);
+        if (rows.Int(5) > 0) ReadSamples(measurement_id, metric.samples);
+        Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
+        aggregates.Bind(1, measurement_id);
+        while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
+        aggregates.Reset();
+      }
+      rows.Reset();
+      Statement& errors = Prepare(
+          "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id WHERE e.run_id = ?1");
+      errors.Bind(1, run_id);
+      while (errors.Step()) {
+        model::Benchmark& benchmark = benchmark_named(errors.Text(0));
+        benchmark.error = errors.Text(1);
+        benchmark.skipped = errors.Int(2) != 0;
+      }
+      errors.Reset();
+      Statement& labels =
+          Prepare("SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id WHERE l.run_id = ?1");
+      labels.Bind(1, run_id);
+      while (labels.Step()) benchmark_named(labels.Text(0)).label = labels.Text(1);
+      labels.Reset();
+      Statement& fits = Prepare(
+          "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
+          "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ?1");
+      fits.Bind(1, run_id);
+      while (fits.Step()) {
+        model::Benchmark& benchmark = benchmark_named(fits.Text(0));
+        benchmark.fits.push_back(model::ComplexityFit{
+            .metric = fits.Text(1), .complexity = fits.Text(2), .coefficient = fits.Double(3), .unit = fits.Text(4),
+            .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
+      }
+      fits.Reset();
+    }
+    return report;
+  }
+
+  TokenInfo CreateToken(std::string_view project, std::string_view name, std::string_view token_hash,
+                        std::string_view prefix, std::int64_t created_at) override {
+    Transaction transaction(*this);
+    std::int64_t project_id = UpsertProject(project);
+    Statement& insert = Prepare(
+        "INSERT INTO tokens (project_id, name, token_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.Bind(1, project_id).Bind(2, name).Bind(3, token_hash).Bind(4, prefix).Bind(5, created_at).Run();
+    TokenInfo info{.id = sqlite3_last_insert_rowid(db_), .name = std::string(name), .prefix = std::string(prefix),
+                   .created_at = created_at};
+    transaction.Commit();
+    return info;
+  }
+
+  std::vector<TokenInfo> ListTokens(std::string_view project) override {
+    std::vector<TokenInfo> tokens;
+    Statement& query = Prepare(
+        "SELECT t.id, t.name, t.prefix, t.created_at, t.revoked FROM tokens t JOIN projects p ON p.id = t.project_id "
+        "WHERE p.name = ?1 ORDER BY t.id");
+    query.Bind(1, project);
+    while (query.Step()) {
+      tokens.push_back(TokenInfo{.id = query.Int(0), .name = query.Text(1), .prefix = query.Text(2),
+                                 .created_at = query.Int(3), .revoked = query.Int(4) != 0});
+    }
+    return tokens;
+  }
+
+  bool RevokeToken(std::string_view project, std::int64_t token_id) override {
+    Statement& update = Prepare(
+        "UPDATE tokens SET revoked = 1 WHERE id = ?2 AND project_id = (SELECT id FROM projects WHERE name = ?1)");
+    update.Bind(1, project).Bind(2, token_id).Run();
+    return sqlite3_changes(db_) > 0;
+  }
+
+  bool VerifyToken(std::string_view project, std::string_view token_hash) override {
+    Statement& query = Prepare(
+        "SELECT 1 FROM tokens t JOIN projects p ON p.id = t.project_id "
+        "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
+    query.Bind(1, project).Bind(2, token_hash);
+    return query.Step();
+  }
+
+  std::int64_t SizeBytes() override {
+    if (path_ == ":memory:") return 0;
+    std::int64_t total = 0;
+    for (const char* suffix : {"", "-wal"}) {
+      struct stat info {};
+      if (stat((path_ + suffix).c_str(), &info) == 0) total += info.st_size;
+    }
+    return total;
+  }
+
+ private:
+  // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock
+  // upgrading read locks; the destructor rolls back unless Commit() was called.
+  class Transaction {
+   public:
+    explicit Transaction(SqliteStore& store) : store_(store) { store_.Execute("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+      if (!committed_) sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void Commit() {
+      // A statement left mid-step (a RETURNING upsert, a lookup) would block COMMIT.
+      for (auto& [sql, statement] : store_.statements_) statement->Reset();
+      store_.Execute("COMMIT");
+      committed_ = true;
+    }
+
+   private:
+    SqliteStore& store_;
+    bool committed_ = false;
+  };
+
+  void Execute(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw StoreError(std::string("database ") + path_ + ": " + message);
+    }
+  }
+
+  // Statements are prepared once per connection and reset on each use.
+  Statement& Prepare(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
+    return slot->Reset();
+  }
+
+  int UserVersion() {
+    Statement version(db_, "PRAGMA user_version");
+    version.Step();
+    return static_cast<int>(version.Int(0));
+  }
+
+  void CheckSchemaVersion() {
+    int version = UserVersion();
+    if (version > static_cast<int>(kMigrations.size())) {
+      throw StoreError("database " + path_ + " has schema version " + std::to_string(version) +
+                       ", newer than this perfgate (" + std::to_string(kMigrations.size()) + ")");
+    }
+  }
+
+  void Migrate() {
+    CheckSchemaVersion();
+    for (int version = UserVersion(); version < static_cast<int>(kMigrations.size()); ++version) {
+      Transaction transaction(*this);
+      if (UserVersion() > version) continue;  // another process migrated meanwhile
+      Execute(kMigrations[static_cast<std::size_t>(version)]);
+      Execute(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+      transaction.Commit();
+    }
+  }
+
+  std::optional<std::int64_t> ProjectId(std::string_view name) {
+    Statement& query = Prepare("SELECT id FROM projects WHERE name = ?1");
+    query.Bind(1, name);
+    if (!query.Step()) return std::nullopt;
+    return query.Int(0);
+  }
+
+  std::int64_t UpsertReturningId(const char* sql, auto... values) {
+    Statement& statement = Prepare(sql);
+    int index = 0;
+    (statement.Bind(++index, values), ...);
+    if (!statement.Step()) sqlite::Throw(db_, "upsert returned no id");
+    std::int64_t id = statement.Int(0);
+    statement.Reset();
+    return id;
+  }
+
+  std::int64_t UpsertProject(std::string_view name) {
+    return UpsertReturningId(
+        "INSERT INTO projects (name) VALUES (?1) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+        name);
+  }
+
+  std::int64_t UpsertTestbed(std::int64_t project_id, std::string_view name) {
+    return UpsertReturningId(
+        "INSERT INTO testbeds (project_id, name) VALUES (?1, ?2) "
+        "ON CONFLICT (project_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+        project_id, name);
+  }
+
+  std::int64_t UpsertBenchmark(std::int64_t project_id, std::string_view name) {
+    return UpsertReturningId(
+        "INSERT INTO benchmarks (project_id, name) VALUES (?1, ?2) "
+        "ON CONFLICT (project_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+        project_id, name);
+  }
+
+  // The first upload fixes a metric's unit and direction.
+  std::int64_t UpsertMetric(std::int64_t benchmark_id, const model::Metric& metric) {
+    return UpsertReturningId(
+        "INSERT INTO metrics (benchmark_id, name, unit, direction) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (benchmark_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+        benchmark_id, std::string_view(metric.name), std::string_view(metric.unit), model::ToString(metric.direction));
+  }
+
+  // The first upload of a commit fixes its time and branch; parent, branch and
+  // pull request fill in when a later upload knows them.
+  std::pair<std::int64_t, CommitInfo> UpsertCommit(std::int64_t project_id, const CommitInfo& commit) {
+    Statement& find = Prepare(
+        "SELECT id, sha, parent_sha, branch, time, pull_request FROM commits WHERE project_id = ?1 AND sha = ?2");
+    find.Bind(1, project_id).Bind(2, commit.sha);
+    if (find.Step()) {
+      std::int64_t id = find.Int(0);
+      CommitInfo stored{.sha = find.Text(1), .parent = find.Text(2), .branch = find.Text(3), .time = find.Int(4),
+                        .pull_request = find.IsNull(5) ? std::nullopt : std::optional<std::int64_t>(find.Int(5))};
+      if ((stored.parent.empty() && !commit.parent.empty()) || (stored.branch.empty() && !commit.branch.empty()) ||
+          (!stored.pull_request && commit.pull_request)) {
+        if (stored.parent.empty()) stored.parent = commit.parent;
+        if (stored.branch.empty()) stored.branch = commit.branch;
+        if (!stored.pull_request) stored.pull_request = commit.pull_request;
+        Statement& update = Prepare("UPDATE commits SET parent_sha = ?2, branch = ?3, pull_request = ?4 WHERE id = ?1");
+        update.Bind(1, id).Bind(2, stored.parent).Bind(3, stored.branch).Bind(4, stored.pull_request).Run();
+      }
+      return {id, stored};
+    }
+    Statement& insert = Prepare(
+        "INSERT INTO commits (project_id, sha, parent_sha, branch, time, pull_request) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    insert.Bind(1, project_id).Bind(2, commit.sha).Bind(3, commit.parent).Bind(4, commit.branch);
+    insert.Bind(5, commit.time).Bind(6, commit.pull_request).Run();
+    return {sqlite3_last_insert_rowid(db_), commit};
+  }
+
+  void WriteBenchmarkExtras(std::int64_t run_id, std::int64_t benchmark_id, const model::Benchmark& benchmark) {
+    if (benchmark.error) {
+      Statement& error = Prepare("INSERT INTO errors (run_id, benchmark_id, message, skipped) VALUES (?1, ?2, ?3, ?4)");
+      error.Bind(1, run_id).Bind(2, benchmark_id).Bind(3, *benchmark.error);
+      error.Bind(4, static_cast<std::int64_t>(benchmark.skipped)).Run();
+    }
+    if (!benchmark.label.empty()) {
+      Statement& label = Prepare("INSERT INTO labels (run_id, benchmark_id, label) VALUES (?1, ?2, ?3)");
+      label.Bind(1, run_id).Bind(2, benchmark_id).Bind(3, benchmark.label).Run();
+    }
+    for (const model::ComplexityFit& fit : benchmark.fits) {
+      Statement& insert = Prepare(
+          "INSERT OR REPLACE INTO fits (run_id, benchmark_id, metric, complexity, coefficient, unit, rms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      insert.Bind(1, run_id).Bind(2, benchmark_id).Bind(3, fit.metric).Bind(4, fit.complexity);
+      insert.Bind(5, fit.coefficient).Bind(6, fit.unit);
+      if (fit.rms) insert.Bind(7, *fit.rms);
+      insert.Run();
+    }
+  }
+
+  void ReadSamples(std::int64_t measurement_id, std::vector<double>& out) {
+    Statement& samples = Prepare("SELECT value FROM samples WHERE measurement_id = ?1 ORDER BY position");
+    samples.Bind(1, measurement_id);
+    while (samples.Step()) out.push_back(samples.Double(0));
+  }
+
+  // For a measurement without raw samples: the harness's median, else its mean.
+  std::optional<double> AggregateForValue(std::int64_t measurement_id) {
+    Statement& query = Prepare(
+        "SELECT value FROM aggregates WHERE measurement_id = ?1 AND name IN ('median', 'mean') "
+        "ORDER BY name = 'median' DESC LIMIT 1");
+    query.Bind(1, measurement_id);
+    if (!query.Step() || query.IsNull(0)) return std::nullopt;
+    return query.Double(0);
+  }
+
+  static MetricInfo MetricFrom(const Statement& row, int first_column) {
+    return MetricInfo{.name = row.Text(first_column), .unit = row.Text(first_column + 1),
+                      .direction = model::ParseDirection(row.Text(first_column + 2)).value_or(model::Direction::kLowerIsBetter)};
+  }
+
+  static CommitInfo CommitFrom(const Statement& row) {
+    return CommitInfo{.sha = row.Text(0), .parent = row.Text(1), .branch = row.Text(2), .time = row.Int(3),
+                      .pull_request = row.IsNull(4) ? std::nullopt : std::optional<std::int64_t>(row.Int(4))};
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path, const SqliteOptions& options) {
+  return std::make_unique<SqliteStore>(path, options);
+}
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+}  // namespace perfgate::store

@@ -1,0 +1,261 @@
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "../../test_support.hpp"
+#include "perfgate/store/sqlite_store.hpp"
+
+using namespace perfgate;
+using store::CommitInfo;
+using store::RunInput;
+
+namespace {
+
+model::Report MakeReport(std::vector<double> samples, const std::string& name = "BM_Sort/64") {
+  model::Report report{.format = "gbench"};
+  model::Benchmark& benchmark = report.BenchmarkNamed(name);
+  model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter).samples = std::move(samples);
+  model::MetricNamed(benchmark, "items_per_second", "/s", model::Direction::kHigherIsBetter).samples = {1e6};
+  return report;
+}
+
+RunInput MakeRun(const std::string& sha, std::int64_t time, model::Report report, const std::string& branch = "main",
+                 const std::string& parent = "") {
+  return RunInput{.project = "demo",
+                  .commit = CommitInfo{.sha = sha, .parent = parent, .branch = branch, .time = time},
+                  .testbed = "default",
+                  .report = std::move(report),
+                  .received_at = time};
+}
+
+std::string Sha(int i) {
+  char buffer[41];
+  std::snprintf(buffer, sizeof buffer, "%040x", i * 2654435761u);
+  return buffer;
+}
+
+}  // namespace
+
+TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  model::Report report = MakeReport({10, 12, 11});
+  report.benchmarks[0].label = "lbl";
+  report.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
+  report.benchmarks[0].metrics[0].samples.push_back(std::nan(""));
+  model::Benchmark& failed = report.BenchmarkNamed("BM_Broken");
+  failed.error = "could not open";
+  failed.skipped = true;
+  report.BenchmarkNamed("BM_Sort").fits.push_back({.metric = "real_time", .complexity = "NlgN", .coefficient = 2.5, .unit = "ns", .rms = 0.1});
+
+  auto outcome = db->Ingest(MakeRun(Sha(1), 1000, report));
+  CHECK(outcome.created);
+  CHECK(outcome.benchmarks == 3);
+  CHECK(outcome.samples == 5);
+
+  auto loaded = db->LoadCommitResults("demo", Sha(1), "");
+  REQUIRE(loaded);
+  const auto* sort = loaded->FindBenchmark("BM_Sort/64");
+  REQUIRE(sort);
+  CHECK(sort->label == "lbl");
+  const auto* real_time = sort->FindMetric("real_time");
+  REQUIRE(real_time->samples.size() == 4);
+  CHECK(real_time->samples[0] == 10);
+  CHECK(std::isnan(real_time->samples[3]));
+  CHECK(real_time->aggregates.at("cv") == 0.05);
+  CHECK(sort->FindMetric("items_per_second")->direction == model::Direction::kHigherIsBetter);
+  CHECK(loaded->FindBenchmark("BM_Broken")->error == "could not open");
+  CHECK(loaded->FindBenchmark("BM_Broken")->skipped);
+  CHECK(loaded->FindBenchmark("BM_Sort")->fits.at(0).rms == 0.1);
+}
+
+TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  auto first = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
+  auto second = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
+  CHECK(first.created);
+  CHECK_FALSE(second.created);
+  CHECK(second.run_id == first.run_id);
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  REQUIRE(series);
+  REQUIRE(series->points.size() == 1);
+  CHECK(series->points[0].n == 3);
+}
+
+TEST_CASE("Several runs of one commit pool their samples", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
+  auto other = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({20, 30})));
+  CHECK(other.created);
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  REQUIRE(series->points.size() == 1);
+  CHECK(series->points[0].n == 5);
+  CHECK(series->points[0].value == 12);  // median of 10 11 12 20 30
+  CHECK(series->points[0].min == 10);
+  CHECK(series->points[0].max == 30);
+  CHECK(db->LoadCommitResults("demo", Sha(1), "default")->FindBenchmark("BM_Sort/64")->FindMetric("real_time")->samples.size() == 5);
+}
+
+TEST_CASE("A series is oldest first, limited to the newest commits, per branch and testbed", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  for (int i = 0; i < 30; ++i) db->Ingest(MakeRun(Sha(i), 1000 + i, MakeReport({100.0 + i}), "main"));
+  db->Ingest(MakeRun(Sha(100), 1015, MakeReport({5}), "feature"));
+  auto other_testbed = MakeRun(Sha(5), 1005, MakeReport({7}));
+  other_testbed.testbed = "arm64";
+  db->Ingest(other_testbed);
+
+  auto main = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .branch = "main", .limit = 10});
+  REQUIRE(main);
+  CHECK(main->metric.name == "real_time");
+  CHECK(main->testbed == "default");
+  REQUIRE(main->points.size() == 10);
+  CHECK(main->points.front().commit == Sha(20));
+  CHECK(main->points.back().commit == Sha(29));
+  CHECK(main->points.back().value == 129);
+
+  auto everything = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  CHECK(everything->points.size() == 31);
+  auto arm = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .testbed = "arm64"});
+  REQUIRE(arm->points.size() == 1);
+  CHECK(arm->points[0].value == 7);
+  auto throughput = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .metric = "items_per_second"});
+  CHECK(throughput->metric.direction == model::Direction::kHigherIsBetter);
+
+  CHECK_FALSE(db->LoadSeries({.project = "demo", .benchmark = "BM_Nope"}));
+  CHECK_FALSE(db->LoadSeries({.project = "nope", .benchmark = "BM_Sort/64"}));
+  CHECK_FALSE(db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .metric = "nope"}));
+  CHECK_FALSE(db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .testbed = "nope"}));
+}
+
+TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  model::Report report = MakeReport({});
+  report.benchmarks[0].metrics[0].aggregates = {{"mean", 40.0}, {"median", 42.0}};
+  db->Ingest(MakeRun(Sha(1), 1000, report));
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  REQUIRE(series->points.size() == 1);
+  CHECK(series->points[0].from_aggregates);
+  CHECK(series->points[0].n == 0);
+  CHECK(series->points[0].value == 42);
+}
+
+TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  db->Ingest(MakeRun("abcdef1234567890", 1000, MakeReport({1}), "main"));
+  db->Ingest(MakeRun("abcdef9999999999", 1001, MakeReport({2}), "main", "abcdef1234567890"));
+  db->Ingest(MakeRun("1234567aaaaaaaaa", 1002, MakeReport({3}), "release-1.2", "abcdef1234567890"));
+  CHECK(db->ResolveCommit("demo", "abcdef1234567890")->sha == "abcdef1234567890");
+  CHECK(db->ResolveCommit("demo", "1234567")->sha == "1234567aaaaaaaaa");
+  CHECK_FALSE(db->ResolveCommit("demo", "abcdef"));   // shorter than 7
+  CHECK(db->ResolveCommit("demo", "abcdef1")->sha == "abcdef1234567890");
+  db->Ingest(MakeRun("abcdef1299999999", 1003, MakeReport({4}), "other"));
+  CHECK_FALSE(db->ResolveCommit("demo", "abcdef12"));  // ambiguous
+  CHECK(db->ResolveCommit("demo", "main")->sha == "abcdef9999999999");
+  CHECK(db->ResolveCommit("demo", "release-1.2")->sha == "1234567aaaaaaaaa");
+  CHECK_FALSE(db->ResolveCommit("demo", "abcdef*"));
+  auto chain = db->Ancestors("demo", "abcdef9999999999", 10);
+  REQUIRE(chain.size() == 2);
+  CHECK(chain[1].sha == "abcdef1234567890");
+}
+
+TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  std::string hash = store::HashToken("pg_secret");
+  CHECK(hash.size() == 64);
+  CHECK(hash != store::HashToken("pg_secret2"));
+  auto token = db->CreateToken("demo", "ci", hash, "pg_sec", 1000);
+  CHECK(db->VerifyToken("demo", hash));
+  CHECK_FALSE(db->VerifyToken("other", hash));
+  CHECK(db->ListTokens("demo").size() == 1);
+  CHECK(db->RevokeToken("demo", token.id));
+  CHECK_FALSE(db->VerifyToken("demo", hash));
+  CHECK(db->ListTokens("demo").at(0).revoked);
+  CHECK_FALSE(db->RevokeToken("demo", 9999));
+}
+
+TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[store]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  std::string name = "BM_'; DROP TABLE runs; --/\"ünï\"/🚀";
+  db->Ingest(MakeRun(Sha(1), 1000, MakeReport({1}, name)));
+  auto benchmarks = db->Benchmarks("demo", "DROP");
+  REQUIRE(benchmarks.size() == 1);
+  CHECK(benchmarks[0].name == name);
+  CHECK(db->LoadSeries({.project = "demo", .benchmark = name})->points.size() == 1);
+}
+
+TEST_CASE("A database with a newer schema is refused", "[store]") {
+  auto dir = perfgate::testing::ScratchDirectory("store-newer-schema");
+  auto path = (dir / "results.db").string();
+  store::OpenSqliteStore(path);
+  sqlite3* raw = nullptr;
+  sqlite3_open(path.c_str(), &raw);
+  sqlite3_exec(raw, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  CHECK_THROWS_AS(store::OpenSqliteStore(path), store::StoreError);
+}
+
+TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]") {
+  auto dir = perfgate::testing::ScratchDirectory("store-kill");
+  auto path = (dir / "results.db").string();
+  store::OpenSqliteStore(path);  // create and migrate before forking
+  constexpr std::size_t kBenchmarks = 2000;
+  constexpr std::size_t kSamplesEach = 20;
+  int killed_mid_run = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) try {
+      auto db = store::OpenSqliteStore(path);
+      for (int run = 0;; ++run) {
+        model::Report report{.format = "gbench"};
+        for (std::size_t b = 0; b < kBenchmarks; ++b) {
+          auto& benchmark = report.BenchmarkNamed("BM_" + std::to_string(b));
+          auto& metric = model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter);
+          for (std::size_t s = 0; s < kSamplesEach; ++s) metric.samples.push_back(double(attempt * 1000 + run));
+        }
+        db->Ingest(MakeRun(Sha(attempt * 1000 + run), attempt * 1000 + run, std::move(report)));
+      }
+    } catch (...) {
+      _exit(3);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 97 * attempt));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+
+    // Every run that exists is complete: all benchmarks, all samples.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* check = nullptr;
+    sqlite3_prepare_v2(raw,
+                       "SELECT r.id, (SELECT count(*) FROM measurements m WHERE m.run_id = r.id), "
+                       "(SELECT count(*) FROM samples s JOIN measurements m ON m.id = s.measurement_id WHERE m.run_id = r.id) "
+                       "FROM runs r",
+                       -1, &check, nullptr);
+    int runs = 0;
+    while (sqlite3_step(check) == SQLITE_ROW) {
+      ++runs;
+      CHECK(sqlite3_column_int64(check, 1) == kBenchmarks);
+      CHECK(sqlite3_column_int64(check, 2) == kBenchmarks * kSamplesEach);
+    }
+    sqlite3_finalize(check);
+    sqlite3_stmt* orphans = nullptr;
+    sqlite3_prepare_v2(raw, "SELECT count(*) FROM measurements WHERE run_id NOT IN (SELECT id FROM runs)", -1, &orphans, nullptr);
+    sqlite3_step(orphans);
+    CHECK(sqlite3_column_int64(orphans, 0) == 0);
+    sqlite3_finalize(orphans);
+    sqlite3_exec(raw, "PRAGMA integrity_check", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    if (runs > 0) ++killed_mid_run;
+  }
+  // The child must have been killed while writing at least once for this to mean anything.
+  CHECK(killed_mid_run > 0);
+}
