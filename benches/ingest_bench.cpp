@@ -1,0 +1,97 @@
+// Ingest speed: parsing Google Benchmark JSON and storing it in SQLite, for a
+// file of 100,000 benchmark rows (issue: "the ingest rate for a file of 100,000
+// benchmark rows"). Reported as samples per second.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "perfgate/parse/parse.hpp"
+#include "perfgate/store/sqlite_store.hpp"
+
+namespace {
+
+// A results file as the library writes it: `rows` iteration rows with real_time,
+// cpu_time and items_per_second, in families of 10 parameters.
+std::string MakeGoogleBenchmarkJson(int rows) {
+  std::string text = R"({"context":{"date":"2026-01-01T00:00:00+00:00","host_name":"bench","num_cpus":2},"benchmarks":[)";
+  char row[512];
+  for (int i = 0; i < rows; ++i) {
+    std::snprintf(row, sizeof row,
+                  R"(%s{"name":"BM_Family%d/%d","family_index":%d,"per_family_instance_index":%d,"run_name":"BM_Family%d/%d",)"
+                  R"("run_type":"iteration","repetitions":1,"repetition_index":0,"threads":1,"iterations":1000,)"
+                  R"("real_time":%.6e,"cpu_time":%.6e,"time_unit":"ns","items_per_second":%.6e})",
+                  i == 0 ? "" : ",", i / 10, i % 10, i / 10, i % 10, i / 10, i % 10, 100.0 + i, 99.0 + i, 1e9 / (100.0 + i));
+    text += row;
+  }
+  return text + "]}";
+}
+
+std::string TempDatabase() {
+  auto path = std::filesystem::temp_directory_path() / "perfgate_ingest_bench.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+void BM_ParseGoogleBenchmarkJson(benchmark::State& state) {
+  std::string text = MakeGoogleBenchmarkJson(static_cast<int>(state.range(0)));
+  std::size_t samples = 0;
+  for (auto _ : state) {
+    auto report = perfgate::parse::ParseGoogleBenchmarkJson(text);
+    if (!report) state.SkipWithError(report.error().Message().c_str());
+    samples = report->SampleCount();
+    benchmark::DoNotOptimize(report);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["samples_per_second"] =
+      benchmark::Counter(static_cast<double>(samples * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseGoogleBenchmarkJson)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// Parse + store into a fresh SQLite file (WAL, one transaction), end to end.
+void BM_IngestGoogleBenchmarkJson(benchmark::State& state) {
+  std::string text = MakeGoogleBenchmarkJson(static_cast<int>(state.range(0)));
+  std::size_t samples = 0;
+  int commit = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string path = TempDatabase();
+    auto store = perfgate::store::OpenSqliteStore(path);
+    state.ResumeTiming();
+    auto report = perfgate::parse::ParseGoogleBenchmarkJson(text);
+    samples = report->SampleCount();
+    store->Ingest({.project = "bench", .commit = {.sha = std::to_string(++commit), .branch = "main", .time = commit},
+                   .report = std::move(*report)});
+  }
+  state.counters["samples_per_second"] =
+      benchmark::Counter(static_cast<double>(samples * state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["rows"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_IngestGoogleBenchmarkJson)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One series over the newest 1,000 of 5,000 commits: the dashboard's hot read.
+void BM_LoadSeries(benchmark::State& state) {
+  std::string path = TempDatabase();
+  auto store = perfgate::store::OpenSqliteStore(path);
+  for (int commit = 0; commit < 5000; ++commit) {
+    perfgate::model::Report report{.format = "gbench"};
+    for (int b = 0; b < 20; ++b) {
+      auto& benchmark = report.BenchmarkNamed("BM_Series/" + std::to_string(b));
+      perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {
+          100.0 + commit % 7, 101.0, 99.5, 100.2, 100.9};
+    }
+    store->Ingest({.project = "bench", .commit = {.sha = std::to_string(commit), .branch = "main", .time = commit},
+                   .report = std::move(report)});
+  }
+  for (auto _ : state) {
+    auto series = store->LoadSeries({.project = "bench", .benchmark = "BM_Series/7", .branch = "main", .limit = 1000});
+    benchmark::DoNotOptimize(series);
+  }
+}
+BENCHMARK(BM_LoadSeries)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what perfgate needs on a fresh Debian 12 / Ubuntu machine, only the
+# packages that are missing. Run as root (or with sudo available).
+#   scripts/install-deps.sh          build + test dependencies
+#   scripts/install-deps.sh --run    only what building and serving needs
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config git
+  libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
+  catch2 libexpected-dev libssl-dev zlib1g-dev
+)
+test_packages=(
+  python3 python3-scipy libbenchmark-tools chromium sqlite3 wrk
+)
+node_packages=(nodejs npm)
+
+wanted=("${build_packages[@]}")
+[ "${1:-}" = "--run" ] || wanted+=("${test_packages[@]}")
+# Node.js may come from elsewhere (nvm, NodeSource); only install Debian's when absent.
+command -v node >/dev/null && command -v npm >/dev/null || wanted+=("${node_packages[@]}")
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

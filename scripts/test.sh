@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds perfgate and runs every test: the C++ unit and integration tests
+# (CTest), the dashboard's browser tests, and a short run of perfgate's own
+# benchmarks gated by perfgate itself. This is what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/install-deps.sh
+
+echo "== build (preset ci: warnings are errors)"
+cmake --preset ci
+cmake --build --preset ci -j "$(nproc)"
+
+echo "== web dashboard"
+(cd web && npm ci --no-audit --no-fund && npm run build)
+
+echo "== C++ tests"
+ctest --preset ci -j "$(nproc)" --timeout 600
+
+echo "== browser tests"
+(cd web && PERFGATE_BIN="$root/build/ci/collector/perfgate" npm test)
+
+echo "== perfgate's own benchmarks, gated by perfgate"
+scripts/bench-gate.sh build/ci
