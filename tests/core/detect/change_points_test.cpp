@@ -1,0 +1,98 @@
+#include "perfgate/detect/change_points.hpp"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+#include "perfgate/stats/random.hpp"
+
+using perfgate::detect::ChangePointOptions;
+using perfgate::detect::ChangePointState;
+using perfgate::detect::DetectChangePoints;
+using perfgate::detect::UpdateChangePoints;
+
+namespace {
+
+std::vector<double> Steady(double level, double cv, std::size_t count, std::uint64_t seed) {
+  perfgate::stats::Xoshiro256 generator(seed);
+  std::vector<double> values;
+  for (std::size_t i = 0; i < count; ++i) values.push_back(level * (1 + cv * generator.Normal()));
+  return values;
+}
+
+std::vector<double> WithStep(std::size_t at, double factor, std::vector<double> values) {
+  for (std::size_t i = at; i < values.size(); ++i) values[i] *= factor;
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("A 10 % step is found at its first point", "[detect][change_points]") {
+  const std::vector<double> series = WithStep(100, 1.10, Steady(1000, 0.01, 200, 1));
+  const ChangePointState state = DetectChangePoints(series);
+  REQUIRE(state.change_points.size() == 1);
+  const auto& point = state.change_points[0];
+  CHECK(point.index == 100);
+  CHECK(point.detected_at <= 110);
+  CHECK(point.relative_change == Approx(0.10).margin(0.01));
+  CHECK(point.before_median == Approx(1000).epsilon(0.01));
+  CHECK(point.after_median == Approx(1100).epsilon(0.01));
+  CHECK(point.p_value < 1e-6);
+  CHECK(state.length == 200);
+}
+
+TEST_CASE("A single spike never becomes a change point", "[detect][change_points]") {
+  std::vector<double> series = Steady(1000, 0.01, 120, 2);
+  series[60] *= 3.0;
+  series[119] *= 3.0;  // and one on the newest point
+  CHECK(DetectChangePoints(series).change_points.empty());
+}
+
+TEST_CASE("A short or constant series has no change points", "[detect][change_points]") {
+  CHECK(DetectChangePoints(std::vector<double>{}).change_points.empty());
+  CHECK(DetectChangePoints(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}).change_points.empty());
+  CHECK(DetectChangePoints(std::vector<double>(100, 5.0)).change_points.empty());
+}
+
+TEST_CASE("A step in a constant series is certain", "[detect][change_points]") {
+  std::vector<double> series(40, 5.0);
+  for (std::size_t i = 20; i < 40; ++i) series[i] = 6.0;
+  const ChangePointState state = DetectChangePoints(series);
+  REQUIRE(state.change_points.size() == 1);
+  CHECK(state.change_points[0].index == 20);
+  CHECK(state.change_points[0].p_value == 0);
+}
+
+TEST_CASE("Appending points one at a time gives the batch result", "[detect][change_points]") {
+  std::vector<double> series = WithStep(300, 0.8, WithStep(120, 1.3, Steady(50, 0.02, 400, 3)));
+  series[200] *= 2;
+  const ChangePointState batch = DetectChangePoints(series);
+  REQUIRE(batch.change_points.size() == 2);
+  ChangePointState incremental;
+  for (std::size_t length = 1; length <= series.size(); length += (length % 7) + 1) {
+    incremental = UpdateChangePoints(incremental, std::span<const double>(series).first(length));
+  }
+  incremental = UpdateChangePoints(incremental, series);
+  REQUIRE(incremental.change_points.size() == batch.change_points.size());
+  for (std::size_t i = 0; i < batch.change_points.size(); ++i) {
+    CHECK(incremental.change_points[i].index == batch.change_points[i].index);
+    CHECK(incremental.change_points[i].detected_at == batch.change_points[i].detected_at);
+    CHECK(incremental.change_points[i].after_mean == batch.change_points[i].after_mean);
+    CHECK(incremental.change_points[i].p_value == batch.change_points[i].p_value);
+  }
+}
+
+TEST_CASE("A shorter series than the previous state restarts", "[detect][change_points]") {
+  const std::vector<double> series = WithStep(50, 1.5, Steady(10, 0.01, 100, 4));
+  const ChangePointState full = DetectChangePoints(series);
+  const ChangePointState shorter = UpdateChangePoints(full, std::span<const double>(series).first(30));
+  CHECK(shorter.change_points.empty());
+  CHECK(shorter.length == 30);
+}
+
+TEST_CASE("min_magnitude hides statistically clear but small changes", "[detect][change_points]") {
+  const std::vector<double> series = WithStep(100, 1.01, Steady(1000, 0.001, 200, 5));
+  CHECK(DetectChangePoints(series).change_points.size() == 1);
+  ChangePointOptions options;
+  options.min_magnitude = 0.02;
+  CHECK(DetectChangePoints(series, options).change_points.empty());
+}
