@@ -14,6 +14,21 @@ namespace {
 constexpr std::array kFormats{
     Format{"gbench", "Google Benchmark JSON (--benchmark_format=json / --benchmark_out)",
            &LooksLikeGoogleBenchmarkJson, &ParseGoogleBenchmarkJson},
+    Format{"pytest-benchmark", "pytest-benchmark JSON (--benchmark-json, --benchmark-save)",
+           &LooksLikePytestBenchmarkJson, &ParsePytestBenchmarkJson},
+    Format{"hyperfine", "hyperfine JSON (--export-json)", &LooksLikeHyperfineJson, &ParseHyperfineJson},
+    Format{"vitest", "vitest bench JSON (--outputJson)", &LooksLikeVitestBenchJson, &ParseVitestBenchJson},
+    Format{"autocannon", "autocannon JSON (--json)", &LooksLikeAutocannonJson, &ParseAutocannonJson},
+    Format{"criterion", "criterion's target/criterion/**/new/*.json files, concatenated (or bencher lines)",
+           &LooksLikeCriterionJson, &ParseCriterion},
+    Format{"custom", "perfgate custom JSON (docs/custom-json.md)", &LooksLikeCustomJson, &ParseCustomJson},
+    Format{"catch2", "Catch2 benchmarks (XML reporter -r xml, or the console reporter)", &LooksLikeCatch2,
+           &ParseCatch2},
+    Format{"gotest", "go test -bench output (-benchmem, -count, -cpu)", &LooksLikeGoTestBench, &ParseGoTestBench},
+    Format{"libtest", "Rust libtest #[bench] / criterion --output-format bencher lines", &LooksLikeLibtestBench,
+           &ParseLibtestBench},
+    Format{"benchmarkjs", "benchmark.js text (name x N ops/sec \u00b1P% (R runs sampled))", &LooksLikeBenchmarkJs,
+           &ParseBenchmarkJs},
 };
 
 std::string FormatNames() {

@@ -49,4 +49,76 @@ ParseResult Parse(std::string_view text, std::string_view format_name);
 bool LooksLikeGoogleBenchmarkJson(std::string_view text);
 ParseResult ParseGoogleBenchmarkJson(std::string_view text);
 
+// Catch2 2.x/3.x benchmark results, from the XML reporter (`-r xml`) or the console
+// reporter. Catch2 reports statistics only: every value is an aggregate of metric
+// "real_time" (ns): mean, mean_lower_bound, mean_upper_bound, stddev,
+// stddev_lower_bound, stddev_upper_bound. A failed benchmark carries its error.
+bool LooksLikeCatch2(std::string_view text);
+ParseResult ParseCatch2(std::string_view text);
+
+// criterion (Rust) 0.3-0.5 result files: the concatenation of each benchmark's
+// `target/criterion/<id>/new/{benchmark,estimates,sample,tukey}.json`, each
+// benchmark's benchmark.json first, as sorted paths give them (the command is in
+// tests/fixtures/criterion/COMMAND.md). sample.json's per-iteration times become
+// "real_time" samples (ns); estimates.json's point estimates its aggregates; a
+// declared throughput adds "bytes_per_second" or "items_per_second" samples.
+// `cargo bench -- --output-format bencher` lines are accepted too (as libtest).
+bool LooksLikeCriterionJson(std::string_view text);
+ParseResult ParseCriterion(std::string_view text);
+
+// Rust libtest `#[bench]` lines and criterion's `--output-format bencher` lines:
+// `test NAME ... bench: 1,234 ns/iter (+/- 56)` [`= 87 MB/s`]. The value is the
+// harness's median (aggregate "median" of "real_time", ns) and the "+/-" figure
+// its aggregate "deviation"; a throughput suffix adds "bytes_per_second".
+// Other lines (unit tests, ignored benchmarks, cargo's chatter) are skipped.
+bool LooksLikeLibtestBench(std::string_view text);
+ParseResult ParseLibtestBench(std::string_view text);
+
+// hyperfine `--export-json`: each command is a benchmark; every run in `times`
+// is a "real_time" sample (ns); mean/stddev/median/min/max are aggregates, and
+// `user`/`system` the mean of "user_time"/"system_time".
+bool LooksLikeHyperfineJson(std::string_view text);
+ParseResult ParseHyperfineJson(std::string_view text);
+
+// `go test -bench` text output (with or without -benchmem, -count, -cpu, -v).
+// Every result line is one sample of each of its value/unit pairs: ns/op ->
+// "real_time" (ns), MB/s -> "bytes_per_second" (B/s), B/op -> "bytes_per_op" (B),
+// allocs/op -> "allocs_per_op", any other unit U (b.ReportMetric) -> metric U.
+// The "-N" GOMAXPROCS suffix is dropped when every result line carries the same
+// one (context "gomaxprocs"); `--- FAIL` / `--- SKIP` mark errors and skips.
+bool LooksLikeGoTestBench(std::string_view text);
+ParseResult ParseGoTestBench(std::string_view text);
+
+// pytest-benchmark JSON (`--benchmark-json`, or a `--benchmark-save` file). Each
+// benchmark is named by its `fullname`; `stats.data` (present with raw data) gives
+// "real_time" samples (ns), the other stats aggregates; `stats.ops` is the mean of
+// "ops" (/s, higher is better).
+bool LooksLikePytestBenchmarkJson(std::string_view text);
+ParseResult ParsePytestBenchmarkJson(std::string_view text);
+
+// vitest bench `--outputJson`: benchmarks named "<group fullName> > <name>";
+// statistics (ms in the file) become "real_time" aggregates in ns (and samples
+// when the file kept them); `hz` is the mean of "ops" (/s).
+bool LooksLikeVitestBenchJson(std::string_view text);
+ParseResult ParseVitestBenchJson(std::string_view text);
+
+// benchmark.js text: `name x 1,234 ops/sec ±0.50% (90 runs sampled)` lines. Each
+// is metric "ops" (/s, higher is better) with aggregates "mean" and "rme" (the
+// relative margin of error as a fraction).
+bool LooksLikeBenchmarkJs(std::string_view text);
+ParseResult ParseBenchmarkJs(std::string_view text);
+
+// autocannon `--json`: one benchmark named by `title` (else the URL) with metrics
+// "latency" (ns, aggregates mean/stddev/min/max/p50/p90/p97.5/p99/...),
+// "requests_per_second" (/s), "throughput" (B/s), and one sample each of
+// "errors", "timeouts" and "non2xx" (counts, lower is better).
+bool LooksLikeAutocannonJson(std::string_view text);
+ParseResult ParseAutocannonJson(std::string_view text);
+
+// perfgate's own JSON for anything else, documented in docs/custom-json.md:
+// {"benchmarks": [{"name", "metric"?, "value"? | "samples"?, "aggregates"?,
+// "unit"?, "direction"?}], "metadata"?: {...}} or just the array.
+bool LooksLikeCustomJson(std::string_view text);
+ParseResult ParseCustomJson(std::string_view text);
+
 }  // namespace perfgate::parse
