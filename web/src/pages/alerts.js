@@ -1,0 +1,67 @@
+// A project's alerts: regressions the server found in the history.
+import { listAlerts } from '../api.js';
+import { el, emptyState, errorBox, loading } from '../dom.js';
+import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
+import { projectCrumbs, projectTabs } from '../layout.js';
+import { href, projectPath } from '../router.js';
+
+export async function renderAlerts(root, { project }, query, ctx) {
+  ctx.setTitle(`Alerts · ${project}`);
+  projectCrumbs(ctx, project, { label: 'Alerts' });
+  const body = el('div', {}, loading('Loading alerts…'));
+  root.append(el('section', { class: 'page alerts-page' }, el('h1', {}, 'Alerts'), projectTabs(project, 'alerts'), body));
+  const load = async () => {
+    body.replaceChildren(loading('Loading alerts…'));
+    let alerts;
+    try {
+      alerts = await listAlerts(project);
+    } catch (error) {
+      if (!ctx.current) return;
+      body.replaceChildren(error.status === 404 ? emptyState(`No project named “${project}”`) : errorBox(error, load));
+      return;
+    }
+    if (!ctx.current) return;
+    if (!alerts.length) {
+      body.replaceChildren(emptyState('No alerts', 'No series of this project has a regression the server alerts on.'));
+      return;
+    }
+    body.replaceChildren(
+      el('p', { class: 'muted', 'aria-live': 'polite' }, `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`),
+      el(
+        'div',
+        { class: 'table-scroll' },
+        el(
+          'table',
+          { class: 'table alerts-table' },
+          el('caption', { class: 'sr-only' }, `Alerts of ${project}`),
+          el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, alerts.map((a) => alertRow(project, a))),
+        ),
+      ),
+    );
+  };
+  load();
+}
+
+function alertRow(project, a) {
+  const benchmark = a.benchmark ?? a.name ?? '';
+  const commit = a.commit ?? a.head ?? '';
+  const quality = a.verdict === 'improved' ? 'good' : a.verdict === 'regressed' ? 'bad' : changeQuality(a.change, a.direction);
+  const seriesLink = href(projectPath(project, 'series'), { benchmark, metric: a.metric, testbed: a.testbed, branch: a.branch });
+  const base = a.base ?? a.base_commit ?? a.previous_commit;
+  const status = a.status ?? a.verdict ?? a.level ?? (quality === 'bad' ? 'regressed' : quality === 'good' ? 'improved' : '');
+  return el(
+    'tr',
+    { class: `alert-row cp-${quality}`, 'data-benchmark': benchmark },
+    el('td', {}, formatTime(a.time ?? a.created_at ?? a.commit_time)),
+    el('td', {}, el('a', { href: seriesLink }, benchmark)),
+    el('td', {}, a.metric ?? ''),
+    el('td', {}, a.testbed ?? ''),
+    el('td', {}, a.branch ?? ''),
+    el('td', {}, commit ? (base ? el('a', { href: href(projectPath(project, 'compare'), { base, head: commit }), title: 'Compare with the commit before' }, el('code', {}, shortSha(commit))) : el('code', {}, shortSha(commit))) : '–'),
+    el('td', { class: 'num' }, Number.isFinite(a.before) || Number.isFinite(a.after) ? `${formatValue(a.before, a.unit)} → ${formatValue(a.after, a.unit)}` : '–'),
+    el('td', { class: `num cp-${quality}` }, formatChange(a.change)),
+    el('td', { class: 'num' }, formatPValue(a.p_value)),
+    el('td', {}, status ? el('span', { class: `badge verdict verdict-${quality === 'bad' ? 'regressed' : quality === 'good' ? 'improved' : 'inconclusive'}` }, status) : ''),
+  );
+}

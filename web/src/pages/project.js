@@ -1,0 +1,220 @@
+// A project's trends: a benchmark search, testbed and branch selectors, and one
+// trend chart per benchmark, grouped into parameterised families.
+import { defaultMetric, getSeries, listBenchmarks, listProjects } from '../api.js';
+import { trendChart } from '../chart.js';
+import { el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
+import { groupFamilies } from '../families.js';
+import { changeQuality, formatChange, formatValue, shortSha } from '../format.js';
+import { directionBadge, projectCrumbs, projectTabs, queue } from '../layout.js';
+import { href, projectPath, setQuery } from '../router.js';
+
+const kPageSize = 24;
+const kChartPoints = 500;
+
+/** Testbeds and branches for the selectors: from the benchmarks response, else the project entry. */
+export async function projectDimensions(project, fromBenchmarks) {
+  let testbeds = fromBenchmarks?.testbeds ?? [];
+  let branches = fromBenchmarks?.branches ?? [];
+  if (!testbeds.length || !branches.length) {
+    try {
+      const entry = (await listProjects()).find((p) => p.name === project);
+      const names = (list) => (Array.isArray(list) ? list.map((x) => (typeof x === 'string' ? x : x?.name)).filter(Boolean) : []);
+      if (!testbeds.length) testbeds = names(entry?.testbeds);
+      if (!branches.length) branches = names(entry?.branches);
+    } catch {
+      /* selectors fall back to the server's defaults */
+    }
+  }
+  return { testbeds, branches };
+}
+
+export function dimensionSelectors({ testbeds, branches }, state, onChange) {
+  const testbedOptions = [['', 'default testbed'], ...testbeds.map((t) => [t, t])];
+  if (state.testbed && !testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
+  const branchOptions = [['', 'all branches'], ...branches.map((b) => [b, b])];
+  if (state.branch && !branches.includes(state.branch)) branchOptions.push([state.branch, state.branch]);
+  return [
+    selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })),
+    selectField('Branch', 'branch', branchOptions, state.branch ?? '', (v) => onChange({ branch: v })),
+  ];
+}
+
+export async function renderProject(root, { project }, query, ctx) {
+  ctx.setTitle(project);
+  projectCrumbs(ctx, project);
+  const state = { q: query.q ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '' };
+  const controls = el('form', { class: 'controls', role: 'search', onsubmit: (e) => e.preventDefault() });
+  const summary = el('p', { class: 'result-count muted', 'aria-live': 'polite' });
+  const results = el('div', { class: 'results' }, loading('Loading benchmarks…'));
+  root.append(el('section', { class: 'page' }, el('h1', {}, project), projectTabs(project, 'trends'), controls, summary, results));
+
+  const charts = [];
+  ctx.onCleanup(() => charts.forEach((c) => c.destroy()));
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        entry.target._load?.();
+      }
+    },
+    { rootMargin: '300px' },
+  );
+  ctx.onCleanup(() => observer.disconnect());
+  const run = queue(4);
+
+  let dims = { testbeds: [], branches: [] };
+  let requestId = 0;
+
+  const search = inputField('Search benchmarks', 'q', state.q, { type: 'search', placeholder: 'e.g. BM_Parse or throughput' });
+  const searchInput = search.querySelector('input');
+  let debounce = null;
+  searchInput.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      state.q = searchInput.value.trim();
+      setQuery(state);
+      load();
+    }, 200);
+  });
+  ctx.onCleanup(() => clearTimeout(debounce));
+
+  const renderControls = () => {
+    const selectors = dimensionSelectors(dims, state, (change) => {
+      Object.assign(state, change);
+      setQuery(state);
+      load();
+    });
+    controls.replaceChildren(search, ...selectors);
+  };
+  renderControls();
+
+  async function load() {
+    const id = ++requestId;
+    charts.splice(0).forEach((c) => c.destroy());
+    results.replaceChildren(loading('Loading benchmarks…'));
+    summary.textContent = '';
+    let listing;
+    try {
+      listing = await listBenchmarks(project, state.q);
+    } catch (error) {
+      if (!ctx.current || id !== requestId) return;
+      if (error.status === 404) {
+        results.replaceChildren(emptyState(`No project named “${project}”`, 'Check the name, or see all projects.'), el('p', {}, el('a', { href: '/' }, 'All projects')));
+      } else results.replaceChildren(errorBox(error, load));
+      return;
+    }
+    if (!ctx.current || id !== requestId) return;
+    if (!dims.testbeds.length && !dims.branches.length) {
+      dims = await projectDimensions(project, listing);
+      if (!ctx.current || id !== requestId) return;
+      const focused = document.activeElement === searchInput;
+      renderControls();
+      if (focused) searchInput.focus();
+    }
+    const { benchmarks } = listing;
+    if (!benchmarks.length) {
+      results.replaceChildren(
+        state.q
+          ? emptyState(`No benchmark matches “${state.q}”`, 'Try a shorter or different search.')
+          : emptyState('No data yet', `Project ${project} has no benchmarks yet. Results appear here after the first \`perfgate ingest\`.`),
+      );
+      summary.textContent = '0 benchmarks';
+      return;
+    }
+    const byName = new Map(benchmarks.map((b) => [b.name, b]));
+    const families = groupFamilies(benchmarks.map((b) => b.name));
+    const familyCount = families.filter((f) => !f.single).length;
+    summary.textContent = `${benchmarks.length} benchmark${benchmarks.length === 1 ? '' : 's'}${familyCount ? ` in ${familyCount} parameterised famil${familyCount === 1 ? 'y' : 'ies'}` : ''}${state.q ? ` matching “${state.q}”` : ''}`;
+
+    // Families first rendered as sections; cards are added page by page.
+    const cards = [];
+    for (const family of families) {
+      for (const member of family.members) cards.push({ family, member, benchmark: byName.get(member.benchmark) });
+    }
+    results.replaceChildren();
+    let shown = 0;
+    let currentSection = null;
+    let currentFamily = null;
+    const more = el('button', { type: 'button', class: 'more-button', onclick: () => showMore() });
+    const showMore = () => {
+      const end = Math.min(cards.length, shown + kPageSize);
+      for (; shown < end; shown++) {
+        const { family, benchmark } = cards[shown];
+        if (family !== currentFamily) {
+          currentFamily = family;
+          currentSection = familySection(project, family, state);
+          results.insertBefore(currentSection, more.isConnected ? more : null);
+        }
+        currentSection.querySelector('.cards').append(benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent: () => id === requestId }));
+      }
+      if (shown < cards.length) {
+        more.textContent = `Show ${Math.min(kPageSize, cards.length - shown)} more of ${cards.length - shown} remaining`;
+        if (!more.isConnected) results.append(more);
+      } else more.remove();
+    };
+    showMore();
+  }
+
+  load();
+}
+
+function familySection(project, family, state) {
+  const heading = family.single
+    ? null
+    : el(
+        'header',
+        { class: 'family-header' },
+        el('h2', {}, family.name, el('span', { class: 'muted' }, ` · ${family.members.length} parameters`)),
+        el('a', { class: 'family-link', href: href(projectPath(project, 'family'), { name: family.name, testbed: state.testbed, branch: state.branch }) }, 'Plot against parameter →'),
+      );
+  return el('section', { class: `family${family.single ? ' family-single' : ''}`, 'data-family': family.single ? null : family.name }, heading, el('ul', { class: 'cards chart-cards' }));
+}
+
+function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent }) {
+  const metric = defaultMetric(benchmark);
+  const link = href(projectPath(project, 'series'), { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch });
+  const chartBox = el('div', { class: 'chart-box', 'data-benchmark': benchmark.name }, el('div', { class: 'chart-placeholder' }, 'Chart loads when scrolled into view'));
+  const facts = el('p', { class: 'card-facts muted' });
+  const card = el(
+    'li',
+    { class: 'card chart-card' },
+    el('h3', {}, el('a', { href: link, class: 'benchmark-link' }, benchmark.name)),
+    el('p', { class: 'card-meta' }, el('span', { class: 'metric-name' }, metric?.name ?? 'no metric'), metric?.direction ? directionBadge(metric.direction) : null),
+    chartBox,
+    facts,
+  );
+  chartBox._load = () =>
+    run(async () => {
+      if (!ctx.current || !isCurrent()) return;
+      chartBox.replaceChildren(loading('Loading series…'));
+      try {
+        const series = await getSeries(project, { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch, limit: kChartPoints });
+        if (!ctx.current || !isCurrent()) return;
+        if (!series.points.length) {
+          chartBox.replaceChildren(emptyState('No data yet', 'This series has no points on this testbed and branch.'));
+          chartBox.dataset.points = '0';
+          return;
+        }
+        const target = el('div', { class: 'chart-target' });
+        chartBox.replaceChildren(target);
+        charts.push(trendChart(target, [{ label: series.testbed || state.testbed || 'default', data: series }], { height: 170, compact: true }));
+        chartBox.dataset.points = String(series.points.length);
+        const last = series.points[series.points.length - 1];
+        const cps = series.change_points;
+        const lastCp = cps[cps.length - 1];
+        facts.replaceChildren(
+          'latest ',
+          el('strong', {}, formatValue(last.value, series.unit)),
+          ` at ${shortSha(last.commit)} · ${series.points.length} commits`,
+          lastCp
+            ? el('span', { class: `cp-note cp-${changeQuality(lastCp.change, series.direction)}` }, ` · last change ${formatChange(lastCp.change)} at ${shortSha(lastCp.commit)}`)
+            : ' · no change points',
+        );
+      } catch (error) {
+        if (ctx.current) chartBox.replaceChildren(errorBox(error, () => chartBox._load()));
+      }
+    });
+  observer.observe(chartBox);
+  return card;
+}
