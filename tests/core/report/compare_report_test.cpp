@@ -1,0 +1,112 @@
+#include "perfgate/report/compare_report.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using perfgate::detect::Comparison;
+using perfgate::detect::CompareOptions;
+using perfgate::detect::CompareReports;
+namespace model = perfgate::model;
+namespace report = perfgate::report;
+
+namespace {
+
+void AddMetric(model::Report& report, const std::string& benchmark, const std::string& metric,
+               std::vector<double> samples, model::Direction direction = model::Direction::kLowerIsBetter,
+               const std::string& unit = "ns") {
+  model::MetricNamed(report.BenchmarkNamed(benchmark), metric, unit, direction).samples = std::move(samples);
+}
+
+// Fixed samples (no generator) so that the golden files pin the whole pipeline.
+Comparison MixedComparison() {
+  model::Report base;
+  model::Report head;
+  base.format = head.format = "gbench";
+  const auto higher = model::Direction::kHigherIsBetter;
+  AddMetric(base, "BM_Sort/1024", "real_time", {1510, 1520, 1530, 1525, 1515, 1535, 1528, 1512, 1522});
+  AddMetric(head, "BM_Sort/1024", "real_time", {1700, 1690, 1710, 1705, 1695, 1702, 1698, 1708, 1693});
+  AddMetric(base, "BM_Parse<|>", "real_time", {980, 990, 1000, 1010, 1020, 995, 1005, 985, 1015});
+  AddMetric(head, "BM_Parse<|>", "real_time", {800, 805, 810, 795, 790, 802, 798, 807, 793});
+  AddMetric(base, "BM_Copy", "bytes_per_second", {2.0e9, 2.01e9, 1.99e9, 2.02e9, 1.98e9, 2.0e9, 2.01e9, 1.99e9, 2.0e9},
+            higher, "B/s");
+  AddMetric(head, "BM_Copy", "bytes_per_second", {2.0e9, 2.005e9, 1.995e9, 2.01e9, 1.99e9, 2.0e9, 2.0e9, 1.998e9, 2.0e9},
+            higher, "B/s");
+  AddMetric(base, "BM_Few", "real_time", {100, 101, 99});
+  AddMetric(head, "BM_Few", "real_time", {130, 131, 129});
+  AddMetric(base, "BM_Removed", "real_time", {5, 5, 5});
+  AddMetric(head, "BM_Added", "real_time", {7, 7, 7});
+  Comparison comparison = CompareReports(base, head);
+  comparison.base.label = "base.json";
+  comparison.head.label = "head.json";
+  return comparison;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Compares with tests/fixtures/report/NAME; PERFGATE_UPDATE_GOLDEN=1 rewrites it.
+void CheckGolden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(PERFGATE_SOURCE_DIR) + "/tests/fixtures/report/" + name;
+  if (std::getenv("PERFGATE_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << actual;
+  CHECK(actual == ReadFile(path));
+}
+
+}  // namespace
+
+TEST_CASE("Markdown comparison matches the golden file", "[report][compare]") {
+  CheckGolden("compare_mixed.md", report::CompareMarkdown(MixedComparison()));
+}
+
+TEST_CASE("Markdown of an empty comparison is a heading and an empty table", "[report][compare]") {
+  CheckGolden("compare_empty.md", report::CompareMarkdown(CompareReports(model::Report{}, model::Report{})));
+}
+
+TEST_CASE("Text comparison flags fewer than 9 repetitions like compare.py", "[report][compare]") {
+  const std::string text = report::CompareText(MixedComparison());
+  CHECK(text.find("Comparing base.json (gbench) to head.json (gbench)") == 0);
+  CHECK(text.find("WARNING: Results unreliable! 9+ repetitions recommended. (repetitions: 3 vs 3)") !=
+        std::string::npos);
+  CHECK(text.find("BM_Sort/1024") != std::string::npos);
+  CHECK(text.find("regressed") != std::string::npos);
+  CHECK(text.find("1 regressed, 1 improved, 1 unchanged, 1 inconclusive, 1 new, 1 missing") != std::string::npos);
+  CHECK(text.back() == '\n');
+}
+
+TEST_CASE("JSON comparison has exactly the DESIGN.md shape", "[report][compare]") {
+  const nlohmann::json json = report::CompareJson(MixedComparison());
+  CHECK(json["base"]["label"] == "base.json");
+  CHECK(json["head"]["format"] == "gbench");
+  REQUIRE(json["benchmarks"].size() == 6);
+  const nlohmann::json& sort = json["benchmarks"][0];
+  std::vector<std::string> keys;
+  for (const auto& item : sort.items()) keys.push_back(item.key());
+  CHECK(keys == std::vector<std::string>{"base", "change", "ci_high", "ci_low", "direction", "head", "metric", "name",
+                                         "p_value", "ratio", "unit", "verdict"});
+  std::vector<std::string> stats_keys;
+  for (const auto& item : sort["base"].items()) stats_keys.push_back(item.key());
+  CHECK(stats_keys == std::vector<std::string>{"cv", "max", "mean", "median", "min", "n", "stddev"});
+  CHECK(sort["verdict"] == "regressed");
+  CHECK(sort["direction"] == "lower_is_better");
+  CHECK(sort["base"]["n"] == 9);
+  CHECK(sort["ratio"].get<double>() == Approx(1700.0 / 1522.0));
+  const nlohmann::json& copy = json["benchmarks"][2];
+  CHECK(copy["direction"] == "higher_is_better");
+  CHECK(copy["unit"] == "B/s");
+  const nlohmann::json& added = json["benchmarks"][5];
+  CHECK(added["verdict"] == "new");
+  CHECK(added["base"].is_null());
+  CHECK(added["p_value"].is_null());
+  CHECK(added["ratio"].is_null());
+  std::vector<std::string> summary_keys;
+  for (const auto& item : json["summary"].items()) summary_keys.push_back(item.key());
+  CHECK(summary_keys == std::vector<std::string>{"geomean_ratio", "improved", "inconclusive", "regressed", "unchanged"});
+  CHECK(json["summary"]["regressed"] == 1);
+}
