@@ -34,7 +34,7 @@ export async function renderAlerts(root, { project }, query, ctx) {
           'table',
           { class: 'table alerts-table' },
           el('caption', { class: 'sr-only' }, `Alerts of ${project}`),
-          el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'].map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, alerts.map((a) => alertRow(project, a))),
         ),
       ),
@@ -46,10 +46,11 @@ export async function renderAlerts(root, { project }, query, ctx) {
 function alertRow(project, a) {
   const benchmark = a.benchmark ?? a.name ?? '';
   const commit = a.commit ?? a.head ?? '';
-  const quality = a.verdict === 'improved' ? 'good' : a.verdict === 'regressed' ? 'bad' : changeQuality(a.change, a.direction);
+  const kind = a.kind ?? a.verdict ?? '';
+  const quality = /improve/.test(kind) ? 'good' : /regress/.test(kind) ? 'bad' : changeQuality(a.change, a.direction);
   const seriesLink = href(projectPath(project, 'series'), { benchmark, metric: a.metric, testbed: a.testbed, branch: a.branch });
   const base = a.base ?? a.base_commit ?? a.previous_commit;
-  const status = a.status ?? a.verdict ?? a.level ?? (quality === 'bad' ? 'regressed' : quality === 'good' ? 'improved' : '');
+  const status = a.status ?? (kind || (quality === 'bad' ? 'regression' : quality === 'good' ? 'improvement' : ''));
   return el(
     'tr',
     { class: `alert-row cp-${quality}`, 'data-benchmark': benchmark },

@@ -8,7 +8,7 @@ import { groupFamilies, splitName } from '../families.js';
 import { changeQuality, formatChange, formatValue, shortSha } from '../format.js';
 import { directionBadge, projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
-import { projectDimensions } from './project.js';
+import { branchField, projectDimensions } from './project.js';
 
 export async function renderFamily(root, { project }, query, ctx) {
   const state = { name: query.name ?? '', metric: query.metric ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '', limit: query.limit ?? '300' };
@@ -44,7 +44,7 @@ export async function renderFamily(root, { project }, query, ctx) {
   controls.append(
     selectField('Metric', 'metric', metricNames.length ? metricNames.map((m) => [m, m]) : [[metric, metric || 'default']], metric, (v) => go({ metric: v })),
     selectField('Testbed', 'testbed', opts(dims.testbeds, 'default testbed'), state.testbed, (v) => go({ testbed: v })),
-    selectField('Branch', 'branch', opts(dims.branches, 'all branches'), state.branch, (v) => go({ branch: v })),
+    branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', opts(dims.testbeds, 'none'), state.vs, (v) => go({ vs: v })),
   );
 

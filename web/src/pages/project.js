@@ -28,15 +28,41 @@ export async function projectDimensions(project, fromBenchmarks) {
   return { testbeds, branches };
 }
 
+/**
+ * Testbed and branch selectors. The branch is a <select> when the server lists
+ * branches, else a text box (empty = every branch) applied on Enter or blur.
+ */
 export function dimensionSelectors({ testbeds, branches }, state, onChange) {
   const testbedOptions = [['', 'default testbed'], ...testbeds.map((t) => [t, t])];
   if (state.testbed && !testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
-  const branchOptions = [['', 'all branches'], ...branches.map((b) => [b, b])];
-  if (state.branch && !branches.includes(state.branch)) branchOptions.push([state.branch, state.branch]);
-  return [
-    selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })),
-    selectField('Branch', 'branch', branchOptions, state.branch ?? '', (v) => onChange({ branch: v })),
-  ];
+  return [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }))];
+}
+
+export function branchField(branches, value, onChange) {
+  if (branches.length) {
+    const options = [['', 'all branches'], ...branches.map((b) => [b, b])];
+    if (value && !branches.includes(value)) options.push([value, value]);
+    return selectField('Branch', 'branch', options, value, onChange);
+  }
+  const field = inputField('Branch', 'branch', value, { placeholder: 'all branches', suggestions: ['main', 'master'] });
+  const input = field.querySelector('input');
+  input.classList.add('short-input');
+  let last = value;
+  const apply = () => {
+    const v = input.value.trim();
+    if (v !== last) {
+      last = v;
+      onChange(v);
+    }
+  };
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      apply();
+    }
+  });
+  return field;
 }
 
 export async function renderProject(root, { project }, query, ctx) {

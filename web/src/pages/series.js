@@ -1,12 +1,12 @@
 // One series, deep-linkable from a PR comment:
 // /projects/P/series?benchmark=&metric=&testbed=&branch=&vs=&layout=overlay|side&limit=
-import { getSeries, listBenchmarks } from '../api.js';
+import { defaultMetric, getSeries, listBenchmarks } from '../api.js';
 import { trendChart } from '../chart.js';
 import { el, emptyState, errorBox, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
 import { directionBadge, projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
-import { projectDimensions } from './project.js';
+import { branchField, projectDimensions } from './project.js';
 
 const kLimits = ['100', '300', '1000', '5000'];
 
@@ -48,17 +48,16 @@ export async function renderSeries(root, { project }, query, ctx) {
   }
   if (!ctx.current) return;
   const metrics = info?.metrics?.map((m) => m.name) ?? [];
+  if (!state.metric && info) state.metric = defaultMetric(info)?.name ?? '';
   if (state.metric && !metrics.includes(state.metric)) metrics.push(state.metric);
   const testbedOptions = [['', 'default testbed'], ...dims.testbeds.map((t) => [t, t])];
   if (state.testbed && !dims.testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
   const vsOptions = [['', 'none'], ...dims.testbeds.map((t) => [t, t])];
   if (state.vs && !dims.testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);
-  const branchOptions = [['', 'all branches'], ...dims.branches.map((b) => [b, b])];
-  if (state.branch && !dims.branches.includes(state.branch)) branchOptions.push([state.branch, state.branch]);
   controls.append(
     selectField('Metric', 'metric', metrics.length ? [['', 'default'], ...metrics.map((m) => [m, m])] : [['', 'default']], state.metric, (v) => go({ metric: v })),
     selectField('Testbed', 'testbed', testbedOptions, state.testbed, (v) => go({ testbed: v })),
-    selectField('Branch', 'branch', branchOptions, state.branch, (v) => go({ branch: v })),
+    branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', vsOptions, state.vs, (v) => go({ vs: v })),
     state.vs ? selectField('Layout', 'layout', [['overlay', 'overlaid'], ['side', 'side by side']], state.layout, (v) => go({ layout: v })) : null,
     selectField('Commits', 'limit', kLimits.map((l) => [l, `last ${l}`]), state.limit, (v) => go({ limit: v })),
@@ -147,7 +146,7 @@ export async function renderSeries(root, { project }, query, ctx) {
             const prev = primary.points[cp.index - 1];
             return el(
               'tr',
-              { class: `cp-row cp-${quality}` },
+              { class: `cp-row cp-row-${quality}`, 'data-commit': cp.commit },
               el('td', {}, el('code', {}, shortSha(cp.commit))),
               el('td', {}, formatTime(point?.time)),
               el('td', { class: 'num' }, formatValue(cp.before, unit)),
@@ -173,7 +172,7 @@ export async function renderSeries(root, { project }, query, ctx) {
 
   function highlightRow(commit) {
     for (const row of body.querySelectorAll('tr.selected')) row.classList.remove('selected');
-    const row = [...body.querySelectorAll('tr.cp-row')].find((r) => r.querySelector('code')?.textContent === shortSha(commit));
+    const row = [...body.querySelectorAll('tr.cp-row')].find((r) => r.dataset.commit === commit);
     row?.classList.add('selected');
   }
 }
