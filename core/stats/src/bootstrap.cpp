@@ -10,21 +10,22 @@ namespace perfgate::stats {
 
 namespace {
 
-// Median of a resample of `sorted` (drawn with replacement). Drawing indices and
-// taking the median index is the same as taking the median value because the
-// data are sorted, and sorting a few small integers is cheaper than doubles.
-double ResampledMedian(const std::vector<double>& sorted, Xoshiro256& generator, std::vector<std::uint32_t>& scratch) {
+// Median of a resample of `sorted` drawn with replacement. Because the data are
+// sorted, counting how often each index is drawn and walking the counts to the
+// middle finds the median in O(n) without sorting anything.
+double ResampledMedian(const std::vector<double>& sorted, Xoshiro256& generator, std::vector<std::uint32_t>& counts) {
   const std::size_t count = sorted.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    scratch[i] = static_cast<std::uint32_t>(generator.Below(count));
-  }
-  const std::size_t middle = count / 2;
-  std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(middle), scratch.end());
-  const double upper = sorted[scratch[middle]];
-  if (count % 2 == 1) return upper;
-  const std::uint32_t lower_index =
-      *std::max_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(middle));
-  return (sorted[lower_index] + upper) / 2.0;
+  std::fill(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(count), 0U);
+  for (std::size_t i = 0; i < count; ++i) ++counts[generator.Below(count)];
+  // 0-based ranks of the middle value(s) of the resample.
+  const std::size_t upper_rank = count / 2;
+  const std::size_t lower_rank = count % 2 == 1 ? upper_rank : upper_rank - 1;
+  std::size_t seen = 0;
+  std::size_t index = 0;
+  while (seen + counts[index] <= lower_rank) seen += counts[index++];
+  const double lower = sorted[index];
+  while (seen + counts[index] <= upper_rank) seen += counts[index++];
+  return lower_rank == upper_rank ? lower : (lower + sorted[index]) / 2.0;
 }
 
 }  // namespace
@@ -39,12 +40,12 @@ std::optional<RatioInterval> BootstrapRatioOfMedians(std::span<const double> bas
   std::sort(head_sorted.begin(), head_sorted.end());
 
   Xoshiro256 generator(options.seed);
-  std::vector<std::uint32_t> scratch(std::max(base.size(), head.size()));
+  std::vector<std::uint32_t> counts(std::max(base.size(), head.size()));
   std::vector<double> ratios;
   ratios.reserve(options.resamples);
   for (std::size_t i = 0; i < options.resamples; ++i) {
-    const double base_median = ResampledMedian(base_sorted, generator, scratch);
-    const double head_median = ResampledMedian(head_sorted, generator, scratch);
+    const double base_median = ResampledMedian(base_sorted, generator, counts);
+    const double head_median = ResampledMedian(head_sorted, generator, counts);
     if (base_median == 0) return std::nullopt;
     ratios.push_back(head_median / base_median);
   }

@@ -33,12 +33,19 @@ std::uint64_t Xoshiro256::Next() {
 }
 
 std::uint64_t Xoshiro256::Below(std::uint64_t bound) {
-  // Reject the few values below 2^64 mod bound so every residue is equally likely.
-  const std::uint64_t threshold = (0 - bound) % bound;
-  for (;;) {
-    const std::uint64_t value = Next();
-    if (value >= threshold) return value % bound;
+  // Lemire's multiply-shift: the high word of a 128-bit product, rejecting the
+  // few low words that would make some results more likely than others.
+  __extension__ using Wide = unsigned __int128;
+  Wide product = static_cast<Wide>(Next()) * bound;
+  auto low = static_cast<std::uint64_t>(product);
+  if (low < bound) {
+    const std::uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+      product = static_cast<Wide>(Next()) * bound;
+      low = static_cast<std::uint64_t>(product);
+    }
   }
+  return static_cast<std::uint64_t>(product >> 64);
 }
 
 double Xoshiro256::Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }

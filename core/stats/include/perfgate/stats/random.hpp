@@ -17,7 +17,7 @@ class Xoshiro256 {
   explicit Xoshiro256(std::uint64_t seed);
 
   std::uint64_t Next();
-  // Uniform integer in [0, bound) without modulo bias (rejection sampling).
+  // Uniform integer in [0, bound) without modulo bias (Lemire's multiply-shift with rejection).
   // `bound` must be > 0.
   std::uint64_t Below(std::uint64_t bound);
   // Uniform double in [0, 1) with 53 random bits.
