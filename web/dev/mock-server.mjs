@@ -28,6 +28,7 @@ const benchmarks = families.flatMap((f) => f.params.map((p) => ({ name: `${f.fam
 
 function series(b, testbed, limit) {
   const scale = testbed === 'arm64' ? 1.35 : 1;
+  seed = [...b.name, ...testbed].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 2147483647, 7);
   const points = commits.map((c, i) => {
     let v = b.f.base(b.p) * scale;
     if (b.f.regressAt && i >= b.f.regressAt) v *= b.f.factor;

@@ -252,7 +252,7 @@ function padRange(min, max) {
  * lines: [{label, values:[number|null per member], mins, maxs}]; members:
  * [{parameter, value}] (value null for a categorical parameter).
  */
-export function familyChart(container, { members, lines, unit, numeric, height = 300 }) {
+export function familyChart(container, { members, lines, unit, numeric, height = 300, logY = 'auto' }) {
   const colors = palette();
   const axis = axisStyle();
   const xs = numeric ? members.map((m) => m.value) : members.map((_, i) => i);
@@ -272,13 +272,21 @@ export function familyChart(container, { members, lines, unit, numeric, height =
     uSeries.push({ label: `${line.label} min`, ...hidden }, { label: `${line.label} max`, ...hidden });
     bands.push({ series: [idx + 2, idx + 1], fill: withAlpha(color, 0.15) });
   });
-  const yFormat = axisFormatter(unit);
+  const ys = lines.flatMap((l) => l.values).filter((v) => Number.isFinite(v));
+  const yPositive = ys.length > 0 && ys.every((v) => v > 0);
+  const useLogY = yPositive && (logY === true || (logY === 'auto' && Math.max(...ys) / Math.min(...ys) >= 100));
+  const linearFormat = axisFormatter(unit);
+  // On a log axis the ticks span decades, so each one takes its own unit.
+  const yFormat = useLogY ? (splits) => splits.map((v) => formatValue(v, unit, 3)) : linearFormat;
   const tooltip = el('div', { class: 'chart-tooltip', role: 'status', 'aria-live': 'polite', hidden: true });
   const opts = {
     width: Math.max(200, Math.floor(container.clientWidth || 600)),
     height,
     legend: { show: false },
-    scales: { x: logX ? { time: false, distr: 3, log: 2 } : { time: false }, y: { auto: true, range: (u, min, max) => padRange(min, max) } },
+    scales: {
+      x: logX ? { time: false, distr: 3, log: 2 } : { time: false },
+      y: useLogY ? { distr: 3, log: 10 } : { auto: true, range: (u, min, max) => padRange(min, max) },
+    },
     axes: [
       {
         ...axis,
@@ -332,6 +340,7 @@ export function familyChart(container, { members, lines, unit, numeric, height =
     chart.setCursor({ left: chart.valToPos(xs[keyIdx], 'x'), top: chart.valToPos(lines[0].values[keyIdx] ?? 0, 'y') });
   });
   container.dataset.members = String(members.length);
+  container.dataset.logY = String(useLogY);
   const ro = observeWidth(container, chart, height);
   return {
     chart,

@@ -53,7 +53,7 @@ function alertRow(project, a) {
   const status = a.status ?? (kind || (quality === 'bad' ? 'regression' : quality === 'good' ? 'improvement' : ''));
   return el(
     'tr',
-    { class: `alert-row cp-${quality}`, 'data-benchmark': benchmark },
+    { class: `alert-row alert-${quality}`, 'data-benchmark': benchmark, 'data-kind': kind },
     el('td', {}, formatTime(a.time ?? a.created_at ?? a.commit_time)),
     el('td', {}, el('a', { href: seriesLink }, benchmark)),
     el('td', {}, a.metric ?? ''),

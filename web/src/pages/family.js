@@ -11,7 +11,7 @@ import { href, navigate, projectPath } from '../router.js';
 import { branchField, projectDimensions } from './project.js';
 
 export async function renderFamily(root, { project }, query, ctx) {
-  const state = { name: query.name ?? '', metric: query.metric ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '', limit: query.limit ?? '300' };
+  const state = { name: query.name ?? '', metric: query.metric ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '', limit: query.limit ?? '300', y: query.y ?? '' };
   ctx.setTitle(`${state.name} family · ${project}`);
   projectCrumbs(ctx, project, { label: `${state.name}/*` });
   const controls = el('form', { class: 'controls', onsubmit: (e) => e.preventDefault() });
@@ -46,6 +46,7 @@ export async function renderFamily(root, { project }, query, ctx) {
     selectField('Testbed', 'testbed', opts(dims.testbeds, 'default testbed'), state.testbed, (v) => go({ testbed: v })),
     branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', opts(dims.testbeds, 'none'), state.vs, (v) => go({ vs: v })),
+    selectField('Value axis', 'y', [['', 'automatic'], ['linear', 'linear'], ['log', 'logarithmic']], state.y, (v) => go({ y: v })),
   );
 
   const fetchAll = (testbed) =>
@@ -90,7 +91,7 @@ export async function renderFamily(root, { project }, query, ctx) {
     el('p', { class: 'series-meta' }, el('span', { class: 'metric-name' }, metric), ` · unit ${unit || 'count'} · `, directionBadge(direction), ` · ${family.members.length} parameters${family.numeric ? '' : ' (categorical)'}`),
     el('figure', {}, el('figcaption', { class: 'legend' }, lines.map((l, i) => el('span', { class: 'legend-item' }, el('span', { class: `swatch${l.dash ? ' dashed' : ''}`, style: `background:${colors[i]}` }), l.label))), target),
   );
-  charts.push(familyChart(target, { members: family.members, lines, unit, numeric: family.numeric }));
+  charts.push(familyChart(target, { members: family.members, lines, unit, numeric: family.numeric, logY: state.y === 'log' ? true : state.y === 'linear' ? false : 'auto' }));
 
   body.append(
     el(

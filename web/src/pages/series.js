@@ -55,12 +55,14 @@ export async function renderSeries(root, { project }, query, ctx) {
   const vsOptions = [['', 'none'], ...dims.testbeds.map((t) => [t, t])];
   if (state.vs && !dims.testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);
   controls.append(
+    ...[
     selectField('Metric', 'metric', metrics.length ? [['', 'default'], ...metrics.map((m) => [m, m])] : [['', 'default']], state.metric, (v) => go({ metric: v })),
     selectField('Testbed', 'testbed', testbedOptions, state.testbed, (v) => go({ testbed: v })),
     branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', vsOptions, state.vs, (v) => go({ vs: v })),
     state.vs ? selectField('Layout', 'layout', [['overlay', 'overlaid'], ['side', 'side by side']], state.layout, (v) => go({ layout: v })) : null,
     selectField('Commits', 'limit', kLimits.map((l) => [l, `last ${l}`]), state.limit, (v) => go({ limit: v })),
+    ].filter(Boolean),
   );
 
   const ask = (testbed) => getSeries(project, { benchmark: state.benchmark, metric: state.metric, branch: state.branch, testbed, limit: state.limit });
