@@ -1,0 +1,193 @@
+// perfgate ingest FILE... (--db PATH | --server URL [--token T]) --project P --commit SHA ...
+// Every input is read and parsed before the database is opened, so bad input
+// exits 2 with the database untouched; each file is then stored as one run in
+// one transaction.
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+#include "perfgate/model/units.hpp"
+#include "perfgate/parse/parse.hpp"
+#include "perfgate/report/series_report.hpp"
+#include "perfgate/server/client.hpp"
+
+namespace perfgate::collector {
+
+namespace {
+
+struct IngestOptions {
+  std::vector<std::string> files;
+  std::string db;
+  std::string server;
+  std::string token;
+  std::string project;
+  std::string commit;
+  std::string branch;
+  std::string parent;
+  std::string testbed = "default";
+  std::string format = "auto";
+  std::optional<std::int64_t> pull_request;
+  std::string time;
+  std::vector<std::string> metrics;
+  std::vector<std::string> file_sizes;
+};
+
+struct Upload {
+  std::string source;  // file name, or "--metric/--file-size"
+  std::string text;    // raw content (for --server)
+  model::Report report;
+};
+
+// --metric NAME=VALUE[UNIT]: benchmark NAME with one metric "value".
+void AddCustomMetric(model::Report& report, const std::string& spec) {
+  auto equals = spec.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw UsageError("--metric " + spec + ": expected NAME=VALUE[UNIT], e.g. build/compile_time=95s");
+  }
+  std::string name = spec.substr(0, equals);
+  RequireName("--metric name", name);
+  auto quantity = model::ParseQuantity(spec.substr(equals + 1));
+  if (!quantity) {
+    throw UsageError("--metric " + spec + ": \"" + spec.substr(equals + 1) +
+                     "\" is not a number with a known unit (ns, us, ms, s, B, KB, MB, GB, KiB, MiB, GiB, /s, %)");
+  }
+  if (report.FindBenchmark(name)) throw UsageError("--metric " + name + " is given twice");
+  model::Benchmark& benchmark = report.BenchmarkNamed(name);
+  model::MetricNamed(benchmark, "value", quantity->unit, model::DefaultDirection(name, quantity->unit))
+      .samples.push_back(quantity->value);
+}
+
+// --file-size PATH: benchmark size/<file name> in bytes.
+void AddFileSize(model::Report& report, const std::string& path) {
+  std::error_code error;
+  auto size = std::filesystem::file_size(path, error);
+  if (error) throw UsageError("--file-size " + path + ": " + error.message());
+  std::string name = "size/" + std::filesystem::path(path).filename().string();
+  if (report.FindBenchmark(name)) throw UsageError("--file-size: two files are named " + name);
+  model::MetricNamed(report.BenchmarkNamed(name), "value", "B", model::Direction::kLowerIsBetter)
+      .samples.push_back(static_cast<double>(size));
+}
+
+// The custom JSON format (docs/custom-json.md) for a report of single values.
+std::string ToCustomJson(const model::Report& report) {
+  nlohmann::json benchmarks = nlohmann::json::array();
+  for (const model::Benchmark& benchmark : report.benchmarks) {
+    const model::Metric& metric = benchmark.metrics.front();
+    benchmarks.push_back({{"name", benchmark.name},
+                          {"value", metric.samples.front()},
+                          {"unit", metric.unit},
+                          {"direction", model::ToString(metric.direction)}});
+  }
+  return nlohmann::json{{"perfgate", "custom"}, {"benchmarks", benchmarks}}.dump(2);
+}
+
+void UploadToServer(const IngestOptions& options, const store::CommitInfo& commit, const std::vector<Upload>& uploads) {
+  server::Client client(options.server, options.token);
+  for (const Upload& upload : uploads) {
+    std::string target = "/api/v1/projects/" + server::UrlEncode(options.project) + "/runs?commit=" +
+                         server::UrlEncode(commit.sha) + "&branch=" + server::UrlEncode(commit.branch) +
+                         "&parent=" + server::UrlEncode(commit.parent) + "&testbed=" +
+                         server::UrlEncode(options.testbed) + "&time=" + server::UrlEncode(report::IsoTime(commit.time)) +
+                         "&format=" + server::UrlEncode(upload.report.format);
+    if (commit.pull_request) target += "&pr=" + std::to_string(*commit.pull_request);
+    server::HttpResponse response;
+    try {
+      response = client.Post(target, upload.text, "application/json");
+    } catch (const server::ConnectionError& error) {
+      throw EnvironmentError("--server " + options.server + ": " + error.what());
+    }
+    if (response.status == 400 || response.status == 413) {
+      throw UsageError(upload.source + ": the server refused it (" + std::to_string(response.status) + "): " + response.body);
+    }
+    if (response.status == 401 || response.status == 403) {
+      throw UsageError("--token: the server refused the token (" + std::to_string(response.status) + ")");
+    }
+    if (response.status != 200 && response.status != 201) {
+      throw EnvironmentError("--server: HTTP " + std::to_string(response.status) + ": " + response.body);
+    }
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    std::cout << upload.source << ": " << (response.status == 201 ? "stored as run " : "already stored as run ")
+              << (body.is_object() && body.contains("run_id") ? body["run_id"].dump() : "?") << "\n";
+  }
+}
+
+int RunIngest(IngestOptions options) {
+  GithubContext github = ReadGithubContext();
+  if (options.commit.empty()) options.commit = github.sha;
+  if (options.branch.empty()) options.branch = github.branch;
+  if (options.parent.empty()) options.parent = github.parent;
+  if (!options.pull_request) options.pull_request = github.pull_request;
+
+  RequireName("--project", options.project);
+  if (options.commit.empty()) throw UsageError("--commit SHA is required (GITHUB_SHA is not set either)");
+  RequireName("--commit", options.commit);
+  RequireName("--testbed", options.testbed);
+  if (options.db.empty() == options.server.empty()) throw UsageError("give exactly one of --db PATH and --server URL");
+  if (options.files.empty() && options.metrics.empty() && options.file_sizes.empty()) {
+    throw UsageError("nothing to ingest: give a results FILE, --metric NAME=VALUE or --file-size PATH");
+  }
+  store::CommitInfo commit{.sha = options.commit, .parent = options.parent, .branch = options.branch,
+                           .time = NowSeconds(), .pull_request = options.pull_request};
+  if (!options.time.empty()) {
+    auto time = ParseIso8601(options.time);
+    if (!time) throw UsageError("--time " + options.time + ": expected ISO 8601, e.g. 2024-01-05T10:00:00Z");
+    commit.time = *time;
+  }
+
+  std::vector<Upload> uploads;
+  for (const std::string& file : options.files) {
+    std::string text = ReadInput(file);
+    auto report = parse::Parse(text, options.format);
+    if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
+    uploads.push_back(Upload{file, std::move(text), std::move(*report)});
+  }
+  if (!options.metrics.empty() || !options.file_sizes.empty()) {
+    model::Report custom{.format = "custom"};
+    for (const std::string& spec : options.metrics) AddCustomMetric(custom, spec);
+    for (const std::string& path : options.file_sizes) AddFileSize(custom, path);
+    std::string text = ToCustomJson(custom);
+    uploads.push_back(Upload{"custom metrics", std::move(text), std::move(custom)});
+  }
+
+  if (!options.server.empty()) {
+    UploadToServer(options, commit, uploads);
+    return kSuccess;
+  }
+  auto db = OpenStore(options.db, /*must_exist=*/false);
+  for (const Upload& upload : uploads) {
+    auto outcome = db->Ingest(store::RunInput{.project = options.project, .commit = commit, .testbed = options.testbed,
+                                              .report = upload.report, .received_at = NowSeconds()});
+    std::cout << upload.source << ": " << (outcome.created ? "stored as run " : "already stored as run ")
+              << outcome.run_id << " (" << outcome.benchmarks << " benchmarks, " << outcome.samples << " samples, "
+              << upload.report.format << ")\n";
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<IngestOptions>();
+  CLI::App* command = app.add_subcommand("ingest", "Store benchmark results for a commit");
+  command->add_option("files", options->files, "Results files (- for standard input)");
+  command->add_option("--db", options->db, "SQLite results database (created when missing)");
+  command->add_option("--server", options->server, "perfgate server URL, instead of --db");
+  command->add_option("--token", options->token, "Project token for --server (or PERFGATE_TOKEN)")->envname("PERFGATE_TOKEN");
+  command->add_option("--project", options->project, "Project name")->required();
+  command->add_option("--commit", options->commit, "Commit SHA (default: GITHUB_SHA / the PR head)");
+  command->add_option("--branch", options->branch, "Branch of the commit");
+  command->add_option("--parent", options->parent, "Parent commit SHA");
+  command->add_option("--testbed", options->testbed, "Machine or environment name")->capture_default_str();
+  command->add_option("--format", options->format, "Input format, or auto")->capture_default_str();
+  command->add_option("--pr", options->pull_request, "Pull request number");
+  command->add_option("--time", options->time, "Commit time, ISO 8601 (default: now)");
+  command->add_option("--metric", options->metrics, "Custom metric NAME=VALUE[UNIT], e.g. build/compile_time=95s");
+  command->add_option("--file-size", options->file_sizes, "Record the size of a file as size/<name>");
+  command->callback([options, &exit_code] { exit_code = RunIngest(*options); });
+}
+
+}  // namespace perfgate::collector

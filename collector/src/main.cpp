@@ -1,0 +1,41 @@
+// The `perfgate` command line. Commands live one per file; this maps their
+// errors to the exit codes of DESIGN.md: 0 ok, 1 regression, 2 bad input, 3 environment.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli_support.hpp"
+#include "perfgate/store/store.hpp"
+
+int main(int argc, char** argv) {
+  using namespace perfgate::collector;
+  CLI::App app{"perfgate: continuous benchmarking — ingest results, compare, check budgets, serve dashboards"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "perfgate 0.1.0");
+  int exit_code = kSuccess;
+  AddIngestCommand(app, exit_code);
+  AddHistoryCommand(app, exit_code);
+  AddTokenCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return kInvalidInput;
+  } catch (const UsageError& error) {
+    std::cerr << "perfgate: " << error.what() << "\n";
+    return kInvalidInput;
+  } catch (const EnvironmentError& error) {
+    std::cerr << "perfgate: " << error.what() << "\n";
+    return kEnvironmentFailure;
+  } catch (const perfgate::store::StoreError& error) {
+    std::cerr << "perfgate: database: " << error.what() << "\n";
+    return kEnvironmentFailure;
+  } catch (const std::exception& error) {
+    std::cerr << "perfgate: internal error: " << error.what() << "\n";
+    return kEnvironmentFailure;
+  }
+  return exit_code;
+}
