@@ -196,7 +196,8 @@ export function trendChart(container, series, { height = 260, onPointSelect, com
 
   // Keyboard: the chart is one tab stop; arrows move the cursor commit by commit.
   container.tabIndex = 0;
-  container.setAttribute('role', 'img');
+  container.setAttribute('role', 'group');
+  container.setAttribute('aria-roledescription', 'chart');
   container.setAttribute(
     'aria-label',
     `${series.map((s) => s.label).join(' and ')}: ${commits.length} commits, ${markers.length} change point${markers.length === 1 ? '' : 's'}. Use the arrow keys to read values.`,
@@ -327,7 +328,8 @@ export function familyChart(container, { members, lines, unit, numeric, height =
   const chart = new uPlot(opts, data, container);
   chart.over.appendChild(tooltip);
   container.tabIndex = 0;
-  container.setAttribute('role', 'img');
+  container.setAttribute('role', 'group');
+  container.setAttribute('aria-roledescription', 'chart');
   container.setAttribute('aria-label', `${lines.map((l) => l.label).join(' and ')} against the parameter, ${members.length} members. Use the arrow keys to read values.`);
   let keyIdx = null;
   container.addEventListener('keydown', (event) => {
