@@ -1,0 +1,36 @@
+#pragma once
+// Renderings of one stored series: the JSON object of the series route of the
+// HTTP API (also `perfgate history --format json`) and a plain-text table.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "perfgate/store/store.hpp"
+
+namespace perfgate::report {
+
+// A detected change in a series, already located: `index` is the first point
+// at the new level; `before`/`after` are the levels (medians) either side.
+struct SeriesChange {
+  std::size_t index = 0;
+  double before = 0;
+  double after = 0;
+  double change = 0;  // after / before - 1
+  double p_value = 1;
+};
+
+// {"benchmark","metric","unit","direction","testbed","branch",
+//  "points":[{"commit","time","value","min","max","n"}],
+//  "change_points":[{"commit","index","before","after","change","p_value"}]}
+// Times are ISO 8601 UTC. Non-finite values are written as null.
+nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesChange>& changes);
+
+// One line per commit (short SHA, date, value, min–max, n) with change points marked.
+std::string SeriesText(const store::Series& series, const std::vector<SeriesChange>& changes);
+
+// "2024-01-05T10:00:00Z" for seconds since the epoch.
+std::string IsoTime(std::int64_t seconds);
+
+}  // namespace perfgate::report

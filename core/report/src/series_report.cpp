@@ -1,0 +1,82 @@
+#include "perfgate/report/series_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "perfgate/model/units.hpp"
+
+namespace perfgate::report {
+
+namespace {
+nlohmann::json Finite(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
+}  // namespace
+
+std::string IsoTime(std::int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesChange>& changes) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const store::SeriesPoint& point : series.points) {
+    points.push_back({{"commit", point.commit},
+                      {"time", IsoTime(point.time)},
+                      {"value", Finite(point.value)},
+                      {"min", Finite(point.min)},
+                      {"max", Finite(point.max)},
+                      {"n", point.n}});
+  }
+  nlohmann::json change_points = nlohmann::json::array();
+  for (const SeriesChange& change : changes) {
+    if (change.index >= series.points.size()) continue;
+    change_points.push_back({{"commit", series.points[change.index].commit},
+                             {"index", change.index},
+                             {"before", Finite(change.before)},
+                             {"after", Finite(change.after)},
+                             {"change", Finite(change.change)},
+                             {"p_value", Finite(change.p_value)}});
+  }
+  return {{"benchmark", series.benchmark},
+          {"metric", series.metric.name},
+          {"unit", series.metric.unit},
+          {"direction", model::ToString(series.metric.direction)},
+          {"testbed", series.testbed},
+          {"branch", series.branch},
+          {"points", std::move(points)},
+          {"change_points", std::move(change_points)}};
+}
+
+std::string SeriesText(const store::Series& series, const std::vector<SeriesChange>& changes) {
+  std::string out = series.benchmark + "  " + series.metric.name + " (" +
+                    (series.metric.unit.empty() ? "count" : series.metric.unit) + ", " +
+                    std::string(model::ToString(series.metric.direction)) + ")  testbed " + series.testbed +
+                    (series.branch.empty() ? "" : "  branch " + series.branch) + "\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-12s  %-20s  %14s  %27s  %5s\n", "commit", "time", "value", "min .. max", "n");
+  out += line;
+  for (std::size_t i = 0; i < series.points.size(); ++i) {
+    const store::SeriesPoint& point = series.points[i];
+    std::string range = model::FormatQuantity(point.min, series.metric.unit) + " .. " +
+                        model::FormatQuantity(point.max, series.metric.unit);
+    std::snprintf(line, sizeof line, "%-12s  %-20s  %14s  %27s  %5s", point.commit.substr(0, 12).c_str(),
+                  IsoTime(point.time).c_str(), model::FormatQuantity(point.value, series.metric.unit).c_str(),
+                  range.c_str(), point.from_aggregates ? "agg" : std::to_string(point.n).c_str());
+    out += line;
+    for (const SeriesChange& change : changes) {
+      if (change.index != i) continue;
+      char note[128];
+      std::snprintf(note, sizeof note, "  <- change point %+.1f%% (p=%.2g)", change.change * 100, change.p_value);
+      out += note;
+    }
+    out += "\n";
+  }
+  if (series.points.empty()) out += "(no points)\n";
+  return out;
+}
+
+}  // namespace perfgate::report
