@@ -50,7 +50,9 @@ export async function renderCompare(root, { project }, query, ctx) {
     const h = headField.querySelector('input').value.trim();
     if (b && h) navigate(href(location.pathname, { base: b, head: h }));
   });
-  suggest(project, [baseField, headField], ctx);
+  const quick = el('p', { class: 'quick-links muted' });
+  form.after(quick);
+  suggest(project, [baseField, headField], quick, ctx);
 
   if (!base || !head) {
     body.append(emptyState('Choose two commits or branches', 'Enter a base and a head: a full SHA, a unique prefix of at least 7 characters, or a branch name such as main.'));
@@ -156,7 +158,7 @@ function stat(side, unit) {
 }
 
 /** Fills the inputs' suggestions: branches, then the latest commits of one series. */
-async function suggest(project, fields, ctx) {
+async function suggest(project, fields, quick, ctx) {
   try {
     const listing = await listBenchmarks(project, '');
     const dims = await projectDimensions(project, listing);
@@ -167,6 +169,18 @@ async function suggest(project, fields, ctx) {
       commits = [...series.points].reverse().map((p) => [p.commit, `${shortSha(p.commit)} · ${p.time ?? ''}`]);
     }
     if (!ctx.current) return;
+    if (commits.length >= 2) {
+      const link = (b, h, text) => el('a', { href: href(projectPath(project, 'compare'), { base: b, head: h }) }, text);
+      quick.replaceChildren(
+        el(
+          'span',
+          {},
+          'Quick: ',
+        link(commits[1][0], commits[0][0], `newest commit ${shortSha(commits[0][0])} vs the one before`),
+          commits.length >= 11 ? [' · ', link(commits[10][0], commits[0][0], 'newest vs 10 commits back')] : null,
+        ),
+      );
+    }
     const options = [...dims.branches.map((b) => [b, `branch ${b}`]), ...commits];
     for (const field of fields) {
       const input = field.querySelector('input');
