@@ -113,7 +113,7 @@ export function trendChart(container, series, { height = 260, onPointSelect, com
         space: 80,
         values: (u, splits) => splits.map((i) => (Number.isInteger(i) && commits[i] ? formatDate(commits[i].time) : '')),
       },
-      { ...axis, size: compact ? 64 : 76, values: (u, splits) => yFormat(splits) },
+      { ...axis, size: labelWidth, values: (u, splits) => yFormat(splits) },
     ],
     series: uSeries,
     bands,
@@ -238,6 +238,13 @@ export function trendChart(container, series, { height = 260, onPointSelect, com
   };
 }
 
+/** Width of a value axis that fits its longest label (uPlot calls this per layout pass). */
+function labelWidth(u, values) {
+  if (!values || !values.length) return 50;
+  const longest = Math.max(...values.map((v) => String(v ?? '').length));
+  return Math.ceil(longest * 7.2 + 22);
+}
+
 function padRange(min, max) {
   if (min === null || max === null) return [0, 1];
   if (min === max) {
@@ -297,7 +304,7 @@ export function familyChart(container, { members, lines, unit, numeric, height =
           return i >= 0 ? members[i].parameter : '';
         }),
       },
-      { ...axis, size: 76, values: (u, splits) => yFormat(splits) },
+      { ...axis, size: labelWidth, values: (u, splits) => yFormat(splits) },
     ],
     series: uSeries,
     bands,

@@ -110,7 +110,7 @@ export async function startBrowser(base) {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
-    colorScheme: 'light',
+    colorScheme: process.env.PERFGATE_COLOR_SCHEME ?? 'light',
     reducedMotion: 'reduce',
   });
   const origin = new URL(base).origin;
