@@ -23,8 +23,14 @@ let cleanups = [];
 let generation = 0;
 
 /** Per-render context: pages register cleanups and check whether they are still current. */
-function makeContext(gen) {
+function makeContext(gen, focusName) {
   return {
+    /** Puts focus back on the control (by name) that triggered this render, once it exists under `root`. */
+    restoreFocus(root) {
+      if (!focusName) return;
+      const target = root.querySelector(`[name="${CSS.escape(focusName)}"]`);
+      if (target) target.focus({ preventScroll: true });
+    },
     onCleanup: (fn) => cleanups.push(fn),
     get current() {
       return gen === generation;
@@ -46,7 +52,10 @@ function makeContext(gen) {
   };
 }
 
+let firstRender = true;
+
 function render() {
+  const focusName = main.contains(document.activeElement) ? document.activeElement.getAttribute('name') : null;
   for (const fn of cleanups) {
     try {
       fn();
@@ -56,7 +65,7 @@ function render() {
   }
   cleanups = [];
   generation += 1;
-  const ctx = makeContext(generation);
+  const ctx = makeContext(generation, focusName);
   const query = Object.fromEntries(new URLSearchParams(location.search));
   const found = match(location.pathname);
   main.replaceChildren();
@@ -75,7 +84,12 @@ function render() {
     return;
   }
   found.render(main, found.params, query, ctx);
-  if (document.activeElement && document.activeElement !== document.body && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+  // After a link took us here, start reading at the new page, not at the top bar.
+  if (!firstRender && !focusName) {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+  firstRender = false;
 }
 
 startRouter(render);

@@ -48,6 +48,7 @@ export async function renderFamily(root, { project }, query, ctx) {
     selectField('Compare with testbed', 'vs', opts(dims.testbeds, 'none'), state.vs, (v) => go({ vs: v })),
     selectField('Value axis', 'y', [['', 'automatic'], ['linear', 'linear'], ['log', 'logarithmic']], state.y, (v) => go({ y: v })),
   );
+  ctx.restoreFocus(controls);
 
   const fetchAll = (testbed) =>
     Promise.all(

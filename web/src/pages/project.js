@@ -35,7 +35,13 @@ export async function projectDimensions(project, fromBenchmarks) {
 export function dimensionSelectors({ testbeds, branches }, state, onChange) {
   const testbedOptions = [['', 'default testbed'], ...testbeds.map((t) => [t, t])];
   if (state.testbed && !testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
-  return [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }))];
+  const fields = [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }))];
+  if ('vs' in state && testbeds.length > 1) {
+    const vsOptions = [['', 'none'], ...testbeds.map((t) => [t, t])];
+    if (state.vs && !testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);
+    fields.push(selectField('Overlay testbed', 'vs', vsOptions, state.vs, (v) => onChange({ vs: v })));
+  }
+  return fields;
 }
 
 export function branchField(branches, value, onChange) {
@@ -68,7 +74,7 @@ export function branchField(branches, value, onChange) {
 export async function renderProject(root, { project }, query, ctx) {
   ctx.setTitle(project);
   projectCrumbs(ctx, project);
-  const state = { q: query.q ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '' };
+  const state = { q: query.q ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '' };
   const controls = el('form', { class: 'controls', role: 'search', onsubmit: (e) => e.preventDefault() });
   const summary = el('p', { class: 'result-count muted', 'aria-live': 'polite' });
   const results = el('div', { class: 'results' }, loading('Loading benchmarks…'));
@@ -199,13 +205,14 @@ function familySection(project, family, state) {
 
 function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent }) {
   const metric = defaultMetric(benchmark);
-  const link = href(projectPath(project, 'series'), { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch });
+  const link = href(projectPath(project, 'series'), { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch, vs: state.vs });
   const chartBox = el('div', { class: 'chart-box', 'data-benchmark': benchmark.name }, el('div', { class: 'chart-placeholder' }, 'Chart loads when scrolled into view'));
   const facts = el('p', { class: 'card-facts muted' });
   const card = el(
     'li',
     { class: 'card chart-card' },
     el('h3', {}, el('a', { href: link, class: 'benchmark-link' }, benchmark.name)),
+    state.vs ? el('p', { class: 'legend small' }, el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: 'background:var(--series-1)' }), state.testbed || 'default'), el('span', { class: 'legend-item' }, el('span', { class: 'swatch', style: 'background:var(--series-2)' }), state.vs)) : null,
     el('p', { class: 'card-meta' }, el('span', { class: 'metric-name' }, metric?.name ?? 'no metric'), metric?.direction ? directionBadge(metric.direction) : null),
     chartBox,
     facts,
@@ -215,7 +222,8 @@ function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, 
       if (!ctx.current || !isCurrent()) return;
       chartBox.replaceChildren(loading('Loading series…'));
       try {
-        const series = await getSeries(project, { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch, limit: kChartPoints });
+        const ask = (testbed) => getSeries(project, { benchmark: benchmark.name, metric: metric?.name, testbed, branch: state.branch, limit: kChartPoints });
+        const [series, other] = await Promise.all([ask(state.testbed), state.vs ? ask(state.vs).catch(() => null) : null]);
         if (!ctx.current || !isCurrent()) return;
         if (!series.points.length) {
           chartBox.replaceChildren(emptyState('No data yet', 'This series has no points on this testbed and branch.'));
@@ -224,7 +232,9 @@ function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, 
         }
         const target = el('div', { class: 'chart-target' });
         chartBox.replaceChildren(target);
-        charts.push(trendChart(target, [{ label: series.testbed || state.testbed || 'default', data: series }], { height: 170, compact: true }));
+        const list = [{ label: series.testbed || state.testbed || 'default', data: series }];
+        if (other?.points?.length) list.push({ label: other.testbed || state.vs, data: other });
+        charts.push(trendChart(target, list, { height: 170, compact: true }));
         chartBox.dataset.points = String(series.points.length);
         const last = series.points[series.points.length - 1];
         const cps = series.change_points;

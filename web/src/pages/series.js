@@ -64,6 +64,7 @@ export async function renderSeries(root, { project }, query, ctx) {
     selectField('Commits', 'limit', kLimits.map((l) => [l, `last ${l}`]), state.limit, (v) => go({ limit: v })),
     ].filter(Boolean),
   );
+  ctx.restoreFocus(controls);
 
   const ask = (testbed) => getSeries(project, { benchmark: state.benchmark, metric: state.metric, branch: state.branch, testbed, limit: state.limit });
   let primary;
