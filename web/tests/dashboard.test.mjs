@@ -26,6 +26,19 @@ async function chartsSettled(p, selector = '.chart-box') {
   );
 }
 
+/** Form controls without a label, and images without text, on the current page. */
+async function unlabelled(p) {
+  return p.$$eval('input, select, button, [role=group]', (els) =>
+    els
+      .filter((e) => {
+        if (e.matches('input, select')) return !e.labels || e.labels.length === 0;
+        if (e.matches('button')) return !(e.getAttribute('aria-label') || e.textContent.trim());
+        return !e.getAttribute('aria-label');
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+}
+
 /** The first change point of the project that the API calls a regression, with its series. */
 async function knownRegression() {
   const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/alerts`);
@@ -81,6 +94,7 @@ describe('dashboard', () => {
     assert.ok(await page.$('.chart-box canvas'), 'a canvas is drawn');
     const count = await page.textContent('.result-count');
     assert.match(count, new RegExp(`^${benchmarks.length} benchmarks`));
+    assert.deepEqual(await unlabelled(page), []);
     await browser.screenshot(page, '02-project');
   });
 
@@ -118,6 +132,7 @@ describe('dashboard', () => {
     assert.match(await marker.getAttribute('class'), alert.kind === 'regression' ? /cp-bad/ : /cp-good/);
     const rows = await page.$$eval('tr.cp-row', (trs) => trs.map((tr) => tr.dataset.commit));
     assert.deepEqual(rows, series.change_points.map((c) => c.commit));
+    assert.deepEqual(await unlabelled(page), []);
     await browser.screenshot(page, '04-series-regression');
   });
 

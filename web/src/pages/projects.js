@@ -29,6 +29,7 @@ export async function renderProjects(root, params, query, ctx) {
             else if (Array.isArray(p.benchmarks)) facts.push(`${p.benchmarks.length} benchmarks`);
             if (Array.isArray(p.testbeds) && p.testbeds.length) facts.push(`testbeds: ${p.testbeds.map((t) => (typeof t === 'string' ? t : t.name)).join(', ')}`);
             if (Number.isFinite(p.commits)) facts.push(`${p.commits} commits`);
+            if (Array.isArray(p.testbeds) && !p.testbeds.length) facts.push('no data yet');
             return el(
               'li',
               { class: 'card project-card' },
