@@ -1,0 +1,402 @@
+#include "perfgate/report/check_report.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "perfgate/model/units.hpp"
+#include "perfgate/report/compare_report.hpp"
+
+namespace perfgate::report {
+
+namespace {
+
+using detect::BudgetKind;
+using detect::BudgetResult;
+using detect::BudgetStatus;
+using detect::CheckResult;
+using detect::Verdict;
+
+std::string Format(const char* format, auto... arguments) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, format, arguments...);
+  return buffer;
+}
+
+std::string Percent(double fraction) { return Format("%+.2f%%", fraction * 100); }
+std::string PlainPercent(double fraction) { return Format("%.2f%%", fraction * 100); }
+
+std::string Escape(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '|') escaped += '\\';
+    if (c == '\n' || c == '\r') {
+      escaped += ' ';
+      continue;
+    }
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::string Code(std::string_view name) { return "`" + Escape(name) + "`"; }
+
+// A value of a budget result: fractions as percentages, otherwise in its unit.
+std::string Value(const std::optional<double>& value, const BudgetResult& result) {
+  if (!value || !std::isfinite(*value)) return "-";
+  if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
+                              result.budget.kind == BudgetKind::kMaxCv || result.statistic == "cv")) {
+    return result.budget.kind == BudgetKind::kMaxRegression ? Percent(*value) : PlainPercent(*value);
+  }
+  return model::FormatQuantity(*value, result.unit);
+}
+
+// The head's and base's value of the statistic (for relative budgets the
+// statistic, not the regression).
+std::string StatisticValue(const std::optional<double>& value, const BudgetResult& result) {
+  if (!value || !std::isfinite(*value)) return "-";
+  if (result.statistic == "cv") return PlainPercent(*value);
+  if (result.budget.kind == BudgetKind::kMaxRegression || result.budget.kind == BudgetKind::kMaxCv) {
+    // The unit of the stored metric is not kept for relative budgets; the value
+    // is in the metric's unit, which the comparison row names.
+    return Format("%g", *value);
+  }
+  return model::FormatQuantity(*value, result.unit);
+}
+
+std::string PValue(const std::optional<double>& p_value) {
+  if (!p_value) return "-";
+  return *p_value < 0.0001 ? Format("%.1e", *p_value) : Format("%.4f", *p_value);
+}
+
+std::string LimitText(const BudgetResult& result) {
+  const char* relation = result.budget.kind == BudgetKind::kMin ? "≥ " : "≤ ";
+  std::string text;
+  switch (result.budget.kind) {
+    case BudgetKind::kMaxRegression: text = "regression ≤ " + PlainPercent(result.limit); break;
+    case BudgetKind::kMaxCv: text = "cv ≤ " + PlainPercent(result.limit); break;
+    default:
+      if (result.unit.empty() && result.statistic == "cv") {
+        text = relation + PlainPercent(result.limit);
+      } else {
+        // Before evaluation (pending) the unit is the limit's own.
+        text = relation + model::FormatQuantity(result.limit, result.unit);
+      }
+  }
+  if (result.stretch) {
+    std::string stretch = result.unit.empty() && result.statistic == "cv"
+                              ? PlainPercent(*result.stretch)
+                              : model::FormatQuantity(*result.stretch, result.unit);
+    text += " (stretch " + std::string(relation) + stretch + ")";
+  }
+  return text;
+}
+
+std::string MetricText(const BudgetResult& result) {
+  std::string metric = result.metric.empty() ? result.budget.metric.value_or("") : result.metric;
+  if (result.statistic.empty() || result.statistic == "median") return metric.empty() ? "-" : metric;
+  if (metric.empty() || result.budget.kind == BudgetKind::kMaxCv) return result.statistic + (metric.empty() ? "" : " of " + metric);
+  if (metric == result.statistic) return metric;
+  return result.statistic + " of " + metric;
+}
+
+const char* StatusMark(BudgetStatus status) {
+  switch (status) {
+    case BudgetStatus::kMet: return "✅ met";
+    case BudgetStatus::kBroken: return "❌ broken";
+    case BudgetStatus::kWarning: return "⚠️ warning";
+    case BudgetStatus::kPending: return "⏳ pending";
+    case BudgetStatus::kStretchMet: return "🎯 stretch met";
+  }
+  return "";
+}
+
+int StatusOrder(BudgetStatus status) {
+  switch (status) {
+    case BudgetStatus::kBroken: return 0;
+    case BudgetStatus::kWarning: return 1;
+    case BudgetStatus::kPending: return 2;
+    case BudgetStatus::kStretchMet: return 3;
+    case BudgetStatus::kMet: return 4;
+  }
+  return 5;
+}
+
+std::string Plural(std::size_t count, const char* one, const char* many) {
+  return std::to_string(count) + " " + (count == 1 ? one : many);
+}
+
+std::string VerdictLine(const CheckResult& check) {
+  const detect::CheckSummary& summary = check.summary;
+  std::vector<std::string> parts;
+  if (!check.has_baseline) {
+    parts.push_back("no baseline");
+  } else if (summary.regressions == 0) {
+    parts.push_back("no regressions");
+  } else {
+    parts.push_back(Plural(summary.regressions, "regression", "regressions"));
+  }
+  if (summary.broken) parts.push_back(Plural(summary.broken, "budget broken", "budgets broken"));
+  if (summary.warnings) parts.push_back(Plural(summary.warnings, "warning", "warnings"));
+  if (summary.improvements) parts.push_back(Plural(summary.improvements, "improvement", "improvements"));
+  if (summary.met + summary.stretch_met) {
+    parts.push_back(Plural(summary.met + summary.stretch_met, "budget met", "budgets met"));
+  }
+  if (summary.stretch_met) parts.push_back(Plural(summary.stretch_met, "stretch goal met", "stretch goals met"));
+  if (summary.pending) parts.push_back(std::to_string(summary.pending) + " pending");
+  std::string line = check.passed ? "### ✅ perfgate: pass" : "### ❌ perfgate: fail";
+  for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? " — " : ", ") + parts[i];
+  if (!check.project.empty()) line += " (" + Escape(check.project) + ")";
+  return line;
+}
+
+// A table: heading, header lines and rows, of which the first `shown` are printed.
+struct Table {
+  std::string heading;
+  std::string header;
+  std::vector<std::string> rows;
+  std::size_t shown = 0;
+};
+
+void RenderTable(const Table& table, std::string& out) {
+  if (table.rows.empty()) return;
+  out += "\n#### " + table.heading + "\n\n" + table.header;
+  for (std::size_t i = 0; i < table.shown && i < table.rows.size(); ++i) out += table.rows[i] + "\n";
+  if (table.shown < table.rows.size()) {
+    out += "\n_… " + Plural(table.rows.size() - table.shown, "more row", "more rows") +
+           " omitted to fit GitHub's comment size limit; see the JSON report" + "._\n";
+  }
+}
+
+bool IsPercentile(std::string_view statistic) {
+  return statistic == "p50" || statistic == "p90" || statistic == "p95" || statistic == "p99" ||
+         statistic == "p99.9" || statistic == "median";
+}
+
+std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
+  return row.metric == "real_time" || row.metric == "value" ? "" : " (" + row.metric + ")";
+}
+
+nlohmann::json Number(const std::optional<double>& value) {
+  if (!value || !std::isfinite(*value)) return nullptr;
+  return *value;
+}
+
+// Cuts at a UTF-8 character boundary so the text stays valid.
+std::string CutUtf8(std::string text, std::size_t length) {
+  if (text.size() <= length) return text;
+  while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) --length;
+  text.resize(length);
+  return text;
+}
+
+}  // namespace
+
+std::string CommentMarker(std::string_view project) {
+  return "<!-- perfgate:comment project=" + std::string(project) + " -->";
+}
+
+std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& options) {
+  const detect::Comparison& comparison = check.comparison;
+
+  std::string head_text = CommentMarker(check.project) + "\n" + VerdictLine(check) + "\n\n";
+  std::string context;
+  context += "Base " + (check.has_baseline ? Code(comparison.base.label.empty() ? "base" : comparison.base.label)
+                                           : std::string("(none found)"));
+  context += " → head " + Code(comparison.head.label.empty() ? "head" : comparison.head.label);
+  context += ". Threshold " + PlainPercent(comparison.threshold) + ", alpha " + Format("%g", comparison.alpha) + ".";
+  if (!options.dashboard_url.empty()) context += " [Dashboard](" + options.dashboard_url + ")";
+  head_text += context + "\n";
+
+  // Regressions and breaches.
+  Table breaches{"Regressions and budget breaches",
+                 "| Benchmark | Metric | Base | Head | Change | p-value | Limit |\n"
+                 "| --- | --- | ---: | ---: | ---: | ---: | --- |\n",
+                 {},
+                 0};
+  for (const auto& row : comparison.benchmarks) {
+    if (row.verdict != Verdict::kRegressed) continue;
+    std::string mark = check.regression_level == detect::BudgetLevel::kError ? "🔴 " : "⚠️ ";
+    breaches.rows.push_back("| " + mark + Code(row.name) + " | " + row.metric + " | " +
+                            (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") +
+                            " | " +
+                            (row.head && row.head->median ? model::FormatQuantity(*row.head->median, row.unit) : "-") +
+                            " | " + (row.change ? Percent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) +
+                            " | threshold ±" + PlainPercent(comparison.threshold) + " |");
+  }
+  std::vector<const BudgetResult*> budgets;
+  for (const auto& result : check.budgets) budgets.push_back(&result);
+  std::stable_sort(budgets.begin(), budgets.end(), [](const BudgetResult* left, const BudgetResult* right) {
+    return StatusOrder(left->status) < StatusOrder(right->status);
+  });
+  for (const BudgetResult* result : budgets) {
+    if (result->status != BudgetStatus::kBroken && result->status != BudgetStatus::kWarning) continue;
+    std::string mark = result->status == BudgetStatus::kBroken ? "❌ " : "⚠️ ";
+    breaches.rows.push_back("| " + mark + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
+                            StatisticValue(result->base_value, *result) + " | " +
+                            StatisticValue(result->head_value, *result) + " | " +
+                            (result->change ? Percent(*result->change) : "-") + " | " + PValue(result->p_value) +
+                            " | " + LimitText(*result) + " (" + result->budget.path + ") |");
+  }
+
+  Table improvements{"Improvements",
+                     "| Benchmark | Metric | Base | Head | Change | p-value |\n| --- | --- | ---: | ---: | ---: | ---: |\n",
+                     {},
+                     0};
+  for (const auto& row : comparison.benchmarks) {
+    if (row.verdict != Verdict::kImproved) continue;
+    improvements.rows.push_back(
+        "| 🟢 " + Code(row.name) + " | " + row.metric + " | " +
+        (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") + " | " +
+        (row.head && row.head->median ? model::FormatQuantity(*row.head->median, row.unit) : "-") + " | " +
+        (row.change ? Percent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) + " |");
+  }
+
+  Table targets{"Targets vs Actual",
+                "| Target | Benchmark | Metric | Limit | Actual | Status |\n| --- | --- | --- | --- | ---: | --- |\n",
+                {},
+                0};
+  for (const BudgetResult* result : budgets) {
+    std::string target = result->budget.description.empty() ? result->budget.path : Escape(result->budget.description);
+    std::string actual = result->status == BudgetStatus::kPending ? "no data yet" : Value(result->actual, *result);
+    std::string status = StatusMark(result->status);
+    if (result->status == BudgetStatus::kPending && !result->note.empty()) status += " (" + Escape(result->note) + ")";
+    targets.rows.push_back("| " + target + " | " + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
+                           LimitText(*result) + " | " + actual + " | " + status + " |");
+  }
+
+  Table components{"Component | Current | Baseline | Change",
+                   "| Component | Current | Baseline | Change |\n| --- | ---: | ---: | ---: |\n",
+                   {},
+                   0};
+  for (const auto& row : comparison.benchmarks) {
+    if (!row.base || !row.head || !row.base->median || !row.head->median) continue;
+    std::string mark = row.verdict == Verdict::kRegressed ? " 🔴" : row.verdict == Verdict::kImproved ? " 🟢" : "";
+    components.rows.push_back("| " + Code(row.name) + ComparisonMetricName(row) + " | " +
+                              model::FormatQuantity(*row.head->median, row.unit) + " | " +
+                              model::FormatQuantity(*row.base->median, row.unit) + " | " +
+                              (row.change ? Percent(*row.change) : "-") + mark + " |");
+  }
+
+  // Scenarios: benchmarks with percentile budgets or percentile aggregates.
+  Table scenarios{"Scenario | P50 | P95 | P99 | Target",
+                  "| Scenario | P50 | P95 | P99 | Target |\n| --- | ---: | ---: | ---: | --- |\n",
+                  {},
+                  0};
+  std::map<std::string, std::vector<const BudgetResult*>> percentile_budgets;
+  for (const auto& result : check.budgets) {
+    if (result.status == BudgetStatus::kPending || result.metric.empty()) continue;
+    if (result.budget.kind != BudgetKind::kMax && result.budget.kind != BudgetKind::kMin) continue;
+    if (!IsPercentile(result.statistic) || result.statistic == "median") continue;
+    percentile_budgets[result.benchmark].push_back(&result);
+  }
+  for (const auto& benchmark : comparison.benchmarks) {
+    if (!benchmark.head) continue;
+    auto found = percentile_budgets.find(benchmark.name);
+    // The head report is not kept in the check; the comparison row's summary holds
+    // the head's percentiles computed from its samples.
+    const stats::Summary& head = *benchmark.head;
+    bool has_percentiles = head.n >= 2 && head.p95 && head.p99;
+    if (found == percentile_budgets.end() && !(has_percentiles && head.n >= 20)) continue;
+    std::string target;
+    if (found != percentile_budgets.end()) {
+      for (const BudgetResult* result : found->second) {
+        if (result->metric != benchmark.metric) continue;
+        if (!target.empty()) target += ", ";
+        target += result->statistic + " " + LimitText(*result) + " " +
+                  std::string(StatusMark(result->status)).substr(0, std::string(StatusMark(result->status)).find(' '));
+      }
+    }
+    if (target.empty() && found != percentile_budgets.end() && !has_percentiles) continue;
+    auto value = [&](const std::optional<double>& v) { return v ? model::FormatQuantity(*v, benchmark.unit) : "-"; };
+    scenarios.rows.push_back("| " + Code(benchmark.name) + " | " + value(head.p50) + " | " + value(head.p95) + " | " +
+                             value(head.p99) + " | " + (target.empty() ? "-" : target) + " |");
+  }
+
+  std::string details;
+  if (!comparison.benchmarks.empty()) {
+    details = "\n<details><summary>All results (" + Plural(comparison.benchmarks.size(), "row", "rows") +
+              ")</summary>\n\n" + CompareMarkdown(comparison) + "\n</details>\n";
+  }
+
+  std::array<Table*, 5> tables = {&breaches, &improvements, &targets, &components, &scenarios};
+  for (Table* table : tables) table->shown = table->rows.size();
+  bool show_details = true;
+  auto render = [&] {
+    std::string out = head_text;
+    for (Table* table : tables) RenderTable(*table, out);
+    if (show_details) {
+      out += details;
+    } else if (!details.empty()) {
+      out += "\n_All results omitted to fit GitHub's comment size limit; see the JSON report._\n";
+    }
+    return out;
+  };
+  std::string out = render();
+  // Shed detail first: the collapsed results, then the rows of the later tables
+  // (halving until empty), keeping regressions and breaches to the last.
+  std::array<Table*, 5> shedding_order = {&scenarios, &components, &improvements, &targets, &breaches};
+  if (out.size() > options.max_length && show_details) {
+    show_details = false;
+    out = render();
+  }
+  for (Table* table : shedding_order) {
+    while (out.size() > options.max_length && table->shown > 0) {
+      table->shown /= 2;
+      out = render();
+    }
+  }
+  if (out.size() > options.max_length) {
+    const std::string note = "\n\n_… cut to fit GitHub's comment size limit._\n";
+    out = CutUtf8(out, options.max_length > note.size() ? options.max_length - note.size() : 0) + note;
+    out = CutUtf8(out, options.max_length);
+  }
+  return out;
+}
+
+nlohmann::json CheckJson(const CheckResult& check) {
+  nlohmann::json budgets = nlohmann::json::array();
+  for (const auto& result : check.budgets) {
+    budgets.push_back({{"budget", result.budget.path},
+                       {"key", result.budget.key},
+                       {"description", result.budget.description},
+                       {"benchmark", result.benchmark},
+                       {"metric", result.metric},
+                       {"statistic", result.statistic},
+                       {"unit", result.unit},
+                       {"level", detect::ToString(result.budget.level)},
+                       {"status", detect::ToString(result.status)},
+                       {"actual", Number(result.actual)},
+                       {"head", Number(result.head_value)},
+                       {"base", Number(result.base_value)},
+                       {"change", Number(result.change)},
+                       {"limit", Number(result.limit)},
+                       {"stretch", Number(result.stretch)},
+                       {"verdict", result.verdict ? nlohmann::json(detect::ToString(*result.verdict)) : nullptr},
+                       {"p_value", Number(result.p_value)},
+                       {"note", result.note}});
+  }
+  const detect::CheckSummary& summary = check.summary;
+  return nlohmann::json{{"project", check.project},
+                        {"passed", check.passed},
+                        {"verdict", check.passed ? "pass" : "fail"},
+                        {"has_baseline", check.has_baseline},
+                        {"summary",
+                         {{"regressions", summary.regressions},
+                          {"failing_regressions", summary.failing_regressions},
+                          {"improvements", summary.improvements},
+                          {"met", summary.met},
+                          {"stretch_met", summary.stretch_met},
+                          {"broken", summary.broken},
+                          {"warnings", summary.warnings},
+                          {"pending", summary.pending}}},
+                        {"budgets", budgets},
+                        {"comparison", CompareJson(check.comparison)}};
+}
+
+}  // namespace perfgate::report
