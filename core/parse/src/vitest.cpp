@@ -7,6 +7,7 @@
 #include <string>
 
 #include "perfgate/parse/json_text.hpp"
+#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::parse {
@@ -30,7 +31,7 @@ bool LooksLikeVitestBenchJson(std::string_view text) {
 }
 
 ParseResult ParseVitestBenchJson(std::string_view text) {
-  auto document = json_text::ParseLenient(text);
+  auto document = json_text::ParseDocument(text);
   if (!document) return tl::unexpected(document.error());
   if (!document->is_object()) return tl::unexpected(TypeError(text, "", "an object with \"files\"", *document));
   auto files = document->find("files");

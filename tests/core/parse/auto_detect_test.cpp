@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "../../test_support.hpp"
+#include "perfgate/parse/parse.hpp"
+
+using perfgate::parse::ParseAuto;
+using perfgate::testing::ReadFixture;
+
+TEST_CASE("Auto-detection picks the right adapter for every real fixture", "[parse][auto]") {
+  auto [fixture, format] = GENERATE(table<const char*, const char*>({
+      {"gbench/plain.json", "gbench"},
+      {"gbench/repeated.json", "gbench"},
+      {"gbench/aggregates_only.json", "gbench"},
+      {"catch2/bench.xml", "catch2"},
+      {"catch2/failing.xml", "catch2"},
+      {"catch2/console.txt", "catch2"},
+      {"catch2/failing_console.txt", "catch2"},
+      {"criterion/criterion.json", "criterion"},
+      {"criterion/bencher.txt", "libtest"},
+      {"libtest/libtest.txt", "libtest"},
+      {"hyperfine/hyperfine.json", "hyperfine"},
+      {"hyperfine/param.json", "hyperfine"},
+      {"hyperfine/one.json", "hyperfine"},
+      {"hyperfine/fail.json", "hyperfine"},
+      {"gotest/gotest.txt", "gotest"},
+      {"gotest/edge.txt", "gotest"},
+      {"pytest-benchmark/rawdata.json", "pytest-benchmark"},
+      {"pytest-benchmark/aggregates.json", "pytest-benchmark"},
+      {"vitest/vitest.json", "vitest"},
+      {"benchmarkjs/benchmarkjs.txt", "benchmarkjs"},
+      {"autocannon/autocannon.json", "autocannon"},
+      {"autocannon/titled.json", "autocannon"},
+      {"custom/custom.json", "custom"},
+      {"custom/array.json", "custom"},
+  }));
+  INFO(fixture);
+  auto report = ParseAuto(ReadFixture(fixture));
+  REQUIRE(report);
+  CHECK(report->format == format);
+  CHECK_FALSE(report->benchmarks.empty());
+}
+
+TEST_CASE("Auto-detection of an unknown file names every format it tried", "[parse][auto]") {
+  auto report = ParseAuto("hello, world\n");
+  REQUIRE_FALSE(report);
+  CHECK(report.error().where == "format");
+  for (const char* name : {"gbench", "catch2", "criterion", "libtest", "hyperfine", "gotest", "pytest-benchmark",
+                           "vitest", "benchmarkjs", "autocannon", "custom"}) {
+    INFO(name);
+    CHECK(report.error().reason.find(name) != std::string::npos);
+  }
+}
+
+TEST_CASE("Unknown JSON is not mistaken for any format", "[parse][auto]") {
+  auto report = ParseAuto(R"({"name": "x", "items": [1, 2, 3]})");
+  REQUIRE_FALSE(report);
+  CHECK(report.error().where == "format");
+}

@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../../test_support.hpp"
+#include "perfgate/parse/parse.hpp"
+
+using perfgate::model::Direction;
+using perfgate::parse::ParseCatch2;
+using perfgate::testing::ReadFixture;
+
+namespace {
+
+std::string DecodeXml(std::string text) {
+  for (auto [entity, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
+                               std::pair{"&amp;", "&"}}) {
+    for (auto pos = text.find(entity); pos != std::string::npos; pos = text.find(entity, pos + 1)) {
+      text.replace(pos, std::string(entity).size(), plain);
+    }
+  }
+  return text;
+}
+
+struct XmlRow {
+  std::string name;
+  double mean = 0;
+};
+
+// The fixture's own <BenchmarkResults name> / <mean value>, read with a regex.
+std::vector<XmlRow> XmlRowsOf(const std::string& text) {
+  std::vector<XmlRow> rows;
+  std::regex pattern(R"re(<BenchmarkResults name="([^"]*)"[\s\S]*?<mean value="([^"]+)")re");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
+    rows.push_back({DecodeXml((*it)[1]), std::stod((*it)[2])});
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("Every Catch2 XML benchmark becomes aggregates of real_time in ns", "[parse][catch2]") {
+  std::string text = ReadFixture("catch2/bench.xml");
+  auto report = ParseCatch2(text);
+  REQUIRE(report);
+  CHECK(report->format == "catch2");
+  auto rows = XmlRowsOf(text);
+  REQUIRE(rows.size() == 5);
+  REQUIRE(report->benchmarks.size() == rows.size());
+  for (const XmlRow& row : rows) {
+    INFO(row.name);
+    const auto* benchmark = report->FindBenchmark(row.name);
+    REQUIRE(benchmark);
+    const auto* real_time = benchmark->FindMetric("real_time");
+    REQUIRE(real_time);
+    CHECK(real_time->unit == "ns");
+    CHECK(real_time->direction == Direction::kLowerIsBetter);
+    CHECK_FALSE(real_time->HasSamples());
+    CHECK(real_time->aggregates.at("mean") == Approx(row.mean));
+    CHECK(real_time->aggregates.count("stddev") == 1);
+    CHECK(real_time->aggregates.at("mean_lower_bound") <= real_time->aggregates.at("mean_upper_bound"));
+  }
+  CHECK(report->FindBenchmark("string concat größe"));
+  CHECK(report->FindBenchmark("vector/accumulate/1000"));
+}
+
+TEST_CASE("Catch2 XML escapes are decoded and a failed benchmark is an error, not a time", "[parse][catch2]") {
+  auto report = ParseCatch2(ReadFixture("catch2/failing.xml"));
+  REQUIRE(report);
+  const auto* works = report->FindBenchmark("works <fine> & \"quoted\"");
+  REQUIRE(works);
+  CHECK(works->FindMetric("real_time"));
+  const auto* throws = report->FindBenchmark("throws");
+  REQUIRE(throws);
+  REQUIRE(throws->error);
+  CHECK(*throws->error == "disk on fire");
+  CHECK(throws->metrics.empty());
+}
+
+TEST_CASE("Catch2 console rows are read with their units, wrapped and non-ASCII names", "[parse][catch2]") {
+  std::string text = ReadFixture("catch2/console.txt");
+  auto report = ParseCatch2(text);
+  REQUIRE(report);
+  CHECK(report->format == "catch2");
+  REQUIRE(report->benchmarks.size() == 5);
+  CHECK(report->benchmarks[0].name == "fib 10");
+  CHECK(report->FindBenchmark("a benchmark name long enough to wrap in the console reporter"));
+  CHECK(report->FindBenchmark("string concat größe"));
+  // The mean rows, read independently: "<mean> <unit> <low> <unit> <high> <unit>"
+  // lines alternate mean / std dev after each benchmark's first row.
+  std::regex triple(R"(^\s+([0-9.e+-]+) (ns|us|ms|s)\s+([0-9.e+-]+) (ns|us|ms|s)\s+([0-9.e+-]+) (ns|us|ms|s)\s*$)");
+  std::vector<double> means;
+  std::istringstream lines(text);
+  bool mean_row = true;
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, triple)) continue;
+    double scale = match[2] == "ns" ? 1 : match[2] == "us" ? 1e3 : match[2] == "ms" ? 1e6 : 1e9;
+    if (mean_row) means.push_back(std::stod(match[1]) * scale);
+    mean_row = !mean_row;
+  }
+  REQUIRE(means.size() == report->benchmarks.size());
+  for (std::size_t i = 0; i < means.size(); ++i) {
+    INFO(report->benchmarks[i].name);
+    CHECK(report->benchmarks[i].FindMetric("real_time")->aggregates.at("mean") == Approx(means[i]));
+  }
+}
+
+TEST_CASE("A failed benchmark in the Catch2 console carries the failure message", "[parse][catch2]") {
+  auto report = ParseCatch2(ReadFixture("catch2/failing_console.txt"));
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 2);
+  CHECK(report->benchmarks[0].name == "works <fine> & \"quoted\"");
+  CHECK(report->benchmarks[0].FindMetric("real_time")->aggregates.at("stddev_lower_bound") ==
+        Approx(3.44157e-05));
+  REQUIRE(report->benchmarks[1].error);
+  CHECK(*report->benchmarks[1].error == "disk on fire");
+}
+
+TEST_CASE("Catch2 console values in us, ms and s become ns", "[parse][catch2]") {
+  std::string text =
+      "benchmark name                       samples       iterations    estimated\n"
+      "                                     mean          low mean      high mean\n"
+      "                                     std dev       low std dev   high std dev\n"
+      "-------------------------------------------------------------------------------\n"
+      "slow                                           10             1      1.2 s \n"
+      "                                        1.5 ms        1.25 ms        2 ms \n"
+      "                                        3 us          2 us           4 us \n"
+      "\n";
+  auto report = ParseCatch2(text);
+  REQUIRE(report);
+  const auto& aggregates = report->benchmarks.at(0).metrics.at(0).aggregates;
+  CHECK(aggregates.at("mean") == Approx(1.5e6));
+  CHECK(aggregates.at("mean_upper_bound") == Approx(2e6));
+  CHECK(aggregates.at("stddev") == Approx(3e3));
+}
+
+TEST_CASE("A truncated Catch2 console table names the line of the unfinished benchmark", "[parse][catch2]") {
+  std::string text = ReadFixture("catch2/console.txt");
+  text = text.substr(0, text.find('\n', text.find("fib 15")) + 1);
+  auto report = ParseCatch2(text);
+  REQUIRE_FALSE(report);
+  CHECK(report.error().where.rfind("line ", 0) == 0);
+  CHECK(report.error().reason.find("fib 15") != std::string::npos);
+}
+
+TEST_CASE("Malformed Catch2 XML is rejected with the line and attribute", "[parse][catch2]") {
+  std::string text = ReadFixture("catch2/bench.xml");
+  SECTION("a mean that is not a number") {
+    auto at = text.find("<mean value=\"") + 13;
+    text.replace(at, 1, "x");
+    auto report = ParseCatch2(text);
+    REQUIRE_FALSE(report);
+    CHECK(report.error().where.find("line 7") == 0);
+    CHECK(report.error().where.find("BenchmarkResults[0].mean.value") != std::string::npos);
+  }
+  SECTION("a file cut inside a tag") {
+    auto report = ParseCatch2(text.substr(0, text.find("<mean") + 20));
+    REQUIRE_FALSE(report);
+    CHECK(report.error().reason.find("truncated") != std::string::npos);
+  }
+  SECTION("a file cut inside a benchmark") {
+    auto report = ParseCatch2(text.substr(0, text.find("<standardDeviation")));
+    REQUIRE_FALSE(report);
+    CHECK(report.error().reason.find("truncated") != std::string::npos);
+  }
+}
+
+TEST_CASE("Catch2 output without benchmarks says there were no results", "[parse][catch2]") {
+  auto xml = ParseCatch2("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Catch name=\"t\">\n  <Group name=\"t\"/>\n</Catch>\n");
+  REQUIRE_FALSE(xml);
+  CHECK(xml.error().reason.find("no benchmark results") != std::string::npos);
+  auto console = ParseCatch2("All tests passed (3 assertions in 1 test case)\n");
+  REQUIRE_FALSE(console);
+  CHECK(console.error().reason.find("no benchmark results") != std::string::npos);
+}
