@@ -1,0 +1,91 @@
+#pragma once
+// `perfgate serve`: the HTTP API of DESIGN.md over the results store, the
+// dashboard's static files, /healthz and /metrics. Built on cpp-httplib, which
+// no header of this library exposes.
+//
+// Threads: a fixed pool of workers; every worker reads through its own SQLite
+// reader connection (WAL, so reads never wait for a writer) and uploads are
+// parsed outside any lock, then stored through the single writer connection
+// under a mutex.
+
+#include <cstddef>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace perfgate::server {
+
+// The server cannot start: the address is in use, the host does not resolve.
+// (A database that cannot be opened throws store::StoreError instead.)
+class ServerError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerOptions {
+  std::string db_path = "perfgate.db";  // created and migrated when missing
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = an ephemeral port, see Server::Port()
+  // Fill an empty database (no project yet) with the deterministic demo history
+  // of demo.hpp before serving; a database with data is left alone.
+  bool demo = false;
+  // Reads need a token of the project too (writes always do).
+  bool private_reads = false;
+  // Largest request body accepted; larger ones are answered 413 unread.
+  std::size_t body_limit = std::size_t{64} << 20;
+  // Directory of the built dashboard; "" = the compiled-in PERFGATE_WEB_DIST
+  // (the source tree's web/dist). When it has no index.html, "/" serves a small
+  // page saying how to build the dashboard.
+  std::string web_root;
+  // Worker threads; each may hold one connection open (keep-alive) at a time.
+  std::size_t threads = 32;
+  // Per read/write on a socket; a client silent for longer is disconnected.
+  int read_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+  // How long an idle keep-alive connection holds its worker, and Stop() waits
+  // at most this long for idle connections to go.
+  int keep_alive_seconds = 2;
+  // Receives each access-log line (one JSON object, no newline). Default:
+  // written to stderr. Lines never contain the Authorization header or a token.
+  std::function<void(std::string_view line)> access_log;
+  bool quiet = false;  // no access log at all
+};
+
+class Server {
+ public:
+  // Opens (creating and migrating) the database and, with `demo`, fills it.
+  // Throws store::StoreError when the database cannot be opened.
+  explicit Server(ServerOptions options);
+  ~Server();  // Stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port and serves on background threads; returns once the socket
+  // accepts connections. Throws ServerError when it cannot bind.
+  void Start();
+  // The bound port (the ephemeral one when options.port was 0); 0 before Start().
+  int Port() const;
+  // "http://127.0.0.1:8080/"
+  std::string Url() const;
+  // Stops accepting connections, lets every request already being processed
+  // finish and be answered, then returns. Idempotent.
+  void Stop();
+
+  // True when Start() succeeded and demo data was written by this process.
+  bool FilledDemo() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// What `perfgate serve` runs: starts a Server, prints "perfgate serving URL" to
+// `announce` (stdout in the CLI), and serves until SIGTERM or SIGINT, then stops
+// gracefully (in-flight requests are finished). Returns 0 after a signal.
+// Throws ServerError / store::StoreError when it cannot start.
+int RunUntilSignal(const ServerOptions& options, std::FILE* announce = stdout);
+
+}  // namespace perfgate::server

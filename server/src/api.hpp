@@ -1,0 +1,93 @@
+#pragma once
+// The routes of DESIGN.md's HTTP API, independent of the HTTP library: a
+// request in (method, raw target, headers that matter, body), a response out.
+// Every failure is answered here as {"error":{"code","message"}}; bad input is
+// 400 naming where, never 500.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metrics.hpp"
+#include "static_files.hpp"
+#include "store_pool.hpp"
+
+namespace perfgate::server {
+
+struct ApiRequest {
+  std::string method;
+  std::string target;         // raw, still percent-encoded: "/api/v1/projects/a%2Fb/series?benchmark=x"
+  std::string authorization;  // the Authorization header, "" when absent
+  std::string_view body;      // valid for the call
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+  // The route template that answered ("/api/v1/projects/{project}/series"),
+  // for logs and metrics; "static" for dashboard files, "unmatched" otherwise.
+  std::string route = "unmatched";
+};
+
+struct ApiOptions {
+  bool private_reads = false;
+  // Seconds since the epoch; the server passes the wall clock, tests a fixed one.
+  std::function<std::int64_t()> now;
+};
+
+// The route template a request will be answered by, computed from the raw target
+// alone (for requests httplib answers before routing, such as 413).
+std::string RouteTemplate(std::string_view method, std::string_view target);
+
+class Api {
+ public:
+  Api(StorePool& stores, Metrics& metrics, const StaticFiles& static_files, ApiOptions options);
+
+  // Never throws: an exception of the environment (store::StoreError) is a 500
+  // with its message; anything else a 500 "internal error".
+  ApiResponse Handle(const ApiRequest& request);
+
+ private:
+  struct Context;
+  ApiResponse Route(const ApiRequest& request);
+  ApiResponse Upload(Context& context);
+  ApiResponse Projects(Context& context);
+  ApiResponse Benchmarks(Context& context);
+  ApiResponse SeriesRoute(Context& context);
+  ApiResponse Compare(Context& context);
+  ApiResponse Check(Context& context);
+  ApiResponse Alerts(Context& context);
+  ApiResponse Healthz(Context& context);
+  ApiResponse MetricsRoute(Context& context);
+  // Throws the 401/403 answer unless the request may read (write = false) or
+  // write the project; reads pass without a token unless reads are private.
+  void Authorize(Context& context, bool write);
+  // Throws 400 for an unusable name, 404 for an unknown project.
+  void RequireProject(Context& context);
+
+  StorePool& stores_;
+  class Metrics& metrics_;
+  const StaticFiles& static_files_;
+  ApiOptions options_;
+
+  // Alerts scan every series; their answer is kept until the next upload through
+  // this server or for a minute (another process may write the same database).
+  std::mutex alerts_mutex_;
+  struct CachedAlerts {
+    std::uint64_t generation = 0;
+    std::chrono::steady_clock::time_point computed;
+    std::string body;
+  };
+  std::map<std::string, CachedAlerts> alerts_cache_;  // by project + query
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace perfgate::server

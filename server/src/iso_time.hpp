@@ -1,0 +1,16 @@
+#pragma once
+// ISO 8601 timestamps of the `time` query parameter.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace perfgate::server {
+
+// Seconds since the Unix epoch for "2024-01-05T10:00:00Z", "2024-01-05T10:00:00+02:00",
+// "2024-01-05T10:00:00.123Z" (fraction dropped), "2024-01-05 10:00:00Z" or
+// "2024-01-05" (midnight UTC); a time without a zone is UTC. Absent when malformed
+// or out of range (years 1970-9999).
+std::optional<std::int64_t> ParseIsoTime(std::string_view text);
+
+}  // namespace perfgate::server
