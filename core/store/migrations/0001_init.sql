@@ -63,18 +63,15 @@ CREATE TABLE measurements (
   branch TEXT NOT NULL,
   commit_id INTEGER NOT NULL,
   time INTEGER NOT NULL,
-  sample_count INTEGER NOT NULL
+  sample_count INTEGER NOT NULL,
+  -- The raw samples in measured order: sample_count IEEE-754 doubles, little-endian
+  -- (NaN kept as such). One row per measurement instead of per sample keeps
+  -- ingest to a few statements per benchmark.
+  samples BLOB NOT NULL DEFAULT x''
 );
 CREATE INDEX measurements_series ON measurements(metric_id, testbed_id, time, commit_id);
 CREATE INDEX measurements_branch_series ON measurements(metric_id, testbed_id, branch, time, commit_id);
 CREATE INDEX measurements_run ON measurements(run_id);
-
-CREATE TABLE samples (
-  measurement_id INTEGER NOT NULL REFERENCES measurements(id),
-  position INTEGER NOT NULL,
-  value REAL,  -- NULL stands for NaN, which SQLite cannot store as REAL
-  PRIMARY KEY (measurement_id, position)
-) WITHOUT ROWID;
 
 CREATE TABLE aggregates (
   measurement_id INTEGER NOT NULL REFERENCES measurements(id),

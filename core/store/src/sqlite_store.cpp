@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
+#include <span>
 #include <array>
 #include <map>
 #include <memory>
@@ -92,17 +95,13 @@ class SqliteStore final : public Store {
       for (const model::Metric& metric : benchmark.metrics) {
         std::int64_t metric_id = UpsertMetric(benchmark_id, metric);
         Statement& measurement = Prepare(
-            "INSERT INTO measurements (run_id, metric_id, testbed_id, branch, commit_id, time, sample_count) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            "INSERT INTO measurements (run_id, metric_id, testbed_id, branch, commit_id, time, sample_count, samples) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         measurement.Bind(1, outcome.run_id).Bind(2, metric_id).Bind(3, testbed_id).Bind(4, commit.branch);
         measurement.Bind(5, commit_id).Bind(6, commit.time).Bind(7, static_cast<std::int64_t>(metric.samples.size()));
+        measurement.BindBlob(8, metric.samples.data(), metric.samples.size() * sizeof(double));
         measurement.Run();
         std::int64_t measurement_id = sqlite3_last_insert_rowid(db_);
-        Statement& sample = Prepare("INSERT INTO samples (measurement_id, position, value) VALUES (?1, ?2, ?3)");
-        for (std::size_t i = 0; i < metric.samples.size(); ++i) {
-          sample.Bind(1, measurement_id).Bind(2, static_cast<std::int64_t>(i)).Bind(3, metric.samples[i]).Run();
-          sample.Reset();
-        }
         Statement& aggregate = Prepare("INSERT INTO aggregates (measurement_id, name, value) VALUES (?1, ?2, ?3)");
         for (const auto& [name, value] : metric.aggregates) {
           aggregate.Bind(1, measurement_id).Bind(2, name).Bind(3, value).Run();
@@ -175,10 +174,10 @@ class SqliteStore final : public Store {
 
     // Newest first along the index; stop after `limit` distinct commits.
     Statement& rows = request.branch.empty()
-        ? Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha FROM measurements m "
+        ? Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
                   "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
                   "ORDER BY m.time DESC, m.commit_id DESC")
-        : Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha FROM measurements m "
+        : Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
                   "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
                   "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC");
     rows.Bind(1, metric_id).Bind(2, testbed_id);
@@ -220,7 +219,7 @@ class SqliteStore final : public Store {
       }
       std::int64_t measurement_id = rows.Int(0);
       if (rows.Int(3) > 0) {
-        ReadSamples(measurement_id, pooled);
+        AppendSamples(rows.Blob(5), pooled);
       } else if (!aggregate_value) {
         aggregate_value = AggregateForValue(measurement_id);
       }
@@ -305,7 +304,7 @@ class SqliteStore final : public Store {
     };
     for (std::int64_t run_id : run_ids) {
       Statement& rows = Prepare(
-          "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count FROM measurements ms "
+          "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
           "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
           "WHERE ms.run_id = ?1 ORDER BY ms.id");
       rows.Bind(1, run_id);
@@ -314,7 +313,7 @@ class SqliteStore final : public Store {
         MetricInfo info = MetricFrom(rows, 1);
         model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
         std::int64_t measurement_id = rows.Int(4);
-        if (rows.Int(5) > 0) ReadSamples(measurement_id, metric.samples);
+        AppendSamples(rows.Blob(6), metric.samples);
         Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
         aggregates.Bind(1, measurement_id);
         while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
@@ -406,15 +405,22 @@ class SqliteStore final : public Store {
   // upgrading read locks; the destructor rolls back unless Commit() was called.
   class Transaction {
    public:
-    explicit Transaction(SqliteStore& store) : store_(store) { store_.Execute("BEGIN IMMEDIATE"); }
+    explicit Transaction(SqliteStore& store) : store_(store) {
+      store_.Execute("BEGIN IMMEDIATE");
+      store_.pending_ids_.clear();
+    }
     ~Transaction() {
-      if (!committed_) sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      if (committed_) return;
+      sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      store_.pending_ids_.clear();
     }
     void Commit() {
       // A statement left mid-step (a RETURNING upsert, a lookup) would block COMMIT.
       for (auto& [sql, statement] : store_.statements_) statement->Reset();
       store_.Execute("COMMIT");
       committed_ = true;
+      store_.committed_ids_.merge(store_.pending_ids_);
+      store_.pending_ids_.clear();
     }
 
    private:
@@ -493,19 +499,41 @@ class SqliteStore final : public Store {
         project_id, name);
   }
 
+  // Benchmarks and metrics are looked up before they are inserted (an upsert
+  // would rewrite the row on every ingest), through a cache of committed ids.
   std::int64_t UpsertBenchmark(std::int64_t project_id, std::string_view name) {
-    return UpsertReturningId(
-        "INSERT INTO benchmarks (project_id, name) VALUES (?1, ?2) "
-        "ON CONFLICT (project_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-        project_id, name);
+    std::string key = std::to_string(project_id) + '\0' + std::string(name);
+    return CachedId(key, [&]() -> std::int64_t {
+      Statement& find = Prepare("SELECT id FROM benchmarks WHERE project_id = ?1 AND name = ?2");
+      find.Bind(1, project_id).Bind(2, name);
+      if (find.Step()) return find.Int(0);
+      Prepare("INSERT INTO benchmarks (project_id, name) VALUES (?1, ?2)").Bind(1, project_id).Bind(2, name).Run();
+      return sqlite3_last_insert_rowid(db_);
+    });
   }
 
   // The first upload fixes a metric's unit and direction.
   std::int64_t UpsertMetric(std::int64_t benchmark_id, const model::Metric& metric) {
-    return UpsertReturningId(
-        "INSERT INTO metrics (benchmark_id, name, unit, direction) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (benchmark_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-        benchmark_id, std::string_view(metric.name), std::string_view(metric.unit), model::ToString(metric.direction));
+    std::string key = std::to_string(benchmark_id) + '\1' + metric.name;
+    return CachedId(key, [&]() -> std::int64_t {
+      Statement& find = Prepare("SELECT id FROM metrics WHERE benchmark_id = ?1 AND name = ?2");
+      find.Bind(1, benchmark_id).Bind(2, metric.name);
+      if (find.Step()) return find.Int(0);
+      Prepare("INSERT INTO metrics (benchmark_id, name, unit, direction) VALUES (?1, ?2, ?3, ?4)")
+          .Bind(1, benchmark_id).Bind(2, metric.name).Bind(3, metric.unit).Bind(4, model::ToString(metric.direction))
+          .Run();
+      return sqlite3_last_insert_rowid(db_);
+    });
+  }
+
+  // Ids found or made inside the open transaction join the cache only when it
+  // commits, so a rolled-back insert never leaves a dangling id behind.
+  std::int64_t CachedId(const std::string& key, const std::function<std::int64_t()>& find_or_insert) {
+    if (auto it = committed_ids_.find(key); it != committed_ids_.end()) return it->second;
+    if (auto it = pending_ids_.find(key); it != pending_ids_.end()) return it->second;
+    std::int64_t id = find_or_insert();
+    pending_ids_.emplace(key, id);
+    return id;
   }
 
   // The first upload of a commit fixes its time and branch; parent, branch and
@@ -556,10 +584,12 @@ class SqliteStore final : public Store {
     }
   }
 
-  void ReadSamples(std::int64_t measurement_id, std::vector<double>& out) {
-    Statement& samples = Prepare("SELECT value FROM samples WHERE measurement_id = ?1 ORDER BY position");
-    samples.Bind(1, measurement_id);
-    while (samples.Step()) out.push_back(samples.Double(0));
+  // Appends the samples of a measurement's BLOB (see 0001_init.sql) to `out`.
+  static void AppendSamples(std::span<const std::byte> blob, std::vector<double>& out) {
+    std::size_t count = blob.size() / sizeof(double);
+    std::size_t first = out.size();
+    out.resize(first + count);
+    if (count > 0) std::memcpy(out.data() + first, blob.data(), count * sizeof(double));
   }
 
   // For a measurement without raw samples: the harness's median, else its mean.
@@ -585,6 +615,8 @@ class SqliteStore final : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::int64_t> committed_ids_;
+  std::unordered_map<std::string, std::int64_t> pending_ids_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,13 @@ class Statement {
   }
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
+  // Binds `size` bytes at `data`, which must outlive the statement's next step.
+  // An empty blob is bound as x'' (SQLite would take a null pointer as NULL).
+  Statement& BindBlob(int index, const void* data, std::size_t size) {
+    static constexpr char kEmpty = 0;
+    Check(sqlite3_bind_blob64(statement_, index, size == 0 ? &kEmpty : data, size, SQLITE_STATIC));
+    return *this;
+  }
   Statement& BindNull(int index) {
     Check(sqlite3_bind_null(statement_, index));
     return *this;
@@ -77,6 +85,10 @@ class Statement {
   std::int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
   double Double(int column) const {
     return IsNull(column) ? std::numeric_limits<double>::quiet_NaN() : sqlite3_column_double(statement_, column);
+  }
+  std::span<const std::byte> Blob(int column) const {
+    const void* data = sqlite3_column_blob(statement_, column);
+    return {static_cast<const std::byte*>(data), static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
   }
   std::string Text(int column) const {
     const auto* text = sqlite3_column_text(statement_, column);

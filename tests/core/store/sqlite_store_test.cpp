@@ -237,7 +237,7 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]")
     sqlite3_stmt* check = nullptr;
     sqlite3_prepare_v2(raw,
                        "SELECT r.id, (SELECT count(*) FROM measurements m WHERE m.run_id = r.id), "
-                       "(SELECT count(*) FROM samples s JOIN measurements m ON m.id = s.measurement_id WHERE m.run_id = r.id) "
+                       "(SELECT sum(m.sample_count) FROM measurements m WHERE m.run_id = r.id AND length(m.samples) = 8 * m.sample_count) "
                        "FROM runs r",
                        -1, &check, nullptr);
     int runs = 0;
