@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "../../test_support.hpp"
@@ -57,4 +58,23 @@ TEST_CASE("Unknown JSON is not mistaken for any format", "[parse][auto]") {
   auto report = ParseAuto(R"({"name": "x", "items": [1, 2, 3]})");
   REQUIRE_FALSE(report);
   CHECK(report.error().where == "format");
+}
+
+TEST_CASE("Every adapter rejects every truncation of every fixture without throwing", "[parse][auto]") {
+  auto fixture = GENERATE(as<std::string>{}, "catch2/bench.xml", "catch2/console.txt", "criterion/criterion.json",
+                          "libtest/libtest.txt", "hyperfine/hyperfine.json", "gotest/gotest.txt",
+                          "pytest-benchmark/rawdata.json", "vitest/vitest.json", "benchmarkjs/benchmarkjs.txt",
+                          "autocannon/autocannon.json", "custom/custom.json");
+  INFO(fixture);
+  std::string text = ReadFixture(fixture);
+  std::size_t step = std::max<std::size_t>(1, text.size() / 97);
+  for (const auto& format : perfgate::parse::Formats()) {
+    if (format.name == "gbench") continue;  // owned and tested in gbench_test.cpp
+    INFO(format.name);
+    for (std::size_t length = 0; length < text.size(); length += step) {
+      std::string cut = text.substr(0, length);
+      CHECK_NOTHROW(format.sniff(cut));
+      CHECK_NOTHROW(format.parse(cut));
+    }
+  }
 }
