@@ -10,12 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "change_cache.hpp"
 #include "http_util.hpp"
 #include "iso_time.hpp"
+#include "perfgate/detect/budget.hpp"
+#include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
+#include "perfgate/report/check_report.hpp"
 #include "perfgate/report/compare_report.hpp"
 #include "perfgate/report/series_report.hpp"
 #include "perfgate/stats/descriptive.hpp"
@@ -114,25 +118,14 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// Change points of a series, located on its points. Non-finite points are left
-// out of detection (the detector needs numbers) and indices mapped back.
-std::vector<report::SeriesChange> ChangesOf(const store::Series& series) {
-  std::vector<double> values;
-  std::vector<std::size_t> positions;
-  for (std::size_t i = 0; i < series.points.size(); ++i) {
-    if (!std::isfinite(series.points[i].value)) continue;
-    values.push_back(series.points[i].value);
-    positions.push_back(i);
+// The change-point cache's key of a loaded series.
+std::string SeriesKey(const std::string& project, const store::Series& series, std::size_t limit) {
+  std::string key = project;
+  for (const std::string* part : {&series.benchmark, &series.metric.name, &series.testbed, &series.branch}) {
+    key += '\0';
+    key += *part;
   }
-  std::vector<report::SeriesChange> changes;
-  for (const detect::ChangePoint& point : detect::DetectChangePoints(values).change_points) {
-    if (point.index >= positions.size()) continue;
-    double change = point.before_median != 0 ? point.after_median / point.before_median - 1 : 0;
-    changes.push_back(report::SeriesChange{.index = positions[point.index], .before = point.before_median,
-                                           .after = point.after_median, .change = change,
-                                           .p_value = point.p_value});
-  }
-  return changes;
+  return key + '\0' + std::to_string(limit);
 }
 
 }  // namespace
@@ -186,6 +179,59 @@ constexpr const char* kAlertsRoute = "/api/v1/projects/{project}/alerts";
 RequestError MethodNotAllowed(const std::string& method, const std::string& allowed) {
   return RequestError{405, "method_not_allowed", method + " is not allowed here; use " + allowed, "",
                       {{"Allow", allowed}}};
+}
+
+store::CommitInfo ResolveRef(store::Store& store, const std::string& project, const std::string& where,
+                             const std::string& ref) {
+  auto commit = store.ResolveCommit(project, ref);
+  if (!commit) {
+    throw RequestError{404, "commit_not_found",
+                       where + ": no commit or branch " + ref + " with results in project " + project +
+                           " (a full SHA, a unique prefix of 7+ characters, or a branch name)",
+                       where};
+  }
+  return *commit;
+}
+
+// "default" when every commit ran there, else the first testbed they all ran on.
+std::string ChooseTestbed(store::Store& store, const std::string& project, const std::vector<std::string>& shas) {
+  std::vector<std::string> testbeds = store.Testbeds(project);
+  std::stable_partition(testbeds.begin(), testbeds.end(), [](const std::string& name) { return name == "default"; });
+  for (const std::string& candidate : testbeds) {
+    bool everywhere = std::all_of(shas.begin(), shas.end(),
+                                  [&](const std::string& sha) { return store.HasResults(project, sha, candidate); });
+    if (everywhere) return candidate;
+  }
+  return "default";
+}
+
+model::Report LoadResults(store::Store& store, const std::string& project, const std::string& where,
+                          const store::CommitInfo& commit, const std::string& testbed) {
+  auto results = store.LoadCommitResults(project, commit.sha, testbed);
+  if (!results) {
+    throw RequestError{404, "results_not_found", where + ": commit " + commit.sha + " has no results on testbed " + testbed,
+                       where};
+  }
+  return *results;
+}
+
+// Single values are judged against the spread of the base branch's recent
+// history: the coefficient of variation of its last 30 commits' values. The
+// returned function uses `store` and must not outlive it.
+detect::HistoryNoise HistoryNoiseOf(store::Store& store, std::string project, std::string branch, std::string testbed) {
+  return [&store, project = std::move(project), branch = std::move(branch), testbed = std::move(testbed)](
+             std::string_view benchmark, std::string_view metric) -> std::optional<double> {
+    auto series = store.LoadSeries(store::SeriesQuery{.project = project, .benchmark = std::string(benchmark),
+                                                      .metric = std::string(metric), .branch = branch,
+                                                      .testbed = testbed, .limit = 30});
+    if (!series) return std::nullopt;
+    std::vector<double> values;
+    for (const store::SeriesPoint& point : series->points) {
+      if (std::isfinite(point.value)) values.push_back(point.value);
+    }
+    if (values.size() < 5) return std::nullopt;
+    return stats::Summarize(values).cv;
+  };
 }
 
 }  // namespace
@@ -444,7 +490,7 @@ ApiResponse Api::SeriesRoute(Context& context) {
                            (query.branch.empty() ? "" : ", branch " + query.branch) + " in project " + context.project,
                        "benchmark"};
   }
-  return Json(200, report::SeriesJson(*series, ChangesOf(*series)));
+  return Json(200, report::SeriesJson(*series, change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series)));
 }
 
 ApiResponse Api::Compare(Context& context) {
@@ -483,57 +529,12 @@ ApiResponse Api::Compare(Context& context) {
   }
 
   auto reader = stores_.Reader();
-  auto resolve = [&](const std::string& where, const std::string& ref) {
-    auto commit = reader->ResolveCommit(context.project, ref);
-    if (!commit) {
-      throw RequestError{404, "commit_not_found",
-                         where + ": no commit or branch " + ref + " with results in project " + context.project +
-                             " (a full SHA, a unique prefix of 7+ characters, or a branch name)",
-                         where};
-    }
-    return *commit;
-  };
-  store::CommitInfo base = resolve("base", base_ref);
-  store::CommitInfo head = resolve("head", head_ref);
-  if (testbed.empty()) {
-    // "default" when both sides ran there, else the first testbed both ran on.
-    std::vector<std::string> testbeds = reader->Testbeds(context.project);
-    std::stable_partition(testbeds.begin(), testbeds.end(), [](const std::string& name) { return name == "default"; });
-    for (const std::string& candidate : testbeds) {
-      if (reader->HasResults(context.project, base.sha, candidate) &&
-          reader->HasResults(context.project, head.sha, candidate)) {
-        testbed = candidate;
-        break;
-      }
-    }
-    if (testbed.empty()) testbed = "default";
-  }
-  auto load = [&](const std::string& where, const store::CommitInfo& commit) {
-    auto results = reader->LoadCommitResults(context.project, commit.sha, testbed);
-    if (!results) {
-      throw RequestError{404, "results_not_found", where + ": commit " + commit.sha + " has no results on testbed " + testbed,
-                         where};
-    }
-    return *results;
-  };
-  model::Report base_report = load("base", base);
-  model::Report head_report = load("head", head);
-
-  // Single values are judged against the noise of the base branch's recent history.
-  store::Store& store = *reader;
-  options.history_noise = [&](std::string_view benchmark, std::string_view metric) -> std::optional<double> {
-    auto series = store.LoadSeries(store::SeriesQuery{.project = context.project, .benchmark = std::string(benchmark),
-                                                      .metric = std::string(metric), .branch = base.branch,
-                                                      .testbed = testbed, .limit = 30});
-    if (!series) return std::nullopt;
-    std::vector<double> values;
-    for (const store::SeriesPoint& point : series->points) {
-      if (std::isfinite(point.value)) values.push_back(point.value);
-    }
-    if (values.size() < 5) return std::nullopt;
-    stats::Summary summary = stats::Summarize(values);
-    return summary.cv;
-  };
+  store::CommitInfo base = ResolveRef(*reader, context.project, "base", base_ref);
+  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
+  if (testbed.empty()) testbed = ChooseTestbed(*reader, context.project, {base.sha, head.sha});
+  model::Report base_report = LoadResults(*reader, context.project, "base", base, testbed);
+  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
+  options.history_noise = HistoryNoiseOf(*reader, context.project, base.branch, testbed);
   detect::Comparison comparison = detect::CompareReports(base_report, head_report, options);
   comparison.base.label = base.sha;
   comparison.head.label = head.sha;
@@ -555,8 +556,76 @@ ApiResponse Api::Compare(Context& context) {
 ApiResponse Api::Check(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  throw RequestError{501, "not_implemented",
-                     "budget checks are not available on this server yet; run `perfgate check` locally", ""};
+  std::string head_ref = context.Param("head");
+  std::string base_ref = context.Param("base");
+  std::string testbed = context.Param("testbed");
+  RequireText("head", head_ref, true);
+  RequireText("base", base_ref, false);
+  RequireText("testbed", testbed, false);
+  std::string format = context.Param("format");
+  if (format.empty()) format = "json";
+  if (format != "json" && format != "markdown") {
+    throw RequestError{400, "invalid_parameter", "format: expected json or markdown, got " + format, "format"};
+  }
+  if (context.request.body.empty()) {
+    throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
+  }
+  auto config = detect::ParseConfig(context.request.body);
+  if (!config) {
+    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(config.error()),
+                       "perfgate.json: " + config.error().where};
+  }
+
+  auto reader = stores_.Reader();
+  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
+  std::optional<store::CommitInfo> base;
+  if (!base_ref.empty()) {
+    base = ResolveRef(*reader, context.project, "base", base_ref);
+  }
+  if (testbed.empty()) {
+    testbed = ChooseTestbed(*reader, context.project,
+                            base ? std::vector<std::string>{head.sha, base->sha} : std::vector<std::string>{head.sha});
+  }
+  if (!base) {
+    // The pull request's baseline: its merge-base on the baseline branch, or the
+    // nearest ancestor with results.
+    std::vector<store::CommitInfo> ancestors = reader->Ancestors(context.project, head.sha, 500);
+    std::vector<detect::BaselineCandidate> candidates;
+    for (const store::CommitInfo& ancestor : ancestors) {
+      if (ancestor.sha == head.sha) continue;
+      candidates.push_back(detect::BaselineCandidate{
+          .sha = ancestor.sha, .branch = ancestor.branch,
+          .has_results = reader->HasResults(context.project, ancestor.sha, testbed)});
+    }
+    std::string branch = config->baseline_branch;
+    if (auto chosen = detect::ChooseBaseline(candidates, branch)) {
+      base = reader->FindCommit(context.project, candidates[*chosen].sha);
+    }
+  }
+  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
+  std::optional<model::Report> base_report;
+  if (base) base_report = LoadResults(*reader, context.project, "base", *base, testbed);
+
+  detect::CheckOptions options{
+      .base_label = base ? (base->branch.empty() ? "" : base->branch + " @ ") + base->sha.substr(0, 7) : "",
+      .head_label = (head.branch.empty() ? "" : head.branch + " @ ") + head.sha.substr(0, 7),
+      .history_noise = HistoryNoiseOf(*reader, context.project, base ? base->branch : head.branch, testbed)};
+  auto check = detect::EvaluateCheck(*config, base_report, head_report, options);
+  if (!check) {
+    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(check.error()),
+                       "perfgate.json: " + check.error().where};
+  }
+  check->project = context.project;
+  if (format == "markdown") {
+    return ApiResponse{.status = 200, .content_type = "text/markdown; charset=utf-8",
+                       .body = report::CheckMarkdown(*check), .headers = {}, .route = ""};
+  }
+  nlohmann::json body = report::CheckJson(*check);
+  body["head"] = {{"commit", head.sha}, {"branch", head.branch}, {"time", report::IsoTime(head.time)}};
+  body["base"] = base ? nlohmann::json{{"commit", base->sha}, {"branch", base->branch}, {"time", report::IsoTime(base->time)}}
+                      : nlohmann::json();
+  body["testbed"] = testbed;
+  return Json(200, body);
 }
 
 ApiResponse Api::Alerts(Context& context) {
@@ -568,6 +637,16 @@ ApiResponse Api::Alerts(Context& context) {
   RequireText("branch", branch, false);
   RequireText("testbed", testbed, false);
   RequireText("metric", metric, false);
+  // Shifts smaller than this are shown on the charts but not alerted on.
+  double min_change = 0.02;
+  if (std::string text = context.Param("min_change"); !text.empty()) {
+    auto value = ParseFraction(text);
+    if (!value || *value < 0) {
+      throw RequestError{400, "invalid_parameter", "min_change: expected a percentage such as 2% or 0.02, got " + text,
+                         "min_change"};
+    }
+    min_change = *value;
+  }
   std::size_t limit = 100;
   if (std::string text = context.Param("limit"); !text.empty()) {
     auto value = ParseInteger(text, 1, 10000);
@@ -575,7 +654,8 @@ ApiResponse Api::Alerts(Context& context) {
     limit = static_cast<std::size_t>(*value);
   }
 
-  std::string key = context.project + '\n' + branch + '\n' + testbed + '\n' + metric + '\n' + std::to_string(limit);
+  std::string key = context.project + '\n' + branch + '\n' + testbed + '\n' + metric + '\n' + std::to_string(limit) +
+                    '\n' + std::to_string(min_change);
   std::uint64_t generation = generation_.load();
   {
     std::lock_guard lock(alerts_mutex_);
@@ -612,7 +692,9 @@ ApiResponse Api::Alerts(Context& context) {
                                                             .metric = info.name, .branch = branch, .testbed = bed,
                                                             .limit = 1000});
         if (!series || series->testbed != bed) continue;
-        for (const report::SeriesChange& change : ChangesOf(*series)) {
+        for (const report::SeriesChange& change :
+             change_points_.ChangesOf(SeriesKey(context.project, *series, 1000), *series)) {
+          if (!(std::abs(change.change) >= min_change)) continue;
           const store::SeriesPoint& point = series->points[change.index];
           bool worse = info.direction == model::Direction::kLowerIsBetter ? change.change > 0 : change.change < 0;
           alerts.push_back(Alert{point.time,
@@ -624,6 +706,8 @@ ApiResponse Api::Alerts(Context& context) {
                                   {"testbed", bed},
                                   {"branch", series->branch},
                                   {"commit", point.commit},
+                                  // The last commit at the old level: what to compare the change against.
+                                  {"base", change.index > 0 ? series->points[change.index - 1].commit : std::string()},
                                   {"time", report::IsoTime(point.time)},
                                   {"index", change.index},
                                   {"before", change.before},

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "change_cache.hpp"
 #include "metrics.hpp"
 #include "static_files.hpp"
 #include "store_pool.hpp"
@@ -88,6 +89,7 @@ class Api {
   };
   std::map<std::string, CachedAlerts> alerts_cache_;  // by project + query
   std::atomic<std::uint64_t> generation_{0};
+  ChangePointCache change_points_;
 };
 
 }  // namespace perfgate::server
