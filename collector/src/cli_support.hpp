@@ -36,6 +36,7 @@ class EnvironmentError : public std::runtime_error {
 void AddIngestCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
 void AddTokenCommand(CLI::App& app, int& exit_code);
+void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 
 // Reads a whole file, or standard input for "-". Throws UsageError naming the

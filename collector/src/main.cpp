@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   AddIngestCommand(app, exit_code);
   AddHistoryCommand(app, exit_code);
   AddTokenCommand(app, exit_code);
+  AddCheckCommand(app, exit_code);
   AddServeCommand(app, exit_code);
   try {
     app.parse(argc, argv);
