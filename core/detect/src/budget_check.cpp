@@ -114,6 +114,7 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
   result.metric = metric.name;
   result.statistic = resolved.statistic;
   result.direction = metric.direction;
+  result.value_unit = resolved.statistic == "cv" ? "" : metric.unit;
   bool fraction_value = resolved.statistic == "cv";
   bool relative = budget.kind == BudgetKind::kMaxRegression;
   result.unit = fraction_value || relative || budget.kind == BudgetKind::kMaxCv ? "" : metric.unit;

@@ -61,12 +61,7 @@ std::string Value(const std::optional<double>& value, const BudgetResult& result
 std::string StatisticValue(const std::optional<double>& value, const BudgetResult& result) {
   if (!value || !std::isfinite(*value)) return "-";
   if (result.statistic == "cv") return PlainPercent(*value);
-  if (result.budget.kind == BudgetKind::kMaxRegression || result.budget.kind == BudgetKind::kMaxCv) {
-    // The unit of the stored metric is not kept for relative budgets; the value
-    // is in the metric's unit, which the comparison row names.
-    return Format("%g", *value);
-  }
-  return model::FormatQuantity(*value, result.unit);
+  return model::FormatQuantity(*value, result.value_unit);
 }
 
 std::string PValue(const std::optional<double>& p_value) {

@@ -38,6 +38,7 @@ struct BudgetResult {
   // Unit of `actual`, `base` and `limit`: the metric's canonical unit for
   // kMax/kMin, "" (a fraction) for kMaxRegression, kMaxCv and the cv statistic.
   std::string unit;
+  std::string value_unit;  // unit of head_value and base_value: the metric's ("" for cv, a fraction)
   model::Direction direction = model::Direction::kLowerIsBetter;
   // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the regression in the
   // metric's bad direction (head/base - 1 for lower-is-better, base/head - 1 for
