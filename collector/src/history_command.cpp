@@ -57,7 +57,7 @@ int RunHistory(const HistoryOptions& options) {
                      (options.metric.empty() ? "" : " --metric " + options.metric) + " in project " + options.project +
                      (options.testbed.empty() ? "" : " on testbed " + options.testbed));
   }
-  std::vector<report::SeriesChange> changes;
+  std::vector<report::SeriesChange> changes = report::DetectSeriesChanges(*series);
   if (options.format == "json") {
     std::cout << report::SeriesJson(*series, changes).dump(2) << "\n";
   } else {

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "perfgate/parse/json_text.hpp"
-#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::parse {
@@ -50,7 +49,7 @@ bool LooksLikeAutocannonJson(std::string_view text) {
 }
 
 ParseResult ParseAutocannonJson(std::string_view text) {
-  auto document = json_text::ParseDocument(text);
+  auto document = json_text::ParseLenient(text);
   if (!document) return tl::unexpected(document.error());
   auto fail = [&](const std::string& path, std::string reason) {
     return tl::unexpected(json_text::ErrorAt(text, path, std::move(reason)));

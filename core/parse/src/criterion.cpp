@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "perfgate/parse/json_text.hpp"
-#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 #include "text_lines.hpp"
 
@@ -115,7 +114,7 @@ ParseResult ParseCriterion(std::string_view text) {
                                            (path.empty() ? "" : "." + path),
                                        std::move(reason)});
     };
-    auto parsed = json_text::ParseDocument(piece.text);
+    auto parsed = json_text::ParseLenient(piece.text);
     if (!parsed) return tl::unexpected(Rebase(parsed.error(), first_line - 1));
     const nlohmann::json& value = *parsed;
     if (value.is_array()) continue;  // tukey.json

@@ -9,7 +9,6 @@
 
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/json_text.hpp"
-#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::parse {
@@ -47,7 +46,7 @@ bool LooksLikeCustomJson(std::string_view text) {
       text.find("\"aggregates\"") == std::string_view::npos) {
     return false;
   }
-  auto document = json_text::ParseDocument(text);
+  auto document = json_text::ParseLenient(text);
   if (!document) return false;
   const nlohmann::json* entries = EntriesOf(*document);
   if (entries == nullptr || entries->empty()) return false;
@@ -60,7 +59,7 @@ bool LooksLikeCustomJson(std::string_view text) {
 }
 
 ParseResult ParseCustomJson(std::string_view text) {
-  auto document = json_text::ParseDocument(text);
+  auto document = json_text::ParseLenient(text);
   if (!document) return tl::unexpected(document.error());
   auto fail = [&](const std::string& path, std::string reason) {
     return tl::unexpected(json_text::ErrorAt(text, path, std::move(reason)));

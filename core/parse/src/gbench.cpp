@@ -251,9 +251,14 @@ class GoogleBenchmarkParser {
 
 bool LooksLikeGoogleBenchmarkJson(std::string_view text) {
   if (!json_text::StartsLikeJson(text)) return false;
-  std::string_view head = text.substr(0, 4096);
-  return head.find("\"benchmarks\"") != std::string_view::npos &&
-         (head.find("\"context\"") != std::string_view::npos || head.find("\"real_time\"") != std::string_view::npos);
+  // Rows of 1.5+ carry run_name/run_type; older files a context with the
+  // library's own keys. A bare "real_time" string is not enough: custom JSON
+  // may name that metric.
+  std::string_view head = text.substr(0, 8192);
+  auto has = [&](std::string_view key) { return head.find(key) != std::string_view::npos; };
+  return has("\"benchmarks\"") &&
+         (has("\"run_name\"") || has("\"run_type\"") ||
+          (has("\"context\"") && (has("\"num_cpus\"") || has("\"library_build_type\""))));
 }
 
 ParseResult ParseGoogleBenchmarkJson(std::string_view text) { return GoogleBenchmarkParser(text).Run(); }

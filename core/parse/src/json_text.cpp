@@ -82,6 +82,18 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text) {
     return nlohmann::json::parse(input.begin(), input.end());
   } catch (const nlohmann::json::parse_error& error) {
     return tl::unexpected(SyntaxError(input, error));
+  } catch (const nlohmann::json::exception& error) {
+    // out_of_range for a number too large for a double ("1e400"): name the
+    // line of the offending token when the message quotes it.
+    std::string reason = error.what();
+    if (auto bracket = reason.find("] "); bracket != std::string::npos) reason = reason.substr(bracket + 2);
+    std::string where;
+    auto open = reason.find('\''), close = reason.rfind('\'');
+    if (open != std::string::npos && close > open + 1) {
+      auto at = text.find(std::string_view(reason).substr(open + 1, close - open - 1));
+      if (at != std::string_view::npos) where = "line " + std::to_string(LineOf(text, at));
+    }
+    return tl::unexpected(ParseError{where, "invalid JSON: " + reason});
   }
 }
 

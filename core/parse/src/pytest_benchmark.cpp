@@ -7,7 +7,6 @@
 #include <string>
 
 #include "perfgate/parse/json_text.hpp"
-#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::parse {
@@ -40,7 +39,7 @@ bool LooksLikePytestBenchmarkJson(std::string_view text) {
 }
 
 ParseResult ParsePytestBenchmarkJson(std::string_view text) {
-  auto document = json_text::ParseDocument(text);
+  auto document = json_text::ParseLenient(text);
   if (!document) return tl::unexpected(document.error());
   auto fail = [&](const std::string& path, std::string reason) {
     return tl::unexpected(json_text::ErrorAt(text, path, std::move(reason)));

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "perfgate/parse/json_text.hpp"
-#include "json_document.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::parse {
@@ -31,7 +30,7 @@ bool LooksLikeVitestBenchJson(std::string_view text) {
 }
 
 ParseResult ParseVitestBenchJson(std::string_view text) {
-  auto document = json_text::ParseDocument(text);
+  auto document = json_text::ParseLenient(text);
   if (!document) return tl::unexpected(document.error());
   if (!document->is_object()) return tl::unexpected(TypeError(text, "", "an object with \"files\"", *document));
   auto files = document->find("files");

@@ -19,7 +19,8 @@ std::size_t LineOf(std::string_view text, std::size_t offset);
 // Parses JSON that may contain bare NaN, Infinity and -Infinity tokens (as Google
 // Benchmark and Python's json module write them). Such values come back as the
 // strings "NaN", "Infinity" and "-Infinity"; read them with Number(). A syntax
-// error reports "line L, column C" and what the parser expected.
+// error reports "line L, column C" and what the parser expected; a number too
+// large for a double is an error too. Never throws.
 tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text);
 
 // True when the text's first non-blank character is '{' or '['.

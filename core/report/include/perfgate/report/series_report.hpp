@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfgate/detect/change_points.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::report {
@@ -20,6 +21,23 @@ struct SeriesChange {
   double change = 0;  // after / before - 1
   double p_value = 1;
 };
+
+// The values change-point detection reads from a series: its finite point
+// values, oldest first, and for each the index of its point in the series.
+struct SeriesValues {
+  std::vector<double> values;
+  std::vector<std::size_t> positions;
+};
+SeriesValues DetectableValues(const store::Series& series);
+
+// Detected change points placed back on the series' points: index mapped
+// through `positions`; before/after are the segments' medians and change is
+// their ratio - 1.
+std::vector<SeriesChange> PlaceChanges(const detect::ChangePointState& state, const SeriesValues& values);
+
+// Both of the above around detect::DetectChangePoints, for one-off callers.
+std::vector<SeriesChange> DetectSeriesChanges(const store::Series& series,
+                                              const detect::ChangePointOptions& options = {});
 
 // {"benchmark","metric","unit","direction","testbed","branch",
 //  "points":[{"commit","time","value","min","max","n"}],
