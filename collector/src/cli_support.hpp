@@ -35,6 +35,7 @@ class EnvironmentError : public std::runtime_error {
 // Each command adds its subcommand; its callback stores the command's exit code.
 void AddIngestCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
+void AddCompareCommand(CLI::App& app, int& exit_code);
 void AddTokenCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);

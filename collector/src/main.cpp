@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "perfgate 0.1.0");
   int exit_code = kSuccess;
   AddIngestCommand(app, exit_code);
+  AddCompareCommand(app, exit_code);
   AddHistoryCommand(app, exit_code);
   AddTokenCommand(app, exit_code);
   AddCheckCommand(app, exit_code);
