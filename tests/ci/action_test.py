@@ -42,8 +42,7 @@ def scaled_copy(source, destination, factor):
         for key in ("real_time", "cpu_time"):
             if isinstance(row.get(key), (int, float)):
                 row[key] *= factor
-    with open(destination, "w") as out:
-        write(self.config, json.dumps(document, out)
+    write(destination, json.dumps(document))
 
 
 class PostCommentTest(unittest.TestCase):
@@ -93,7 +92,7 @@ class ActionStepTest(unittest.TestCase):
         self.dir = self.tmp.name
         self.db = os.path.join(self.dir, "perfgate.db")
         self.config = os.path.join(self.dir, "perfgate.json")
-        json.dump({"project": "demo", "baseline": {"branch": "main"},
+        write(self.config, json.dumps({"project": "demo", "baseline": {"branch": "main"},
                    "defaults": {"metric": "real_time", "threshold": "5%"},
                    "budgets": [{"benchmark": "*", "max_regression": "20%"}]}))
         base = subprocess.run([PERFGATE, "ingest", FIXTURE, "--db", self.db, "--project", "demo",
