@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs perfgate's own Google Benchmark suite briefly, ingests its JSON with
+# perfgate, and gates it with `perfgate check` against benches/perfgate.json —
+# the same path a user's CI takes. Budgets are absolute ceilings sized for a
+# loaded 2-core CI machine, so a breach means something got badly slower.
+#   scripts/bench-gate.sh BUILD_DIR     (BENCH_FULL=1 adds the 100,000-row cases)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/ci}
+perfgate=$build/collector/perfgate
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+commit=$(git rev-parse HEAD 2>/dev/null || echo local)
+
+filter=(--benchmark_filter=-/100000)  # a leading - excludes what the regex matches
+[ "${BENCH_FULL:-0}" = "1" ] && filter=()
+for bench in ingest_bench stats_bench detect_bench; do
+  echo "bench-gate: running $bench"
+  "$build/benches/$bench" "${filter[@]}" --benchmark_min_time=0.05 \
+    --benchmark_repetitions=3 --benchmark_format=console \
+    --benchmark_out="$out/$bench.json" --benchmark_out_format=json
+done
+"$perfgate" ingest "$out"/*.json --db "$out/perfgate.db" --project perfgate --commit "$commit" --branch main
+"$perfgate" check --config benches/perfgate.json --head "$commit" --db "$out/perfgate.db" --comment "$out/report.md"
