@@ -281,6 +281,24 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     }
   }
 
+  for (const auto& benchmark : head.benchmarks) {
+    const model::Metric* metric = nullptr;
+    bool budgeted = false;
+    for (const auto& budget : result.budgets) {
+      if (budget.benchmark != benchmark.name || budget.metric.empty()) continue;
+      if (budget.statistic.size() > 1 && budget.statistic[0] == 'p' && budget.statistic != "p50") {
+        metric = benchmark.FindMetric(budget.metric);
+        budgeted = true;
+        break;
+      }
+    }
+    if (!metric) metric = DefaultMetricOf(benchmark, config.defaults);
+    if (!metric || benchmark.error) continue;
+    bool rich = metric->samples.size() >= 20 || metric->aggregates.contains("p99");
+    if (!budgeted && !rich) continue;
+    result.scenarios.push_back({benchmark.name, metric->name, metric->unit, MetricStatistic(*metric, "p50"),
+                                MetricStatistic(*metric, "p95"), MetricStatistic(*metric, "p99")});
+  }
   for (const auto& budget : result.budgets) {
     switch (budget.status) {
       case BudgetStatus::kMet: ++result.summary.met; break;

@@ -290,27 +290,20 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
     if (!IsPercentile(result.statistic) || result.statistic == "median") continue;
     percentile_budgets[result.benchmark].push_back(&result);
   }
-  for (const auto& benchmark : comparison.benchmarks) {
-    if (!benchmark.head) continue;
-    auto found = percentile_budgets.find(benchmark.name);
-    // The head report is not kept in the check; the comparison row's summary holds
-    // the head's percentiles computed from its samples.
-    const stats::Summary& head = *benchmark.head;
-    bool has_percentiles = head.n >= 2 && head.p95 && head.p99;
-    if (found == percentile_budgets.end() && !(has_percentiles && head.n >= 20)) continue;
+  for (const auto& scenario : check.scenarios) {
     std::string target;
-    if (found != percentile_budgets.end()) {
+    if (auto found = percentile_budgets.find(scenario.benchmark); found != percentile_budgets.end()) {
       for (const BudgetResult* result : found->second) {
-        if (result->metric != benchmark.metric) continue;
+        if (result->metric != scenario.metric) continue;
+        std::string mark = StatusMark(result->status);
         if (!target.empty()) target += ", ";
-        target += result->statistic + " " + LimitText(*result) + " " +
-                  std::string(StatusMark(result->status)).substr(0, std::string(StatusMark(result->status)).find(' '));
+        target += result->statistic + " " + LimitText(*result) + " " + mark.substr(0, mark.find(' '));
       }
     }
-    if (target.empty() && found != percentile_budgets.end() && !has_percentiles) continue;
-    auto value = [&](const std::optional<double>& v) { return v ? model::FormatQuantity(*v, benchmark.unit) : "-"; };
-    scenarios.rows.push_back("| " + Code(benchmark.name) + " | " + value(head.p50) + " | " + value(head.p95) + " | " +
-                             value(head.p99) + " | " + (target.empty() ? "-" : target) + " |");
+    auto value = [&](const std::optional<double>& v) { return v ? model::FormatQuantity(*v, scenario.unit) : "-"; };
+    scenarios.rows.push_back("| " + Code(scenario.benchmark) + ComparisonMetricName({.name = "", .metric = scenario.metric}) +
+                             " | " + value(scenario.p50) + " | " + value(scenario.p95) + " | " + value(scenario.p99) +
+                             " | " + (target.empty() ? "-" : target) + " |");
   }
 
   std::string details;

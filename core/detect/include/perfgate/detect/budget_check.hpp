@@ -67,6 +67,14 @@ struct CheckSummary {
   std::size_t pending = 0;
 };
 
+// Percentiles of one head benchmark's metric, for the report's scenario table.
+struct ScenarioPercentiles {
+  std::string benchmark;
+  std::string metric;
+  std::string unit;
+  std::optional<double> p50, p95, p99;
+};
+
 struct CheckResult {
   std::string project;
   Comparison comparison;
@@ -74,6 +82,9 @@ struct CheckResult {
   BudgetLevel regression_level = BudgetLevel::kError;
   std::vector<BudgetResult> budgets;  // in config order, matches in head order
   CheckSummary summary;
+  // Head benchmarks with a percentile budget (p50..p99.9), or with 20+ samples
+  // or harness percentiles on their budgeted or default metric, in head order.
+  std::vector<ScenarioPercentiles> scenarios;
   // False only for error-level budget breaches and error-level regressions.
   bool passed = true;
 };
