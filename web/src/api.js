@@ -111,8 +111,8 @@ export async function getSeries(project, { benchmark, metric, branch, testbed, l
 }
 
 /** Compare JSON of two commits or branches. */
-export async function getCompare(project, base, head) {
-  return getJson(`/api/v1/projects/${enc(project)}/compare${query({ base, head, format: 'json' })}`, { ttl: 60000 });
+export async function getCompare(project, base, head, testbed) {
+  return getJson(`/api/v1/projects/${enc(project)}/compare${query({ base, head, testbed, format: 'json' })}`, { ttl: 60000 });
 }
 
 /** Alerts of a project, newest first as the server orders them. */

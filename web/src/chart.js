@@ -73,8 +73,8 @@ function observeWidth(container, chart, height) {
  * Returns {destroy(), chart}. The container gets data-points (points of the first
  * series) and data-change-points so tests and people can check what is drawn.
  */
-export function trendChart(container, series, { height = 260, onPointSelect, compact = false } = {}) {
-  const colors = palette();
+export function trendChart(container, series, { height = 260, onPointSelect, compact = false, colorOffset = 0, yRange = null } = {}) {
+  const colors = [...palette().slice(colorOffset), ...palette().slice(0, colorOffset)];
   const unit = series[0].data.unit ?? '';
   const direction = series[0].data.direction;
   const { commits, rows } = alignByCommit(series.map((s) => s.data));
@@ -106,7 +106,7 @@ export function trendChart(container, series, { height = 260, onPointSelect, com
     width,
     height,
     legend: { show: false },
-    scales: { x: { time: false }, y: { auto: true, range: (u, min, max) => padRange(min, max) } },
+    scales: { x: { time: false }, y: { auto: true, range: (u, min, max) => (yRange ? padRange(yRange[0], yRange[1]) : padRange(min, max)) } },
     axes: [
       {
         ...axis,
@@ -243,6 +243,23 @@ function labelWidth(u, values) {
   if (!values || !values.length) return 50;
   const longest = Math.max(...values.map((v) => String(v ?? '').length));
   return Math.ceil(longest * 7.2 + 22);
+}
+
+/** [lowest min, highest max] over the points of several series, for charts that share a value axis. */
+export function sharedRange(seriesList) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const s of seriesList) {
+    for (const p of s.points) {
+      for (const v of [p.value, p.min, p.max]) {
+        if (Number.isFinite(v)) {
+          low = Math.min(low, v);
+          high = Math.max(high, v);
+        }
+      }
+    }
+  }
+  return low <= high ? [low, high] : null;
 }
 
 function padRange(min, max) {

@@ -2,7 +2,7 @@
 // A table of every benchmark with base, head, change, p-value and a coloured verdict.
 import { getCompare, getSeries, listBenchmarks, defaultMetric } from '../api.js';
 import { el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
-import { formatChange, formatPValue, formatValue, shortSha } from '../format.js';
+import { changeQuality, formatChange, formatPValue, formatValue, shortSha } from '../format.js';
 import { projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
 import { projectDimensions } from './project.js';
@@ -21,6 +21,7 @@ export async function renderCompare(root, { project }, query, ctx) {
   const base = query.base ?? '';
   const head = query.head ?? '';
   const filter = query.verdict ?? '';
+  const testbed = query.testbed ?? '';
   ctx.setTitle(`Compare · ${project}`);
   projectCrumbs(ctx, project, { label: 'Compare' });
   const form = el('form', { class: 'controls compare-form', 'aria-label': 'Choose what to compare' });
@@ -48,11 +49,21 @@ export async function renderCompare(root, { project }, query, ctx) {
     event.preventDefault();
     const b = baseField.querySelector('input').value.trim();
     const h = headField.querySelector('input').value.trim();
-    if (b && h) navigate(href(location.pathname, { base: b, head: h }));
+    const t = form.querySelector('select[name=testbed]')?.value ?? testbed;
+    if (b && h) navigate(href(location.pathname, { base: b, head: h, testbed: t }));
   });
   const quick = el('p', { class: 'quick-links muted' });
   form.after(quick);
-  suggest(project, [baseField, headField], quick, ctx);
+  suggest(project, [baseField, headField], quick, ctx, (testbeds) => {
+    if (testbeds.length < 2) return;
+    const options = [['', 'default'], ...testbeds.map((t) => [t, t])];
+    if (testbed && !testbeds.includes(testbed)) options.push([testbed, testbed]);
+    const field = selectField('Testbed', 'testbed', options, testbed, (v) => {
+      if (base && head) navigate(href(location.pathname, { base, head, testbed: v, verdict: filter }), { replace: true });
+    });
+    form.insertBefore(field, form.querySelector('button[type=submit]'));
+    ctx.restoreFocus(form);
+  });
 
   if (!base || !head) {
     body.append(emptyState('Choose two commits or branches', 'Enter a base and a head: a full SHA, a unique prefix of at least 7 characters, or a branch name such as main.'));
@@ -61,7 +72,7 @@ export async function renderCompare(root, { project }, query, ctx) {
   body.append(loading(`Comparing ${base} with ${head}…`));
   let result;
   try {
-    result = await getCompare(project, base, head);
+    result = await getCompare(project, base, head, testbed);
   } catch (error) {
     if (ctx.current) body.replaceChildren(errorBox(error, () => navigate(location.pathname + location.search, { replace: true })));
     return;
@@ -81,8 +92,9 @@ export async function renderCompare(root, { project }, query, ctx) {
       el('code', {}, shortOrRef(side(result.base, base))),
       ' → head ',
       el('code', {}, shortOrRef(side(result.head, head))),
+      result.base?.testbed ? ` on testbed ${result.base.testbed}` : '',
       ' · ',
-      el('a', { href: `/api/v1/projects/${encodeURIComponent(project)}/compare?base=${encodeURIComponent(base)}&head=${encodeURIComponent(head)}&format=markdown`, target: '_blank', rel: 'noopener' }, 'Markdown for a PR comment'),
+      el('a', { href: `/api/v1/projects/${encodeURIComponent(project)}/compare?base=${encodeURIComponent(base)}&head=${encodeURIComponent(head)}&format=markdown${testbed ? `&testbed=${encodeURIComponent(testbed)}` : ''}`, target: '_blank', rel: 'noopener' }, 'Markdown for a PR comment'),
     ),
     el(
       'ul',
@@ -102,7 +114,7 @@ export async function renderCompare(root, { project }, query, ctx) {
       'div',
       { class: 'controls' },
       selectField('Show', 'verdict', [['', `all (${rows.length})`], ...kVerdictOrder.filter((v) => counts[v]).map((v) => [v, `${v} (${counts[v]})`])], filter, (v) =>
-        navigate(href(location.pathname, { base, head, verdict: v }), { replace: true }),
+        navigate(href(location.pathname, { base, head, testbed, verdict: v }), { replace: true }),
       ),
     ),
   );
@@ -125,11 +137,11 @@ export async function renderCompare(root, { project }, query, ctx) {
             el(
               'tr',
               { class: `verdict-row verdict-${r.verdict}`, 'data-benchmark': r.name, 'data-verdict': r.verdict },
-              el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: r.name, metric: r.metric }) }, r.name)),
+              el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: r.name, metric: r.metric, testbed }) }, r.name)),
               el('td', {}, r.metric ?? ''),
               el('td', { class: 'num' }, stat(r.base, r.unit)),
               el('td', { class: 'num' }, stat(r.head, r.unit)),
-              el('td', { class: 'num' }, formatChange(r.change)),
+              el('td', { class: `num ${r.verdict === 'regressed' || r.verdict === 'improved' ? `cp-${changeQuality(r.change, r.direction)}` : ''}` }, formatChange(r.change)),
               el('td', { class: 'num' }, formatPValue(r.p_value)),
               el('td', { class: 'num' }, Number.isFinite(r.ci_low) && Number.isFinite(r.ci_high) ? `${r.ci_low.toFixed(3)} – ${r.ci_high.toFixed(3)}` : '–'),
               el('td', {}, el('span', { class: `badge verdict verdict-${r.verdict}` }, kVerdictText[r.verdict] ?? r.verdict ?? '?'), r.repetitions_needed ? el('span', { class: 'muted small' }, ` needs ~${r.repetitions_needed} reps`) : null),
@@ -158,10 +170,11 @@ function stat(side, unit) {
 }
 
 /** Fills the inputs' suggestions: branches, then the latest commits of one series. */
-async function suggest(project, fields, quick, ctx) {
+async function suggest(project, fields, quick, ctx, onTestbeds) {
   try {
     const listing = await listBenchmarks(project, '');
     const dims = await projectDimensions(project, listing);
+    if (ctx.current) onTestbeds(dims.testbeds);
     const first = listing.benchmarks[0];
     let commits = [];
     if (first) {
@@ -170,7 +183,7 @@ async function suggest(project, fields, quick, ctx) {
     }
     if (!ctx.current) return;
     if (commits.length >= 2) {
-      const link = (b, h, text) => el('a', { href: href(projectPath(project, 'compare'), { base: b, head: h }) }, text);
+      const link = (b, h, text) => el('a', { href: href(projectPath(project, 'compare'), { base: b, head: h, testbed }) }, text);
       quick.replaceChildren(
         el(
           'span',

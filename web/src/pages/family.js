@@ -8,7 +8,7 @@ import { groupFamilies, splitName } from '../families.js';
 import { changeQuality, formatChange, formatValue, shortSha } from '../format.js';
 import { directionBadge, projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
-import { branchField, projectDimensions } from './project.js';
+import { autoTestbedLabel, branchField, projectDimensions } from './project.js';
 
 export async function renderFamily(root, { project }, query, ctx) {
   const state = { name: query.name ?? '', metric: query.metric ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '', limit: query.limit ?? '300', y: query.y ?? '' };
@@ -43,7 +43,7 @@ export async function renderFamily(root, { project }, query, ctx) {
   const opts = (list, none) => [['', none], ...list.map((x) => [x, x])];
   controls.append(
     selectField('Metric', 'metric', metricNames.length ? metricNames.map((m) => [m, m]) : [[metric, metric || 'default']], metric, (v) => go({ metric: v })),
-    selectField('Testbed', 'testbed', opts(dims.testbeds, 'default testbed'), state.testbed, (v) => go({ testbed: v })),
+    selectField('Testbed', 'testbed', opts(dims.testbeds, autoTestbedLabel(dims.testbeds)), state.testbed, (v) => go({ testbed: v })),
     branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', opts(dims.testbeds, 'none'), state.vs, (v) => go({ vs: v })),
     selectField('Value axis', 'y', [['', 'automatic'], ['linear', 'linear'], ['log', 'logarithmic']], state.y, (v) => go({ y: v })),
@@ -116,7 +116,8 @@ export async function renderFamily(root, { project }, query, ctx) {
             el('td', { class: 'num' }, l ? formatValue(l.value, unit) : s.error ? 'error' : 'no data yet'),
             secondary ? el('td', { class: 'num' }, latest(secondary[i]) ? formatValue(latest(secondary[i]).value, unit) : 'no data yet') : null,
             el('td', { class: 'num' }, f ? formatValue(f.value, unit) : '–'),
-            el('td', { class: `num cp-${changeQuality(change, direction)}` }, formatChange(change)),
+            // Colour only a change as large as the default threshold (5%): smaller is noise.
+            el('td', { class: `num${Math.abs(change ?? 0) >= 0.05 ? ` cp-${changeQuality(change, direction)}` : ''}` }, formatChange(change)),
             el('td', {}, l ? el('code', {}, shortSha(l.commit)) : '–'),
           );
         }),

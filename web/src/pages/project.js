@@ -32,8 +32,14 @@ export async function projectDimensions(project, fromBenchmarks) {
  * Testbed and branch selectors. The branch is a <select> when the server lists
  * branches, else a text box (empty = every branch) applied on Enter or blur.
  */
+/** The label of the empty testbed choice: the server picks "default" when it has data, else the first testbed. */
+export function autoTestbedLabel(testbeds) {
+  if (!testbeds.length) return 'default';
+  return `auto (${testbeds.includes('default') ? 'default' : testbeds[0]})`;
+}
+
 export function dimensionSelectors({ testbeds, branches }, state, onChange) {
-  const testbedOptions = [['', 'default testbed'], ...testbeds.map((t) => [t, t])];
+  const testbedOptions = [['', autoTestbedLabel(testbeds)], ...testbeds.map((t) => [t, t])];
   if (state.testbed && !testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
   const fields = [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }))];
   if ('vs' in state && testbeds.length > 1) {

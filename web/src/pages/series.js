@@ -1,12 +1,12 @@
 // One series, deep-linkable from a PR comment:
 // /projects/P/series?benchmark=&metric=&testbed=&branch=&vs=&layout=overlay|side&limit=
 import { defaultMetric, getSeries, listBenchmarks } from '../api.js';
-import { trendChart } from '../chart.js';
+import { sharedRange, trendChart } from '../chart.js';
 import { el, emptyState, errorBox, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
 import { directionBadge, projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
-import { branchField, projectDimensions } from './project.js';
+import { autoTestbedLabel, branchField, projectDimensions } from './project.js';
 
 const kLimits = ['100', '300', '1000', '5000'];
 
@@ -50,7 +50,7 @@ export async function renderSeries(root, { project }, query, ctx) {
   const metrics = info?.metrics?.map((m) => m.name) ?? [];
   if (!state.metric && info) state.metric = defaultMetric(info)?.name ?? '';
   if (state.metric && !metrics.includes(state.metric)) metrics.push(state.metric);
-  const testbedOptions = [['', 'default testbed'], ...dims.testbeds.map((t) => [t, t])];
+  const testbedOptions = [['', autoTestbedLabel(dims.testbeds)], ...dims.testbeds.map((t) => [t, t])];
   if (state.testbed && !dims.testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
   const vsOptions = [['', 'none'], ...dims.testbeds.map((t) => [t, t])];
   if (state.vs && !dims.testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);
@@ -114,12 +114,14 @@ export async function renderSeries(root, { project }, query, ctx) {
       el(
         'div',
         { class: 'side-by-side' },
-        el('figure', {}, el('figcaption', {}, `Testbed ${primaryLabel}`), left),
-        el('figure', {}, el('figcaption', {}, `Testbed ${secondary.testbed || state.vs}`), right),
+        el('figure', {}, el('figcaption', {}, el('span', { class: 'swatch', style: 'background:var(--series-1)' }), `Testbed ${primaryLabel}`), left),
+        el('figure', {}, el('figcaption', {}, el('span', { class: 'swatch', style: 'background:var(--series-2)' }), `Testbed ${secondary.testbed || state.vs}`), right),
       ),
     );
-    charts.push(trendChart(left, [{ label: primaryLabel, data: primary }], { height: 300, onPointSelect }));
-    charts.push(trendChart(right, [{ label: secondary.testbed || state.vs, data: secondary }], { height: 300, onPointSelect }));
+    // One value axis for both, so the two testbeds read against the same scale.
+    const yRange = sharedRange([primary, secondary]);
+    charts.push(trendChart(left, [{ label: primaryLabel, data: primary }], { height: 300, onPointSelect, yRange }));
+    charts.push(trendChart(right, [{ label: secondary.testbed || state.vs, data: secondary }], { height: 300, onPointSelect, yRange, colorOffset: 1 }));
   } else {
     const target = el('div', { class: 'chart-target chart-main' });
     const list = [{ label: primaryLabel, data: primary }];
