@@ -228,6 +228,16 @@ describe('dashboard', () => {
     await page.waitForSelector(alerts.length ? '.alerts-table' : 'text=No alerts');
     assert.equal(await page.locator('tr.alert-row').count(), alerts.length);
     await browser.screenshot(page, '10-alerts');
+    const improvements = alerts.filter((a) => a.kind === 'improvement').length;
+    if (improvements && improvements < alerts.length) {
+      await page.getByLabel('Kind').focus();
+      await page.getByLabel('Kind').selectOption('improvement');
+      await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n, improvements);
+      assert.equal(new URL(page.url()).searchParams.get('kind'), 'improvement');
+      assert.equal(await page.evaluate(() => document.activeElement?.name), 'kind', 'focus stays on the filter');
+      await page.goto(`${server.base}/projects/${enc(project)}/alerts`);
+      await page.waitForSelector('.alerts-table');
+    }
     if (alerts.length) {
       await page.locator('tr.alert-row a').first().click();
       await page.waitForSelector('.chart-main canvas');

@@ -1,9 +1,9 @@
 // A project's alerts: regressions the server found in the history.
 import { listAlerts } from '../api.js';
-import { el, emptyState, errorBox, loading } from '../dom.js';
+import { el, emptyState, errorBox, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
 import { projectCrumbs, projectTabs } from '../layout.js';
-import { href, projectPath } from '../router.js';
+import { href, navigate, projectPath } from '../router.js';
 
 export async function renderAlerts(root, { project }, query, ctx) {
   ctx.setTitle(`Alerts · ${project}`);
@@ -25,8 +25,20 @@ export async function renderAlerts(root, { project }, query, ctx) {
       body.replaceChildren(emptyState('No alerts', 'No series of this project has a regression the server alerts on.'));
       return;
     }
+    // Client-side filters, kept in the URL so a filtered list can be linked.
+    const values = (key) => [...new Set(alerts.map((a) => a[key]).filter(Boolean))].sort();
+    const filters = { kind: query.kind ?? '', testbed: query.testbed ?? '', metric: query.metric ?? '' };
+    const shown = alerts.filter((a) => Object.entries(filters).every(([k, v]) => !v || a[k] === v));
+    const filterField = (label, key) =>
+      values(key).length > 1 || filters[key]
+        ? selectField(label, key, [['', 'all'], ...values(key).map((v) => [v, v])], filters[key], (v) =>
+            navigate(href(location.pathname, { ...filters, [key]: v }), { replace: true }),
+          )
+        : null;
+    const controls = el('form', { class: 'controls', onsubmit: (e) => e.preventDefault() }, filterField('Kind', 'kind'), filterField('Testbed', 'testbed'), filterField('Metric', 'metric'));
     body.replaceChildren(
-      el('p', { class: 'muted', 'aria-live': 'polite' }, `${alerts.length} alert${alerts.length === 1 ? '' : 's'}`),
+      controls,
+      el('p', { class: 'muted', 'aria-live': 'polite' }, `${shown.length === alerts.length ? '' : `${shown.length} of `}${alerts.length} alert${alerts.length === 1 ? '' : 's'}`),
       el(
         'div',
         { class: 'table-scroll' },
@@ -35,10 +47,11 @@ export async function renderAlerts(root, { project }, query, ctx) {
           { class: 'table alerts-table' },
           el('caption', { class: 'sr-only' }, `Alerts of ${project}`),
           el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, alerts.map((a) => alertRow(project, a))),
+          el('tbody', {}, shown.map((a) => alertRow(project, a))),
         ),
       ),
     );
+    ctx.restoreFocus(controls);
   };
   load();
 }
@@ -59,7 +72,7 @@ function alertRow(project, a) {
     el('td', {}, a.metric ?? ''),
     el('td', {}, a.testbed ?? ''),
     el('td', {}, a.branch ?? ''),
-    el('td', {}, commit ? (base ? el('a', { href: href(projectPath(project, 'compare'), { base, head: commit }), title: 'Compare with the commit before' }, el('code', {}, shortSha(commit))) : el('code', {}, shortSha(commit))) : '–'),
+    el('td', {}, commit ? (base ? el('a', { href: href(projectPath(project, 'compare'), { base, head: commit, testbed: a.testbed }), title: 'Compare with the commit before' }, el('code', {}, shortSha(commit))) : el('code', {}, shortSha(commit))) : '–'),
     el('td', { class: 'num' }, Number.isFinite(a.before) || Number.isFinite(a.after) ? `${formatValue(a.before, a.unit)} → ${formatValue(a.after, a.unit)}` : '–'),
     el('td', { class: `num cp-${quality}` }, formatChange(a.change)),
     el('td', { class: 'num' }, formatPValue(a.p_value)),
