@@ -138,6 +138,7 @@ export async function renderProject(root, { project }, query, ctx) {
     } catch (error) {
       if (!ctx.current || id !== requestId) return;
       if (error.status === 404) {
+        controls.hidden = true;
         results.replaceChildren(emptyState(`No project named “${project}”`, 'Check the name, or see all projects.'), el('p', {}, el('a', { href: '/' }, 'All projects')));
       } else results.replaceChildren(errorBox(error, load));
       return;
