@@ -11,7 +11,7 @@ build_packages=(
   catch2 libexpected-dev libssl-dev zlib1g-dev
 )
 test_packages=(
-  python3 python3-scipy libbenchmark-tools chromium sqlite3 wrk
+  python3 python3-scipy libbenchmark-tools chromium sqlite3 wrk clang-14 libclang-rt-14-dev
 )
 node_packages=(nodejs npm)
 

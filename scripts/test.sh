@@ -21,5 +21,8 @@ ctest --preset ci -j "$(nproc)" --timeout 600
 echo "== browser tests"
 (cd web && PERFGATE_BIN="$root/build/ci/collector/perfgate" npm test)
 
+echo "== fuzzing every results adapter (short)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} scripts/fuzz.sh
+
 echo "== perfgate's own benchmarks, gated by perfgate"
 scripts/bench-gate.sh build/ci
