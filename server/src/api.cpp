@@ -318,6 +318,11 @@ ApiResponse Api::Route(const ApiRequest& request) {
     response.route = "static";
     return response;
   }
+  if (target.path.find("//") != std::string_view::npos) {
+    ApiResponse response = ErrorResponse(RequestError{400, "bad_path", "path: empty segment ('//')", "path"});
+    response.route = "static";
+    return response;
+  }
   StaticResponse file = static_files_.Serve(path);
   ApiResponse response;
   if (file.status >= 400) {

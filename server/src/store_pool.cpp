@@ -4,6 +4,10 @@
 
 namespace perfgate::server {
 
+namespace {
+constexpr bool kReuseReaders = false;
+}  // namespace
+
 StorePool::StorePool(std::string path)
     : path_(std::move(path)), writer_(store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = false})) {}
 
@@ -25,6 +29,12 @@ StorePool::Lease StorePool::Reader() {
 }
 
 void StorePool::Return(std::unique_ptr<store::Store> store) {
+  // The SQLite store resets a cached statement only when it is next prepared, so
+  // a connection that answered a request may still hold a read transaction open:
+  // reused, it would see that old snapshot (missing newer uploads) and pin the
+  // WAL against checkpoints. Until the store ends its reads itself, every
+  // request gets a fresh reader (opening one costs tens of microseconds).
+  if (!kReuseReaders) return;
   std::lock_guard lock(readers_mutex_);
   idle_readers_.push_back(std::move(store));
 }

@@ -1,0 +1,162 @@
+// The `perfgate` binary against a real server: ingest and history through
+// --server, and `perfgate serve` itself stopped by SIGTERM mid-request.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "server_test_support.hpp"
+
+extern char** environ;
+
+using namespace perfgate::server::testing;
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Starts the perfgate binary with `args`, stdout and stderr to files in `dir`.
+pid_t Spawn(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  std::vector<std::string> argv_strings = {PERFGATE_EXECUTABLE};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::string out = (dir / "stdout.txt").string();
+  std::string err = (dir / "stderr.txt").string();
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  int spawned = posix_spawn(&pid, PERFGATE_EXECUTABLE, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return spawned == 0 ? pid : -1;
+}
+
+// Waits at most `seconds` for the child; kills it when it overstays.
+int Wait(pid_t pid, int seconds) {
+  for (int i = 0; i < seconds * 100; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return -1;
+}
+
+Run RunPerfgate(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  pid_t pid = Spawn(args, dir);
+  REQUIRE(pid > 0);
+  Run run;
+  run.exit_code = Wait(pid, 60);
+  run.out = ReadAll(dir / "stdout.txt");
+  run.err = ReadAll(dir / "stderr.txt");
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("perfgate ingest --server stores results and history --server reads them back", "[server][cli]") {
+  TestServer server("cli");
+  std::string token = server.CreateToken("cli project", "pgt_cli_token_123456");
+  std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  std::filesystem::path results = server.dir() / "results.json";
+  std::ofstream(results) << GbenchJson({{"BM_Cli/64", {10, 11, 12}}});
+
+  std::vector<std::string> ingest = {"ingest", results.string(), "--server", url, "--token", token,
+                                     "--project", "cli project", "--commit", std::string(40, 'a'),
+                                     "--branch", "main", "--time", "2024-01-05T10:00:00Z"};
+  Run first = RunPerfgate(ingest, server.dir());
+  INFO(first.out << first.err);
+  CHECK(first.exit_code == 0);
+  CHECK(first.out.find("stored as run") != std::string::npos);
+  Run again = RunPerfgate(ingest, server.dir());
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("already stored") != std::string::npos);
+
+  std::vector<std::string> bad_token = ingest;
+  bad_token[5] = "pgt_wrong";
+  CHECK(RunPerfgate(bad_token, server.dir()).exit_code == 2);
+
+  Run history = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Cli/64",
+                             "--format", "json"},
+                            server.dir());
+  INFO(history.err);
+  REQUIRE(history.exit_code == 0);
+  json body = json::parse(history.out);
+  REQUIRE(body["points"].size() == 1);
+  CHECK(body["points"][0]["value"] == 11.0);
+  CHECK(body["points"][0]["commit"] == std::string(40, 'a'));
+
+  Run missing = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Nope"},
+                            server.dir());
+  CHECK(missing.exit_code == 2);
+}
+
+TEST_CASE("perfgate serve announces its URL and finishes the request in flight on SIGTERM", "[server][cli][lifecycle]") {
+  auto dir = FreshDirectory("serve-sigterm");
+  std::string db = (dir / "serve.db").string();
+  {
+    auto store = perfgate::store::OpenSqliteStore(db);
+    store->CreateToken("proj", "ci", perfgate::store::HashToken("pgt_sigterm_token"), "pgt_sigt", 1700000000);
+  }
+  pid_t pid = Spawn({"serve", "--db", db, "--port", "0", "--web-root", (dir / "none").string()}, dir);
+  REQUIRE(pid > 0);
+  int port = 0;
+  for (int i = 0; i < 1000 && port == 0; ++i) {  // at most 10 s
+    std::string out = ReadAll(dir / "stdout.txt");
+    auto at = out.find("perfgate serving http://127.0.0.1:");
+    if (at != std::string::npos && out.find('\n', at) != std::string::npos) {
+      port = std::stoi(out.substr(at + std::string("perfgate serving http://127.0.0.1:").size()));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  if (port == 0) kill(pid, SIGKILL);
+  REQUIRE(port > 0);
+
+  // A large upload, then SIGTERM while it is being processed.
+  std::string body = "{\"benchmarks\": [";
+  for (int b = 0; b < 20000; ++b) {
+    body += std::string(b ? "," : "") + "{\"name\": \"BM_Sig/" + std::to_string(b) +
+            "\", \"metric\": \"real_time\", \"unit\": \"ns\", \"samples\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}";
+  }
+  body += "]}";
+  auto upload = std::async(std::launch::async, [&] {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(60);
+    auto result = client.Post("/api/v1/projects/proj/runs?commit=" + std::string(40, 'b'),
+                              {{"Authorization", "Bearer pgt_sigterm_token"}}, body, "application/json");
+    return result ? result->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  CHECK(upload.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready);  // still in flight
+  kill(pid, SIGTERM);
+  CHECK(Wait(pid, 60) == 0);
+  REQUIRE(upload.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+  CHECK(upload.get() == 201);
+  CHECK(ReadAll(dir / "stderr.txt").find("SIGTERM") != std::string::npos);
+}

@@ -1,0 +1,87 @@
+// The dashboard's static route: files from the web root, the single-page
+// fallback, and no path of the file system outside the root.
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "server_test_support.hpp"
+
+using namespace perfgate::server::testing;
+
+namespace {
+
+void Write(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// Sends a request line exactly as written (no client-side normalisation) and
+// returns the raw response.
+std::string RawGet(int port, const std::string& target) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_url_encode(false);
+  auto result = client.Get(target);
+  if (!result) return "<no response>";
+  return std::to_string(result->status) + "\n" + result->body;
+}
+
+}  // namespace
+
+TEST_CASE("The static route serves the dashboard and nothing outside its root", "[server][static]") {
+  std::filesystem::path outside = FreshDirectory("static-outside");
+  Write(outside / "secret.txt", "TOP-SECRET-CONTENT");
+  std::filesystem::path root = FreshDirectory("static-root");
+  Write(root / "index.html", "<!doctype html><title>perfgate dashboard</title>");
+  Write(root / "assets" / "app-1234.js", "console.log('app')");
+  std::filesystem::create_directory_symlink(outside, root / "escape");
+  std::filesystem::create_symlink(outside / "secret.txt", root / "secret-link.txt");
+
+  TestServer server("static", [&](perfgate::server::ServerOptions& options) { options.web_root = root.string(); });
+  auto client = server.Client();
+
+  auto index = client->Get("/");
+  REQUIRE(index);
+  CHECK(index->status == 200);
+  CHECK(index->body.find("perfgate dashboard") != std::string::npos);
+  CHECK(index->get_header_value("Content-Type").find("text/html") != std::string::npos);
+
+  auto script = client->Get("/assets/app-1234.js");
+  REQUIRE(script);
+  CHECK(script->status == 200);
+  CHECK(script->body == "console.log('app')");
+  CHECK(script->get_header_value("Content-Type").find("javascript") != std::string::npos);
+  CHECK(script->get_header_value("Cache-Control").find("immutable") != std::string::npos);
+
+  // A deep link of the single-page application is its index.
+  auto deep = client->Get("/projects/demo/series?benchmark=BM_Parse");
+  REQUIRE(deep);
+  CHECK(deep->status == 200);
+  CHECK(deep->body.find("perfgate dashboard") != std::string::npos);
+  auto missing = client->Get("/assets/gone.js");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+
+  for (const std::string target :
+       {"/../static-outside-secret.txt", "/..%2fsecret.txt", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/assets/../../secret.txt", "/%2Fetc%2Fpasswd", "//etc/passwd", "/escape/secret.txt", "/secret-link.txt",
+        "/..%5c..%5csecret.txt", "/assets/%00.js", "/%2e%2e", "/.", "/./index.html"}) {
+    INFO(target);
+    std::string response = RawGet(server.port(), target);
+    CHECK(response.find("TOP-SECRET") == std::string::npos);
+    CHECK(response.find("root:") == std::string::npos);
+    CHECK(response.substr(0, 3) != "200");
+  }
+  // A directory reached through a symlink out of the root has no index of its own:
+  // the dashboard's index answers, never a listing or a file from outside.
+  CHECK(RawGet(server.port(), "/escape/").find("TOP-SECRET") == std::string::npos);
+}
+
+TEST_CASE("Without a built dashboard every page says how to build it", "[server][static]") {
+  TestServer server("nodash");  // web_root points at a missing directory
+  auto page = server.Client()->Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("npm run build") != std::string::npos);
+  CHECK(page->body.find("--web-root") != std::string::npos);
+}
