@@ -172,6 +172,9 @@ int RunCheck(CheckOptions options) {
   }
 
   detect::CheckOptions check_options{.base_label = base ? base->label : "", .head_label = head.label, .history_noise = {}};
+  if (access.Available()) {
+    check_options.history_noise = HistoryNoiseFromStore(access.Get(), project, options.testbed, config.baseline_branch);
+  }
   std::optional<model::Report> base_report;
   if (base) base_report = std::move(base->report);
   auto result = detect::EvaluateCheck(config, base_report, head.report, check_options);

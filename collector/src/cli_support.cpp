@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "perfgate/parse/parse.hpp"
+#include "perfgate/stats/descriptive.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
 namespace perfgate::collector {
@@ -129,6 +130,21 @@ GithubContext ReadGithubContext() {
     if (before.find_first_not_of('0') != std::string::npos) context.parent = before;
   }
   return context;
+}
+
+detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& project, const std::string& testbed,
+                                           const std::string& branch) {
+  constexpr std::size_t kNoiseHistory = 30;
+  return [&db, project, testbed, branch](std::string_view benchmark, std::string_view metric) -> std::optional<double> {
+    std::optional<store::Series> series =
+        db.LoadSeries(store::SeriesQuery{.project = project, .benchmark = std::string(benchmark),
+                                         .metric = std::string(metric), .branch = branch, .testbed = testbed,
+                                         .limit = kNoiseHistory});
+    if (!series || series->points.size() < 5) return std::nullopt;
+    std::vector<double> values;
+    for (const store::SeriesPoint& point : series->points) values.push_back(point.value);
+    return stats::RelativeMedianAbsoluteDeviation(values);
+  };
 }
 
 void RequireName(const std::string& what, const std::string& value) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "perfgate/detect/compare.hpp"
 #include "perfgate/model/report.hpp"
 #include "perfgate/store/store.hpp"
 
@@ -72,6 +73,12 @@ struct GithubContext {
   std::string run_id;
 };
 GithubContext ReadGithubContext();
+
+// Noise of single-value comparisons from history: the robust relative spread of
+// the newest 30 commits of each series on `branch` (absent under 5 commits).
+// `db` must outlive the returned function.
+detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& project, const std::string& testbed,
+                                           const std::string& branch);
 
 // Rejects a project, benchmark or testbed name that is empty or has control characters.
 void RequireName(const std::string& what, const std::string& value);

@@ -24,10 +24,6 @@ namespace perfgate::collector {
 
 namespace {
 
-// Recent base-branch commits whose spread stands in for repetitions when a side
-// has a single value.
-constexpr std::size_t kNoiseHistory = 30;
-
 struct CompareCommandOptions {
   std::string base;
   std::string head;
@@ -85,27 +81,6 @@ double ParseThreshold(const std::string& text) {
   return fraction;
 }
 
-// Robust relative spread of the newest commits of a series on the base branch:
-// 1.4826 * MAD / median of their values. Absent with fewer than 5 commits.
-detect::HistoryNoise NoiseFromStore(store::Store& db, const CompareCommandOptions& options, const std::string& branch) {
-  return [&db, &options, branch](std::string_view benchmark, std::string_view metric) -> std::optional<double> {
-    const std::optional<store::Series> series = db.LoadSeries(store::SeriesQuery{.project = options.project,
-                                                                                 .benchmark = std::string(benchmark),
-                                                                                 .metric = std::string(metric),
-                                                                                 .branch = branch,
-                                                                                 .testbed = options.testbed,
-                                                                                 .limit = kNoiseHistory});
-    if (!series || series->points.size() < 5) return std::nullopt;
-    std::vector<double> values;
-    for (const store::SeriesPoint& point : series->points) values.push_back(point.value);
-    const double median = *stats::Median(values);
-    if (median == 0) return std::nullopt;
-    std::vector<double> deviations;
-    for (double value : values) deviations.push_back(std::fabs(value - median));
-    return 1.4826 * *stats::Median(deviations) / std::fabs(median);
-  };
-}
-
 int CompareOnServer(const CompareCommandOptions& options) {
   server::Client client(options.server);
   const std::string target = "/api/v1/projects/" + server::UrlEncode(options.project) +
@@ -158,7 +133,7 @@ int RunCompare(const CompareCommandOptions& options) {
   }
   const Side base = LoadSide("BASE", options.base, options, db.get());
   const Side head = LoadSide("HEAD", options.head, options, db.get());
-  if (db) compare.history_noise = NoiseFromStore(*db, options, base.branch);
+  if (db) compare.history_noise = HistoryNoiseFromStore(*db, options.project, options.testbed, base.branch);
 
   detect::Comparison comparison = detect::CompareReports(base.report, head.report, compare);
   comparison.base.label = base.label;

@@ -1,6 +1,8 @@
 """Descriptive statistics from numpy: mean, median, sample standard deviation
-(ddof=1), coefficient of variation and quantiles by numpy's default ("linear")."""
+(ddof=1), coefficient of variation and quantiles by numpy's default ("linear"),
+and the robust relative spread: scipy's median_abs_deviation(scale="normal") / |median|."""
 import numpy as np
+from scipy import stats
 
 from reference_common import output_path, sample, write
 
@@ -20,6 +22,9 @@ def main():
                         "min": float(np.min(array)), "max": float(np.max(array)),
                         "probabilities": PROBABILITIES,
                         "quantiles": [float(q) for q in np.quantile(array, PROBABILITIES)]}
+                if np.median(array) != 0:
+                    case["relative_mad"] = float(stats.median_abs_deviation(array, scale="normal")
+                                                 / abs(np.median(array)))
                 if size >= 2:
                     case["stddev"] = float(np.std(array, ddof=1))
                     case["cv"] = float(np.std(array, ddof=1) / np.mean(array))

@@ -77,6 +77,16 @@ std::optional<double> CoefficientOfVariation(std::span<const double> values) {
   return *stddev / mean;
 }
 
+std::optional<double> RelativeMedianAbsoluteDeviation(std::span<const double> values) {
+  const std::optional<double> median = Median(values);
+  if (!median || *median == 0) return std::nullopt;
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double value : values) deviations.push_back(std::fabs(value - *median));
+  constexpr double kNormalConsistency = 1.482602218505602;  // 1 / Phi^-1(3/4), scipy scale="normal"
+  return kNormalConsistency * *Median(deviations) / std::fabs(*median);
+}
+
 std::optional<double> Quantile(std::span<const double> values, double probability) {
   return QuantileOfSorted(Sorted(values), probability);
 }

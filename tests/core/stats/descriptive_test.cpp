@@ -20,6 +20,9 @@ TEST_CASE("Descriptive statistics equal numpy's on every reference case", "[stat
     CHECK(*stats::Median(values) == item["median"].get<double>());
     CHECK(*stats::Min(values) == item["min"].get<double>());
     CHECK(*stats::Max(values) == item["max"].get<double>());
+    if (item.contains("relative_mad")) {
+      CHECK(Close(*stats::RelativeMedianAbsoluteDeviation(values), item["relative_mad"].get<double>()));
+    }
     if (item.contains("stddev")) {
       CHECK(Close(*stats::StandardDeviation(values), item["stddev"].get<double>()));
       CHECK(Close(*stats::CoefficientOfVariation(values), item["cv"].get<double>()));

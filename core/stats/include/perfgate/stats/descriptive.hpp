@@ -34,6 +34,12 @@ std::optional<double> CoefficientOfVariation(std::span<const double> values);
 // probability outside [0, 1].
 std::optional<double> Quantile(std::span<const double> values, double probability);
 
+// Robust relative spread: 1.4826 x the median absolute deviation / |median|
+// (the MAD scaled to estimate a normal standard deviation, as a fraction of the
+// level). Unlike the CV, one outlier barely moves it. Absent for an empty sample
+// or a zero median.
+std::optional<double> RelativeMedianAbsoluteDeviation(std::span<const double> values);
+
 // Everything above at once (one sort). Absent fields follow the rules above.
 struct Summary {
   std::size_t n = 0;
