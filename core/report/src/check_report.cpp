@@ -11,6 +11,7 @@
 
 #include "perfgate/model/units.hpp"
 #include "perfgate/report/compare_report.hpp"
+#include "text_format.hpp"
 
 namespace perfgate::report {
 
@@ -22,36 +23,16 @@ using detect::BudgetStatus;
 using detect::CheckResult;
 using detect::Verdict;
 
-std::string Format(const char* format, auto... arguments) {
-  char buffer[256];
-  std::snprintf(buffer, sizeof buffer, format, arguments...);
-  return buffer;
-}
+std::string PlainPercent(double fraction) { return text::Format("%.2f%%", fraction * 100); }
 
-std::string Percent(double fraction) { return Format("%+.2f%%", fraction * 100); }
-std::string PlainPercent(double fraction) { return Format("%.2f%%", fraction * 100); }
-
-std::string Escape(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    if (c == '|') escaped += '\\';
-    if (c == '\n' || c == '\r') {
-      escaped += ' ';
-      continue;
-    }
-    escaped += c;
-  }
-  return escaped;
-}
-
-std::string Code(std::string_view name) { return "`" + Escape(name) + "`"; }
+std::string Code(std::string_view name) { return "`" + text::TableCell(name) + "`"; }
 
 // A value of a budget result: fractions as percentages, otherwise in its unit.
 std::string Value(const std::optional<double>& value, const BudgetResult& result) {
   if (!value || !std::isfinite(*value)) return "-";
   if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
                               result.budget.kind == BudgetKind::kMaxCv || result.statistic == "cv")) {
-    return result.budget.kind == BudgetKind::kMaxRegression ? Percent(*value) : PlainPercent(*value);
+    return result.budget.kind == BudgetKind::kMaxRegression ? text::SignedPercent(*value) : PlainPercent(*value);
   }
   return model::FormatQuantity(*value, result.unit);
 }
@@ -66,7 +47,7 @@ std::string StatisticValue(const std::optional<double>& value, const BudgetResul
 
 std::string PValue(const std::optional<double>& p_value) {
   if (!p_value) return "-";
-  return *p_value < 0.0001 ? Format("%.1e", *p_value) : Format("%.4f", *p_value);
+  return *p_value < 0.0001 ? text::Format("%.1e", *p_value) : text::Format("%.4f", *p_value);
 }
 
 std::string LimitText(const BudgetResult& result) {
@@ -146,7 +127,7 @@ std::string VerdictLine(const CheckResult& check) {
   if (summary.pending) parts.push_back(std::to_string(summary.pending) + " pending");
   std::string line = check.passed ? "### ✅ perfgate: pass" : "### ❌ perfgate: fail";
   for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? " — " : ", ") + parts[i];
-  if (!check.project.empty()) line += " (" + Escape(check.project) + ")";
+  if (!check.project.empty()) line += " (" + text::TableCell(check.project) + ")";
   return line;
 }
 
@@ -177,11 +158,6 @@ std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
   return row.metric == "real_time" || row.metric == "value" ? "" : " (" + row.metric + ")";
 }
 
-nlohmann::json Number(const std::optional<double>& value) {
-  if (!value || !std::isfinite(*value)) return nullptr;
-  return *value;
-}
-
 // Cuts at a UTF-8 character boundary so the text stays valid.
 std::string CutUtf8(std::string text, std::size_t length) {
   if (text.size() <= length) return text;
@@ -204,7 +180,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
   context += "Base " + (check.has_baseline ? Code(comparison.base.label.empty() ? "base" : comparison.base.label)
                                            : std::string("(none found)"));
   context += " → head " + Code(comparison.head.label.empty() ? "head" : comparison.head.label);
-  context += ". Threshold " + PlainPercent(comparison.threshold) + ", alpha " + Format("%g", comparison.alpha) + ".";
+  context += ". Threshold " + PlainPercent(comparison.threshold) + ", alpha " + text::Format("%g", comparison.alpha) + ".";
   if (!options.dashboard_url.empty()) context += " [Dashboard](" + options.dashboard_url + ")";
   head_text += context + "\n";
 
@@ -221,7 +197,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                             (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") +
                             " | " +
                             (row.head && row.head->median ? model::FormatQuantity(*row.head->median, row.unit) : "-") +
-                            " | " + (row.change ? Percent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) +
+                            " | " + (row.change ? text::SignedPercent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) +
                             " | threshold ±" + PlainPercent(comparison.threshold) + " |");
   }
   std::vector<const BudgetResult*> budgets;
@@ -235,7 +211,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
     breaches.rows.push_back("| " + mark + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
                             StatisticValue(result->base_value, *result) + " | " +
                             StatisticValue(result->head_value, *result) + " | " +
-                            (result->change ? Percent(*result->change) : "-") + " | " + PValue(result->p_value) +
+                            (result->change ? text::SignedPercent(*result->change) : "-") + " | " + PValue(result->p_value) +
                             " | " + LimitText(*result) + " (" + result->budget.path + ") |");
   }
 
@@ -249,7 +225,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
         "| 🟢 " + Code(row.name) + " | " + row.metric + " | " +
         (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") + " | " +
         (row.head && row.head->median ? model::FormatQuantity(*row.head->median, row.unit) : "-") + " | " +
-        (row.change ? Percent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) + " |");
+        (row.change ? text::SignedPercent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) + " |");
   }
 
   Table targets{"Targets vs Actual",
@@ -257,10 +233,10 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                 {},
                 0};
   for (const BudgetResult* result : budgets) {
-    std::string target = result->budget.description.empty() ? result->budget.path : Escape(result->budget.description);
+    std::string target = result->budget.description.empty() ? result->budget.path : text::TableCell(result->budget.description);
     std::string actual = result->status == BudgetStatus::kPending ? "no data yet" : Value(result->actual, *result);
     std::string status = StatusMark(result->status);
-    if (result->status == BudgetStatus::kPending && !result->note.empty()) status += " (" + Escape(result->note) + ")";
+    if (result->status == BudgetStatus::kPending && !result->note.empty()) status += " (" + text::TableCell(result->note) + ")";
     targets.rows.push_back("| " + target + " | " + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
                            LimitText(*result) + " | " + actual + " | " + status + " |");
   }
@@ -275,7 +251,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
     components.rows.push_back("| " + Code(row.name) + ComparisonMetricName(row) + " | " +
                               model::FormatQuantity(*row.head->median, row.unit) + " | " +
                               model::FormatQuantity(*row.base->median, row.unit) + " | " +
-                              (row.change ? Percent(*row.change) : "-") + mark + " |");
+                              (row.change ? text::SignedPercent(*row.change) : "-") + mark + " |");
   }
 
   // Scenarios: benchmarks with percentile budgets or percentile aggregates.
@@ -359,14 +335,14 @@ nlohmann::json CheckJson(const CheckResult& check) {
                        {"unit", result.unit},
                        {"level", detect::ToString(result.budget.level)},
                        {"status", detect::ToString(result.status)},
-                       {"actual", Number(result.actual)},
-                       {"head", Number(result.head_value)},
-                       {"base", Number(result.base_value)},
-                       {"change", Number(result.change)},
-                       {"limit", Number(result.limit)},
-                       {"stretch", Number(result.stretch)},
+                       {"actual", text::FiniteOrNull(result.actual)},
+                       {"head", text::FiniteOrNull(result.head_value)},
+                       {"base", text::FiniteOrNull(result.base_value)},
+                       {"change", text::FiniteOrNull(result.change)},
+                       {"limit", text::FiniteOrNull(result.limit)},
+                       {"stretch", text::FiniteOrNull(result.stretch)},
                        {"verdict", result.verdict ? nlohmann::json(detect::ToString(*result.verdict)) : nullptr},
-                       {"p_value", Number(result.p_value)},
+                       {"p_value", text::FiniteOrNull(result.p_value)},
                        {"note", result.note}});
   }
   const detect::CheckSummary& summary = check.summary;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "perfgate/model/units.hpp"
+#include "text_format.hpp"
 
 namespace perfgate::report {
 
@@ -16,14 +17,6 @@ using detect::BenchmarkComparison;
 using detect::Comparison;
 using detect::Verdict;
 
-std::string Format(const char* format, auto... arguments) {
-  char buffer[256];
-  std::snprintf(buffer, sizeof buffer, format, arguments...);
-  return buffer;
-}
-
-std::string Percent(double fraction) { return Format("%+.2f%%", fraction * 100); }
-
 std::string OptionalQuantity(const std::optional<double>& value, const std::string& unit) {
   return value ? model::FormatQuantity(*value, unit) : "-";
 }
@@ -32,22 +25,22 @@ std::string Median(const std::optional<stats::Summary>& side, const std::string&
   return side ? OptionalQuantity(side->median, unit) : "-";
 }
 
-std::string Change(const BenchmarkComparison& row) { return row.change ? Percent(*row.change) : "-"; }
+std::string Change(const BenchmarkComparison& row) { return row.change ? text::SignedPercent(*row.change) : "-"; }
 
 std::string Interval(const BenchmarkComparison& row, std::string_view separator) {
   if (!row.ci_low || !row.ci_high) return "-";
-  return Percent(*row.ci_low - 1) + std::string(separator) + Percent(*row.ci_high - 1);
+  return text::SignedPercent(*row.ci_low - 1) + std::string(separator) + text::SignedPercent(*row.ci_high - 1);
 }
 
 std::string PValue(const BenchmarkComparison& row) {
   if (!row.p_value) return "-";
-  return *row.p_value < 0.0001 ? Format("%.1e", *row.p_value) : Format("%.4f", *row.p_value);
+  return *row.p_value < 0.0001 ? text::Format("%.1e", *row.p_value) : text::Format("%.4f", *row.p_value);
 }
 
 std::string VerdictText(const BenchmarkComparison& row) {
   std::string text(detect::ToString(row.verdict));
   if (row.verdict == Verdict::kInconclusive && row.repetitions_needed) {
-    text += Format(" (needs %zu repetitions)", *row.repetitions_needed);
+    text += text::Format(" (needs %zu repetitions)", *row.repetitions_needed);
   }
   if (row.history_noise_used) text += " (vs history noise)";
   return text;
@@ -59,12 +52,12 @@ bool Unreliable(const BenchmarkComparison& row) {
 
 std::string SummaryLine(const Comparison& comparison) {
   const detect::ComparisonSummary& summary = comparison.summary;
-  std::string line = Format("%zu regressed, %zu improved, %zu unchanged, %zu inconclusive, %zu new, %zu missing",
+  std::string line = text::Format("%zu regressed, %zu improved, %zu unchanged, %zu inconclusive, %zu new, %zu missing",
                             summary.regressed, summary.improved, summary.unchanged, summary.inconclusive,
                             summary.added, summary.missing);
   if (summary.geomean_ratio) {
-    line += Format("; geometric mean ratio %.4f (%s)", *summary.geomean_ratio,
-                   Percent(*summary.geomean_ratio - 1).c_str());
+    line += text::Format("; geometric mean ratio %.4f (%s)", *summary.geomean_ratio,
+                   text::SignedPercent(*summary.geomean_ratio - 1).c_str());
   }
   return line;
 }
@@ -73,15 +66,6 @@ std::string SideName(const detect::ComparedSide& side, const char* fallback) {
   std::string name = side.label.empty() ? fallback : side.label;
   if (!side.format.empty()) name += " (" + side.format + ")";
   return name;
-}
-
-std::string MarkdownEscape(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    if (c == '|') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
 }
 
 const char* VerdictMark(Verdict verdict) {
@@ -96,16 +80,11 @@ const char* VerdictMark(Verdict verdict) {
   return "";
 }
 
-nlohmann::json Number(const std::optional<double>& value) {
-  if (!value || !std::isfinite(*value)) return nullptr;
-  return *value;
-}
-
 nlohmann::json SideStats(const std::optional<stats::Summary>& side) {
   if (!side) return nullptr;
-  return nlohmann::json{{"n", side->n},           {"median", Number(side->median)}, {"mean", Number(side->mean)},
-                        {"min", Number(side->min)}, {"max", Number(side->max)},     {"stddev", Number(side->stddev)},
-                        {"cv", Number(side->cv)}};
+  return nlohmann::json{{"n", side->n},           {"median", text::FiniteOrNull(side->median)}, {"mean", text::FiniteOrNull(side->mean)},
+                        {"min", text::FiniteOrNull(side->min)}, {"max", text::FiniteOrNull(side->max)},     {"stddev", text::FiniteOrNull(side->stddev)},
+                        {"cv", text::FiniteOrNull(side->cv)}};
 }
 
 nlohmann::json SideJson(const detect::ComparedSide& side) {
@@ -125,18 +104,18 @@ std::string CompareText(const Comparison& comparison) {
   const auto metric_column = static_cast<int>(metric_width);
   std::string text = "Comparing " + SideName(comparison.base, "base") + " to " + SideName(comparison.head, "head") +
                      "\n";
-  text += Format("threshold %.1f%%, alpha %g (Benjamini-Hochberg), 95%% bootstrap interval of the median ratio\n",
+  text += text::Format("threshold %.1f%%, alpha %g (Benjamini-Hochberg), 95%% bootstrap interval of the median ratio\n",
                  comparison.threshold * 100, comparison.alpha);
-  const std::string header = Format("%-*s  %-*s  %12s  %12s  %9s  %20s  %8s  %s", name_column, "Benchmark",
+  const std::string header = text::Format("%-*s  %-*s  %12s  %12s  %9s  %20s  %8s  %s", name_column, "Benchmark",
                                     metric_column, "Metric", "Base", "Head", "Change", "95% CI", "p-value", "Verdict");
   text += header + "\n" + std::string(header.size(), '-') + "\n";
   for (const BenchmarkComparison& row : comparison.benchmarks) {
-    text += Format("%-*s  %-*s  %12s  %12s  %9s  %20s  %8s  ", name_column, row.name.c_str(), metric_column,
+    text += text::Format("%-*s  %-*s  %12s  %12s  %9s  %20s  %8s  ", name_column, row.name.c_str(), metric_column,
                    row.metric.c_str(), Median(row.base, row.unit).c_str(), Median(row.head, row.unit).c_str(),
                    Change(row).c_str(), Interval(row, ", ").c_str(), PValue(row).c_str());
     text += VerdictText(row) + "\n";
     if (Unreliable(row)) {
-      text += Format("  WARNING: Results unreliable! %zu+ repetitions recommended. (repetitions: %zu vs %zu)\n",
+      text += text::Format("  WARNING: Results unreliable! %zu+ repetitions recommended. (repetitions: %zu vs %zu)\n",
                      kReliableRepetitions, row.base->n, row.head->n);
     }
   }
@@ -146,20 +125,20 @@ std::string CompareText(const Comparison& comparison) {
 
 std::string CompareMarkdown(const Comparison& comparison) {
   const detect::ComparisonSummary& summary = comparison.summary;
-  std::string text = Format("### perfgate compare: %zu regressed, %zu improved, %zu unchanged, %zu inconclusive\n\n",
+  std::string text = text::Format("### perfgate compare: %zu regressed, %zu improved, %zu unchanged, %zu inconclusive\n\n",
                             summary.regressed, summary.improved, summary.unchanged, summary.inconclusive);
-  text += "Base " + MarkdownEscape(SideName(comparison.base, "base")) + " → head " +
-          MarkdownEscape(SideName(comparison.head, "head")) + ". ";
-  text += Format(
+  text += "Base " + text::TableCell(SideName(comparison.base, "base")) + " → head " +
+          text::TableCell(SideName(comparison.head, "head")) + ". ";
+  text += text::Format(
       "Threshold %.1f%%; two-sided Mann-Whitney U p-values, Benjamini-Hochberg adjusted at alpha %g; 95%% "
       "bootstrap interval of the ratio of medians.",
       comparison.threshold * 100, comparison.alpha);
   if (summary.geomean_ratio) {
-    text += Format(" Geometric mean of ratios: %.4f (%s).", *summary.geomean_ratio,
-                   Percent(*summary.geomean_ratio - 1).c_str());
+    text += text::Format(" Geometric mean of ratios: %.4f (%s).", *summary.geomean_ratio,
+                   text::SignedPercent(*summary.geomean_ratio - 1).c_str());
   }
   if (summary.added > 0 || summary.missing > 0) {
-    text += Format(" %zu new, %zu missing.", summary.added, summary.missing);
+    text += text::Format(" %zu new, %zu missing.", summary.added, summary.missing);
   }
   text += "\n\n| Benchmark | Metric | Base | Head | Change | 95% CI | p-value | Verdict |\n";
   text += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n";
@@ -167,13 +146,13 @@ std::string CompareMarkdown(const Comparison& comparison) {
   for (const BenchmarkComparison& row : comparison.benchmarks) {
     const bool unreliable = Unreliable(row);
     any_unreliable = any_unreliable || unreliable;
-    text += "| `" + MarkdownEscape(row.name) + "` | " + MarkdownEscape(row.metric) + " | " +
+    text += "| `" + text::TableCell(row.name) + "` | " + text::TableCell(row.metric) + " | " +
             Median(row.base, row.unit) + " | " + Median(row.head, row.unit) + " | " + Change(row) + " | " +
             Interval(row, " … ") + " | " + PValue(row) + " | " + VerdictMark(row.verdict) + " " + VerdictText(row) +
             (unreliable ? " ⚠️" : "") + " |\n";
   }
   if (any_unreliable) {
-    text += Format("\n⚠️ fewer than %zu repetitions on a side: results unreliable, %zu+ repetitions recommended.\n",
+    text += text::Format("\n⚠️ fewer than %zu repetitions on a side: results unreliable, %zu+ repetitions recommended.\n",
                    kReliableRepetitions, kReliableRepetitions);
   }
   return text;
@@ -188,11 +167,11 @@ nlohmann::json CompareJson(const Comparison& comparison) {
                                         {"direction", model::ToString(row.direction)},
                                         {"base", SideStats(row.base)},
                                         {"head", SideStats(row.head)},
-                                        {"ratio", Number(row.ratio)},
-                                        {"change", Number(row.change)},
-                                        {"p_value", Number(row.p_value)},
-                                        {"ci_low", Number(row.ci_low)},
-                                        {"ci_high", Number(row.ci_high)},
+                                        {"ratio", text::FiniteOrNull(row.ratio)},
+                                        {"change", text::FiniteOrNull(row.change)},
+                                        {"p_value", text::FiniteOrNull(row.p_value)},
+                                        {"ci_low", text::FiniteOrNull(row.ci_low)},
+                                        {"ci_high", text::FiniteOrNull(row.ci_high)},
                                         {"verdict", detect::ToString(row.verdict)}});
   }
   const detect::ComparisonSummary& summary = comparison.summary;
@@ -204,7 +183,7 @@ nlohmann::json CompareJson(const Comparison& comparison) {
                           {"improved", summary.improved},
                           {"unchanged", summary.unchanged},
                           {"inconclusive", summary.inconclusive},
-                          {"geomean_ratio", Number(summary.geomean_ratio)}}}};
+                          {"geomean_ratio", text::FiniteOrNull(summary.geomean_ratio)}}}};
 }
 
 }  // namespace perfgate::report

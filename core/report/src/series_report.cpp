@@ -5,12 +5,9 @@
 #include <ctime>
 
 #include "perfgate/model/units.hpp"
+#include "text_format.hpp"
 
 namespace perfgate::report {
-
-namespace {
-nlohmann::json Finite(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
-}  // namespace
 
 std::string IsoTime(std::int64_t seconds) {
   std::time_t time = static_cast<std::time_t>(seconds);
@@ -53,9 +50,9 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
   for (const store::SeriesPoint& point : series.points) {
     points.push_back({{"commit", point.commit},
                       {"time", IsoTime(point.time)},
-                      {"value", Finite(point.value)},
-                      {"min", Finite(point.min)},
-                      {"max", Finite(point.max)},
+                      {"value", text::FiniteOrNull(point.value)},
+                      {"min", text::FiniteOrNull(point.min)},
+                      {"max", text::FiniteOrNull(point.max)},
                       {"n", point.n}});
   }
   nlohmann::json change_points = nlohmann::json::array();
@@ -63,10 +60,10 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
     if (change.index >= series.points.size()) continue;
     change_points.push_back({{"commit", series.points[change.index].commit},
                              {"index", change.index},
-                             {"before", Finite(change.before)},
-                             {"after", Finite(change.after)},
-                             {"change", Finite(change.change)},
-                             {"p_value", Finite(change.p_value)}});
+                             {"before", text::FiniteOrNull(change.before)},
+                             {"after", text::FiniteOrNull(change.after)},
+                             {"change", text::FiniteOrNull(change.change)},
+                             {"p_value", text::FiniteOrNull(change.p_value)}});
   }
   return {{"benchmark", series.benchmark},
           {"metric", series.metric.name},

@@ -110,3 +110,16 @@ TEST_CASE("JSON comparison has exactly the DESIGN.md shape", "[report][compare]"
   CHECK(summary_keys == std::vector<std::string>{"geomean_ratio", "improved", "inconclusive", "regressed", "unchanged"});
   CHECK(json["summary"]["regressed"] == 1);
 }
+
+TEST_CASE("A benchmark name with a pipe or a line break stays one table row", "[report][compare]") {
+  perfgate::model::Report base{.format = "gbench"};
+  perfgate::model::Report head{.format = "gbench"};
+  for (auto* report : {&base, &head}) {
+    auto& benchmark = report->BenchmarkNamed("BM_a|b\nc");
+    perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {
+        1, 2, 3};
+  }
+  std::string markdown = perfgate::report::CompareMarkdown(CompareReports(base, head));
+  CHECK_THAT(markdown, Catch::Contains("BM_a\\|b c"));
+  CHECK(markdown.find("\nc") == std::string::npos);
+}
