@@ -354,7 +354,7 @@ void Api::Authorize(Context& context, bool write) {
                        challenge};
   }
   if (!context.project.empty()) {
-    if (!stores_.Reader()->VerifyToken(context.project, store::HashToken(token))) {
+    if (!stores_.Read(/*fresh=*/true)->VerifyToken(context.project, store::HashToken(token))) {
       throw RequestError{403, "forbidden",
                          "the token is not valid for project " + context.project + " (unknown or revoked)",
                          "Authorization"};
@@ -364,7 +364,7 @@ void Api::Authorize(Context& context, bool write) {
 
 void Api::RequireProject(Context& context) {
   RequireText("project", context.project, true);
-  if (!Contains(stores_.Reader()->Projects(), context.project)) {
+  if (!Contains(stores_.Read()->Projects(), context.project)) {
     throw RequestError{404, "project_not_found", "no project named " + context.project, "project"};
   }
 }
@@ -432,7 +432,7 @@ ApiResponse Api::Upload(Context& context) {
 }
 
 ApiResponse Api::Projects(Context& context) {
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read(/*fresh=*/options_.private_reads);  // token checks see revocations at once
   std::vector<std::string> names = reader->Projects();
   if (options_.private_reads) {
     // Only the projects the token may read.
@@ -453,7 +453,7 @@ ApiResponse Api::Benchmarks(Context& context) {
   Authorize(context, false);
   std::string query = context.Param("q");
   RequireText("q", query, false);
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read();
   nlohmann::json benchmarks = nlohmann::json::array();
   for (const store::BenchmarkInfo& benchmark : reader->Benchmarks(context.project, query)) {
     nlohmann::json metrics = nlohmann::json::array();
@@ -486,7 +486,7 @@ ApiResponse Api::SeriesRoute(Context& context) {
     }
     query.limit = static_cast<std::size_t>(*value);
   }
-  auto series = stores_.Reader()->LoadSeries(query);
+  auto series = stores_.Read()->LoadSeries(query);
   if (!series) {
     throw RequestError{404, "series_not_found",
                        "no series for benchmark " + query.benchmark +
@@ -533,7 +533,7 @@ ApiResponse Api::Compare(Context& context) {
     options.alpha = *value;
   }
 
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read();
   store::CommitInfo base = ResolveRef(*reader, context.project, "base", base_ref);
   store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
   if (testbed.empty()) testbed = ChooseTestbed(*reader, context.project, {base.sha, head.sha});
@@ -581,7 +581,7 @@ ApiResponse Api::Check(Context& context) {
                        "perfgate.json: " + config.error().where};
   }
 
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read();
   store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
   std::optional<store::CommitInfo> base;
   if (!base_ref.empty()) {
@@ -672,7 +672,7 @@ ApiResponse Api::Alerts(Context& context) {
     }
   }
 
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read();
   if (branch.empty()) {
     // The mainline, when it has a conventional name; else every branch.
     for (const char* name : {"main", "master", "trunk"}) {
@@ -738,14 +738,14 @@ ApiResponse Api::Alerts(Context& context) {
 
 ApiResponse Api::Healthz(Context&) {
   // A reader can be leased and answers: the database is there and readable.
-  auto reader = stores_.Reader();
+  auto reader = stores_.Read();
   reader->Projects();
   return Json(200, {{"status", "ok"}});
 }
 
 // Public even on a private server: it names routes, never projects or benchmarks.
 ApiResponse Api::MetricsRoute(Context&) {
-  std::int64_t size = stores_.Reader()->SizeBytes();
+  std::int64_t size = stores_.Read()->SizeBytes();
   return ApiResponse{.status = 200, .content_type = "text/plain; version=0.0.4; charset=utf-8",
                      .body = metrics_.Render(size), .headers = {}, .route = ""};
 }

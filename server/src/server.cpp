@@ -1,5 +1,7 @@
 #include "perfgate/server/server.hpp"
 
+#include <sys/socket.h>
+
 #include <csignal>
 #include <pthread.h>
 
@@ -55,6 +57,7 @@ struct Server::Impl {
   httplib::Server http;
   std::thread listener;
   int port = 0;
+  int listening_socket = -1;
   bool filled_demo = false;
   bool started = false;
   bool stopped = false;
@@ -101,6 +104,14 @@ void Server::Impl::Configure() {
   http.set_write_timeout(options.write_timeout_seconds, 0);
   http.set_keep_alive_timeout(options.keep_alive_seconds);
   http.set_tcp_nodelay(true);
+  // httplib listens with a backlog of 5: a burst of CI jobs (or wrk's 100
+  // connections) overflows it, and the dropped handshakes come back seconds
+  // later. Remember the listening socket to widen the backlog once bound.
+  http.set_socket_options([this](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening_socket = socket;
+  });
 
   http.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
     current_request = RequestState{.start = Clock::now(), .route = RouteTemplate(request.method, request.target),
@@ -217,6 +228,12 @@ void Server::Start() {
                         " (in use, or the host does not resolve to a local address)");
     }
     impl_->port = options.port;
+  }
+  int accepting = 0;
+  socklen_t length = sizeof accepting;
+  if (impl_->listening_socket >= 0 &&
+      getsockopt(impl_->listening_socket, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting) {
+    listen(impl_->listening_socket, SOMAXCONN);
   }
   impl_->listener = std::thread([this] { impl_->http.listen_after_bind(); });
   // stop() is a no-op until the accept loop runs; wait for it so Stop() always works.

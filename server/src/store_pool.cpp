@@ -4,39 +4,39 @@
 
 namespace perfgate::server {
 
-namespace {
-constexpr bool kReuseReaders = false;
-}  // namespace
-
-StorePool::StorePool(std::string path)
-    : path_(std::move(path)), writer_(store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = false})) {}
+StorePool::StorePool(std::string path, std::chrono::steady_clock::duration max_reader_age)
+    : path_(std::move(path)),
+      max_reader_age_(max_reader_age),
+      writer_(store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = false})) {}
 
 StorePool::Lease::~Lease() {
-  if (store_ && pool_) pool_->Return(std::move(store_));
+  if (reader_.store && pool_) pool_->Return(std::move(reader_));
 }
 
-StorePool::Lease StorePool::Reader() {
-  {
+bool StorePool::Reusable(const Reader& reader) const {
+  return reader.generation == generation_.load() && std::chrono::steady_clock::now() - reader.opened < max_reader_age_;
+}
+
+StorePool::Lease StorePool::Read(bool fresh) {
+  if (!fresh) {
     std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      auto store = std::move(idle_readers_.back());
+    while (!idle_readers_.empty()) {
+      Reader reader = std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return Lease(*this, std::move(store));
+      if (Reusable(reader)) return Lease(*this, std::move(reader));
     }
   }
-  // Opened outside the lock: opening reads the schema version and may take a moment.
-  return Lease(*this, store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = true}));
+  // The generation is taken before opening: a write that lands meanwhile makes
+  // this reader one-use, never stale.
+  std::uint64_t generation = generation_.load();
+  auto opened = std::chrono::steady_clock::now();
+  return Lease(*this, Reader{store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = true}), generation, opened});
 }
 
-void StorePool::Return(std::unique_ptr<store::Store> store) {
-  // The SQLite store resets a cached statement only when it is next prepared, so
-  // a connection that answered a request may still hold a read transaction open:
-  // reused, it would see that old snapshot (missing newer uploads) and pin the
-  // WAL against checkpoints. Until the store ends its reads itself, every
-  // request gets a fresh reader (opening one costs tens of microseconds).
-  if (!kReuseReaders) return;
+void StorePool::Return(Reader reader) {
+  if (!Reusable(reader)) return;  // closed here, outside the pool's lock
   std::lock_guard lock(readers_mutex_);
-  idle_readers_.push_back(std::move(store));
+  idle_readers_.push_back(std::move(reader));
 }
 
 }  // namespace perfgate::server

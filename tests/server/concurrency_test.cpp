@@ -54,6 +54,7 @@ TEST_CASE("Sixteen clients uploading at once lose nothing and duplicate nothing"
     std::int64_t repeated_id = -1;
     std::int64_t first_id = -1;
     std::vector<int> statuses;
+    std::vector<std::string> errors;
   };
   std::vector<std::future<Outcome>> clients;
   for (int c = 0; c < kClients; ++c) {
@@ -67,6 +68,7 @@ TEST_CASE("Sixteen clients uploading at once lose nothing and duplicate nothing"
         auto result = client->Post(RunsTarget("proj", Sha(commit), "&branch=main&time=2024-01-01T00:00:00Z"),
                                    Bearer(token), body, "application/json");
         outcome.statuses.push_back(result ? result->status : -1);
+        if (!result) outcome.errors.push_back(httplib::to_string(result.error()));
         if (result && result->status == 201) {
           std::int64_t id = json::parse(result->body)["run_id"];
           outcome.created_ids.push_back(id);
@@ -88,6 +90,7 @@ TEST_CASE("Sixteen clients uploading at once lose nothing and duplicate nothing"
   for (auto& future : clients) {
     REQUIRE(future.wait_for(std::chrono::seconds(120)) == std::future_status::ready);
     Outcome outcome = future.get();
+    for (const std::string& error : outcome.errors) UNSCOPED_INFO("client error: " << error);
     for (std::size_t i = 0; i < outcome.statuses.size(); ++i) {
       CHECK(outcome.statuses[i] == (i + 1 < outcome.statuses.size() ? 201 : 200));
     }

@@ -45,9 +45,9 @@ struct ServerOptions {
   // Per read/write on a socket; a client silent for longer is disconnected.
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
-  // How long an idle keep-alive connection holds its worker, and Stop() waits
-  // at most this long for idle connections to go.
-  int keep_alive_seconds = 2;
+  // How long a connection may wait for its (next) request while holding a
+  // worker; Stop() waits at most this long for idle connections to go.
+  int keep_alive_seconds = 5;
   // Receives each access-log line (one JSON object, no newline). Default:
   // written to stderr. Lines never contain the Authorization header or a token.
   std::function<void(std::string_view line)> access_log;
