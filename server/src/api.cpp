@@ -148,7 +148,6 @@ Api::Api(StorePool& stores, class Metrics& metrics, const StaticFiles& static_fi
 }
 
 ApiResponse Api::Handle(const ApiRequest& request) {
-  std::string route = "unmatched";
   ApiResponse response;
   try {
     response = Route(request);
@@ -232,6 +231,15 @@ detect::HistoryNoise HistoryNoiseOf(store::Store& store, std::string project, st
     if (values.size() < 5) return std::nullopt;
     return stats::Summarize(values).cv;
   };
+}
+
+// The project's mainline when it has a conventional name ("main", "master",
+// "trunk"); "" (every branch) otherwise.
+std::string Mainline(store::Store& store, const std::string& project) {
+  for (const char* name : {"main", "master", "trunk"}) {
+    if (store.ResolveCommit(project, name)) return name;
+  }
+  return "";
 }
 
 }  // namespace
@@ -602,7 +610,9 @@ ApiResponse Api::Check(Context& context) {
           .sha = ancestor.sha, .branch = ancestor.branch,
           .has_results = reader->HasResults(context.project, ancestor.sha, testbed)});
     }
-    std::string branch = config->baseline_branch;
+    // DESIGN.md: the merge-base on the base branch, never merely the previous
+    // upload; without "baseline" in the config, the project's mainline.
+    std::string branch = config->baseline_branch.empty() ? Mainline(*reader, context.project) : config->baseline_branch;
     if (auto chosen = detect::ChooseBaseline(candidates, branch)) {
       base = reader->FindCommit(context.project, candidates[*chosen].sha);
     }
@@ -673,15 +683,7 @@ ApiResponse Api::Alerts(Context& context) {
   }
 
   auto reader = stores_.Read();
-  if (branch.empty()) {
-    // The mainline, when it has a conventional name; else every branch.
-    for (const char* name : {"main", "master", "trunk"}) {
-      if (reader->ResolveCommit(context.project, name)) {
-        branch = name;
-        break;
-      }
-    }
-  }
+  if (branch.empty()) branch = Mainline(*reader, context.project);
   std::vector<std::string> testbeds =
       testbed.empty() ? reader->Testbeds(context.project) : std::vector<std::string>{testbed};
   struct Alert {

@@ -437,3 +437,36 @@ TEST_CASE("Every request is logged as one JSON line without the Authorization he
   CHECK(log[0].find("secret") == std::string::npos);
   CHECK(json::parse(log[1])["route"] == "/healthz");
 }
+
+TEST_CASE("The check route's baseline of a pull request is its merge-base on the mainline", "[server][check]") {
+  TestServer server("check-baseline");
+  std::string token = server.CreateToken("proj");
+  UploadHistory(server, "proj", token, 12, 100);
+  auto client = server.Client();
+  // Two commits of a pull request branched from main's commit 8.
+  std::string parent = Sha(8);
+  for (int k = 0; k < 2; ++k) {
+    std::string sha = Sha(500 + k);
+    auto result = client->Post(RunsTarget("proj", sha, "&branch=feature%2Fx&pr=7&parent=" + parent +
+                                                           "&time=2024-03-01T10:0" + std::to_string(k) + ":00Z"),
+                               Bearer(token), GbenchJson({{"BM_Step", {101, 100, 99}}}), "application/json");
+    REQUIRE(result);
+    REQUIRE(result->status == 201);
+    parent = sha;
+  }
+  auto result = client->Post("/api/v1/projects/proj/check?head=" + Sha(501),
+                             R"({"budgets":[{"benchmark":"BM_Step","max_regression":"50%"}]})", "application/json");
+  REQUIRE(result);
+  INFO(result->body);
+  REQUIRE(result->status == 200);
+  json body = json::parse(result->body);
+  CHECK(body["base"]["commit"] == Sha(8));  // not the previous upload of the pull request
+  CHECK(body["head"]["branch"] == "feature/x");
+  CHECK(body["passed"] == true);
+
+  auto markdown = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) + "&base=main&format=markdown",
+                               R"({"budgets":[{"benchmark":"BM_Step","max":"50ns"}]})", "application/json");
+  REQUIRE(markdown);
+  CHECK(markdown->status == 200);
+  CHECK(markdown->body.find("BM_Step") != std::string::npos);
+}
