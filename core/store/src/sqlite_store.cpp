@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
   }
 
   IngestOutcome Ingest(const RunInput& input) override {
+    CallScope scope(*this);
     std::string digest = ContentDigest(input.report);
     Transaction transaction(*this);
     std::int64_t project_id = UpsertProject(input.project);
@@ -114,6 +115,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<std::string> Projects() override {
+    CallScope scope(*this);
     std::vector<std::string> names;
     Statement& query = Prepare("SELECT name FROM projects ORDER BY name");
     while (query.Step()) names.push_back(query.Text(0));
@@ -121,6 +123,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<BenchmarkInfo> Benchmarks(std::string_view project, std::string_view query_text) override {
+    CallScope scope(*this);
     std::vector<BenchmarkInfo> benchmarks;
     Statement& query = Prepare(
         "SELECT b.name, m.name, m.unit, m.direction FROM benchmarks b JOIN projects p ON p.id = b.project_id "
@@ -136,6 +139,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<std::string> Testbeds(std::string_view project) override {
+    CallScope scope(*this);
     std::vector<std::string> names;
     Statement& query =
         Prepare("SELECT t.name FROM testbeds t JOIN projects p ON p.id = t.project_id WHERE p.name = ?1 ORDER BY t.name");
@@ -145,6 +149,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Series> LoadSeries(const SeriesQuery& request) override {
+    CallScope scope(*this);
     auto project_id = ProjectId(request.project);
     if (!project_id) return std::nullopt;
     Statement& metrics = Prepare(
@@ -230,6 +235,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<CommitInfo> FindCommit(std::string_view project, std::string_view sha) override {
+    CallScope scope(*this);
     Statement& query = Prepare(
         "SELECT c.sha, c.parent_sha, c.branch, c.time, c.pull_request FROM commits c "
         "JOIN projects p ON p.id = c.project_id WHERE p.name = ?1 AND c.sha = ?2");
@@ -239,6 +245,7 @@ class SqliteStore final : public Store {
   }
 
   std::optional<CommitInfo> ResolveCommit(std::string_view project, std::string_view ref) override {
+    CallScope scope(*this);
     if (ref.empty()) return std::nullopt;
     if (auto exact = FindCommit(project, ref)) return exact;
     Statement& branch = Prepare(
@@ -260,6 +267,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<CommitInfo> Ancestors(std::string_view project, std::string_view sha, std::size_t limit) override {
+    CallScope scope(*this);
     std::vector<CommitInfo> chain;
     std::string next(sha);
     while (chain.size() < limit && !next.empty()) {
@@ -273,6 +281,7 @@ class SqliteStore final : public Store {
   }
 
   bool HasResults(std::string_view project, std::string_view sha, std::string_view testbed) override {
+    CallScope scope(*this);
     Statement& query = Prepare(
         "SELECT 1 FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
         "JOIN testbeds t ON t.id = r.testbed_id WHERE p.name = ?1 AND c.sha = ?2 AND (?3 = '' OR t.name = ?3) LIMIT 1");
@@ -282,6 +291,7 @@ class SqliteStore final : public Store {
 
   std::optional<model::Report> LoadCommitResults(std::string_view project, std::string_view sha,
                                                  std::string_view testbed) override {
+    CallScope scope(*this);
     Statement& runs = Prepare(
         "SELECT r.id, t.name FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
         "JOIN testbeds t ON t.id = r.testbed_id WHERE p.name = ?1 AND c.sha = ?2 "
@@ -351,6 +361,7 @@ class SqliteStore final : public Store {
 
   TokenInfo CreateToken(std::string_view project, std::string_view name, std::string_view token_hash,
                         std::string_view prefix, std::int64_t created_at) override {
+    CallScope scope(*this);
     Transaction transaction(*this);
     std::int64_t project_id = UpsertProject(project);
     Statement& insert = Prepare(
@@ -363,6 +374,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<TokenInfo> ListTokens(std::string_view project) override {
+    CallScope scope(*this);
     std::vector<TokenInfo> tokens;
     Statement& query = Prepare(
         "SELECT t.id, t.name, t.prefix, t.created_at, t.revoked FROM tokens t JOIN projects p ON p.id = t.project_id "
@@ -376,6 +388,7 @@ class SqliteStore final : public Store {
   }
 
   bool RevokeToken(std::string_view project, std::int64_t token_id) override {
+    CallScope scope(*this);
     Statement& update = Prepare(
         "UPDATE tokens SET revoked = 1 WHERE id = ?2 AND project_id = (SELECT id FROM projects WHERE name = ?1)");
     update.Bind(1, project).Bind(2, token_id).Run();
@@ -383,6 +396,7 @@ class SqliteStore final : public Store {
   }
 
   bool VerifyToken(std::string_view project, std::string_view token_hash) override {
+    CallScope scope(*this);
     Statement& query = Prepare(
         "SELECT 1 FROM tokens t JOIN projects p ON p.id = t.project_id "
         "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
@@ -391,6 +405,7 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t SizeBytes() override {
+    CallScope scope(*this);
     if (path_ == ":memory:") return 0;
     std::int64_t total = 0;
     for (const char* suffix : {"", "-wal"}) {
@@ -401,6 +416,25 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Resets every cached statement when the outermost public call returns. A
+  // statement left mid-step (a lookup that returned at its first row, a series
+  // cut at its limit) would otherwise keep its read transaction open: the
+  // connection would go on seeing an old snapshot and hold back WAL checkpoints.
+  class CallScope {
+   public:
+    explicit CallScope(SqliteStore& store) : store_(store) { ++store_.call_depth_; }
+    ~CallScope() {
+      if (--store_.call_depth_ == 0) {
+        for (auto& [sql, statement] : store_.statements_) statement->Reset();
+      }
+    }
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+
+   private:
+    SqliteStore& store_;
+  };
+
   // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock
   // upgrading read locks; the destructor rolls back unless Commit() was called.
   class Transaction {
@@ -617,6 +651,7 @@ class SqliteStore final : public Store {
   std::map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::int64_t> committed_ids_;
   std::unordered_map<std::string, std::int64_t> pending_ids_;
+  int call_depth_ = 0;
 };
 
 }  // namespace

@@ -259,3 +259,21 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]")
   // The child must have been killed while writing at least once for this to mean anything.
   CHECK(killed_mid_run > 0);
 }
+
+TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal]") {
+  auto dir = perfgate::testing::ScratchDirectory("store-fresh-reads");
+  auto path = (dir / "results.db").string();
+  auto writer = store::OpenSqliteStore(path);
+  writer->Ingest(MakeRun(Sha(1), 1000, MakeReport({1})));
+  auto reader = store::OpenSqliteStore(path, {.read_only = true});
+  // A lookup that returns at its first row must not leave a read snapshot open.
+  REQUIRE(reader->FindCommit("demo", Sha(1)));
+  REQUIRE(reader->ResolveCommit("demo", "main"));
+  REQUIRE(reader->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64", .limit = 1}));
+  writer->Ingest(MakeRun(Sha(2), 2000, MakeReport({2}, "BM_Later"), "main"));
+  auto later = store::RunInput{.project = "later", .commit = {.sha = Sha(3), .time = 3000}, .report = MakeReport({3})};
+  writer->Ingest(later);
+  CHECK(reader->FindCommit("demo", Sha(2)));
+  CHECK(reader->Projects() == std::vector<std::string>{"demo", "later"});
+  CHECK(reader->LoadSeries({.project = "demo", .benchmark = "BM_Later"}));
+}
