@@ -362,7 +362,7 @@ void Api::Authorize(Context& context, bool write) {
                        challenge};
   }
   if (!context.project.empty()) {
-    if (!stores_.Read(/*fresh=*/true)->VerifyToken(context.project, store::HashToken(token))) {
+    if (!stores_.Read()->VerifyToken(context.project, store::HashToken(token))) {
       throw RequestError{403, "forbidden",
                          "the token is not valid for project " + context.project + " (unknown or revoked)",
                          "Authorization"};
@@ -440,7 +440,7 @@ ApiResponse Api::Upload(Context& context) {
 }
 
 ApiResponse Api::Projects(Context& context) {
-  auto reader = stores_.Read(/*fresh=*/options_.private_reads);  // token checks see revocations at once
+  auto reader = stores_.Read();
   std::vector<std::string> names = reader->Projects();
   if (options_.private_reads) {
     // Only the projects the token may read.
