@@ -105,7 +105,8 @@ TEST_CASE("A wide interval straddling the threshold is inconclusive with a repet
   model::Report head;
   AddMetric(base, "BM_Noisy", "real_time", Noisy(1000, 0.08, 9, 11));
   AddMetric(head, "BM_Noisy", "real_time", Noisy(1130, 0.08, 9, 12));
-  const auto& row = Row(CompareReports(base, head), "BM_Noisy");
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Noisy");
   INFO("ratio " << *row.ratio << " [" << *row.ci_low << ", " << *row.ci_high << "] p " << *row.p_value);
   CHECK(row.verdict == Verdict::kInconclusive);
   REQUIRE(row.repetitions_needed.has_value());
@@ -137,7 +138,8 @@ TEST_CASE("A single value per side is inconclusive without history noise", "[det
   model::Report head;
   AddMetric(base, "BM_Once", "real_time", {100});
   AddMetric(head, "BM_Once", "real_time", {150});
-  const auto& row = Row(CompareReports(base, head), "BM_Once");
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Once");
   CHECK_FALSE(row.p_value.has_value());
   CHECK_FALSE(row.ci_low.has_value());
   CHECK(row.verdict == Verdict::kInconclusive);
@@ -151,7 +153,8 @@ TEST_CASE("A single point alerts only when it lies beyond the history noise", "[
   AddMetric(head, "BM_Once", "real_time", {120});
   CompareOptions quiet;
   quiet.history_noise = [](std::string_view, std::string_view) { return std::optional<double>(0.01); };
-  const auto& quiet_row = Row(CompareReports(base, head, quiet), "BM_Once");
+  const auto comparison = CompareReports(base, head, quiet);
+  const auto& quiet_row = Row(comparison, "BM_Once");
   CHECK(quiet_row.verdict == Verdict::kRegressed);
   CHECK(quiet_row.history_noise_used);
   CompareOptions noisy;
@@ -189,7 +192,8 @@ TEST_CASE("A metric carried only as aggregates counts as one value", "[detect][c
       .aggregates = {{"mean", 10.0}, {"median", 9.0}};
   model::MetricNamed(head.BenchmarkNamed("BM_Agg"), "real_time", "ns", model::Direction::kLowerIsBetter)
       .aggregates = {{"mean", 12.0}};
-  const auto& row = Row(CompareReports(base, head), "BM_Agg");
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Agg");
   CHECK(row.base->n == 1);
   CHECK(*row.base->median == 9.0);
   CHECK(*row.head->median == 12.0);
@@ -231,7 +235,8 @@ TEST_CASE("A zero base median gives no ratio and no verdict", "[detect][compare]
   model::Report head;
   AddMetric(base, "BM_Zero", "real_time", {0, 0, 0});
   AddMetric(head, "BM_Zero", "real_time", {1, 1, 1});
-  const auto& row = Row(CompareReports(base, head), "BM_Zero");
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Zero");
   CHECK_FALSE(row.ratio.has_value());
   CHECK(row.verdict == Verdict::kInconclusive);
 }
