@@ -451,7 +451,7 @@ ApiResponse Api::Projects(Context& context) {
   }
   nlohmann::json projects = nlohmann::json::array();
   for (const std::string& name : names) {
-    projects.push_back({{"name", name}, {"testbeds", reader->Testbeds(name)}});
+    projects.push_back({{"name", name}, {"testbeds", reader->Testbeds(name)}, {"branches", reader->Branches(name)}});
   }
   return Json(200, {{"projects", std::move(projects)}});
 }
@@ -472,6 +472,7 @@ ApiResponse Api::Benchmarks(Context& context) {
   }
   return Json(200, {{"project", context.project},
                     {"testbeds", reader->Testbeds(context.project)},
+                    {"branches", reader->Branches(context.project)},
                     {"benchmarks", std::move(benchmarks)}});
 }
 

@@ -209,10 +209,12 @@ TEST_CASE("Names with quotes, slashes, unicode and SQL fragments are stored and 
   REQUIRE(projects["projects"].size() == 1);
   CHECK(projects["projects"][0]["name"] == project);
   CHECK(projects["projects"][0]["testbeds"][0] == testbed);
+  CHECK(projects["projects"][0]["branches"][0] == branch);
 
   json benchmarks = JsonOf(client->Get("/api/v1/projects/" + Encode(project) + "/benchmarks?q=" + Encode("naïve 🚀")));
   REQUIRE(benchmarks["benchmarks"].size() == 1);
   CHECK(benchmarks["benchmarks"][0]["name"] == benchmark);
+  CHECK(benchmarks["branches"] == json::array({branch}));
 
   json series = JsonOf(client->Get("/api/v1/projects/" + Encode(project) + "/series?benchmark=" + Encode(benchmark) +
                                    "&testbed=" + Encode(testbed) + "&branch=" + Encode(branch)));

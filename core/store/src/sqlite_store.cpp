@@ -148,6 +148,18 @@ class SqliteStore final : public Store {
     return names;
   }
 
+  std::vector<std::string> Branches(std::string_view project) override {
+    CallScope scope(*this);
+    std::vector<std::string> names;
+    Statement& query = Prepare(
+        "SELECT c.branch FROM commits c JOIN projects p ON p.id = c.project_id "
+        "WHERE p.name = ?1 AND c.branch <> '' AND EXISTS (SELECT 1 FROM runs r WHERE r.commit_id = c.id) "
+        "GROUP BY c.branch ORDER BY max(c.time) DESC, c.branch");
+    query.Bind(1, project);
+    while (query.Step()) names.push_back(query.Text(0));
+    return names;
+  }
+
   std::optional<Series> LoadSeries(const SeriesQuery& request) override {
     CallScope scope(*this);
     auto project_id = ProjectId(request.project);

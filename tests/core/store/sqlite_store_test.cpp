@@ -160,6 +160,8 @@ TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]"
   CHECK(db->ResolveCommit("demo", "main")->sha == "abcdef9999999999");
   CHECK(db->ResolveCommit("demo", "release-1.2")->sha == "1234567aaaaaaaaa");
   CHECK_FALSE(db->ResolveCommit("demo", "abcdef*"));
+  CHECK(db->Branches("demo") == std::vector<std::string>{"other", "release-1.2", "main"});
+  CHECK(db->Branches("nope").empty());
   auto chain = db->Ancestors("demo", "abcdef9999999999", 10);
   REQUIRE(chain.size() == 2);
   CHECK(chain[1].sha == "abcdef1234567890");

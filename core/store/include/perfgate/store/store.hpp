@@ -107,6 +107,8 @@ class Store {
   // Benchmarks of a project whose name contains `query` ("" = all), sorted by name.
   virtual std::vector<BenchmarkInfo> Benchmarks(std::string_view project, std::string_view query) = 0;
   virtual std::vector<std::string> Testbeds(std::string_view project) = 0;
+  // Branches of a project's commits that have results, the most recently active first.
+  virtual std::vector<std::string> Branches(std::string_view project) = 0;
 
   // Absent when the project, benchmark, metric or testbed is unknown.
   virtual std::optional<Series> LoadSeries(const SeriesQuery& query) = 0;
