@@ -11,6 +11,9 @@
 #include "cli_support.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/report/check_report.hpp"
+#include "perfgate/server/client.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace perfgate::collector {
 
@@ -131,11 +134,50 @@ std::optional<Side> FindBaseline(StoreAccess& access, const std::string& head_sh
   return std::nullopt;
 }
 
-int RunCheck(CheckOptions options) {
-  if (!options.server.empty()) {
-    throw UsageError("--server is not supported by check yet (the server's check route is not available); use --db");
+// The report goes to standard output, --comment, --json and the job summary.
+int Publish(const CheckOptions& options, const std::string& markdown, const std::string& json, bool passed) {
+  if (!options.comment.empty()) WriteOutput(options.comment, markdown, false);
+  if (!options.json.empty()) WriteOutput(options.json, json + "\n", false);
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+    WriteOutput(summary, markdown + "\n", true);
   }
-  auto parsed = detect::ParseConfig(ReadInput(options.config));
+  std::cout << markdown;
+  return passed ? kSuccess : kRegression;
+}
+
+// The server's check route evaluates stored commits: the head (and an optional
+// base) are refs there; without --base it finds the merge-base itself.
+int CheckOnServer(const CheckOptions& options, const std::string& config_text, const std::string& project,
+                  const GithubContext& github) {
+  if (!options.head_file.empty() || !options.base_file.empty()) {
+    throw UsageError("with --server, give --head (and --base) refs of stored commits; ingest files first");
+  }
+  std::string head = options.head.empty() ? github.sha : options.head;
+  if (head.empty()) throw UsageError("give --head SHA (GITHUB_SHA is not set either)");
+  if (project.empty()) throw UsageError("no project: give --project or \"project\" in " + options.config);
+  server::Client client(options.server);
+  std::string target = "/api/v1/projects/" + server::UrlEncode(project) + "/check?head=" + server::UrlEncode(head) +
+                       "&base=" + server::UrlEncode(options.base) + "&testbed=" + server::UrlEncode(options.testbed);
+  auto post = [&](const char* format) {
+    server::HttpResponse response;
+    try {
+      response = client.Post(target + "&format=" + format, config_text, "application/json");
+    } catch (const server::ConnectionError& error) {
+      throw EnvironmentError("--server " + options.server + ": " + error.what());
+    }
+    if (response.status == 400 || response.status == 404) throw UsageError("the server says: " + response.body);
+    if (response.status != 200) throw EnvironmentError("--server: HTTP " + std::to_string(response.status));
+    return response.body;
+  };
+  std::string json_text = post("json");
+  nlohmann::json json = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object() || !json.contains("passed")) throw EnvironmentError("--server: the check route did not return a check");
+  return Publish(options, post("markdown"), json.dump(2), json["passed"] == true);
+}
+
+int RunCheck(CheckOptions options) {
+  std::string config_text = ReadInput(options.config);
+  auto parsed = detect::ParseConfig(config_text);
   if (!parsed) throw UsageError(options.config + ": " + detect::ToString(parsed.error()));
   const detect::Config& config = *parsed;
   std::string project = options.project.empty() ? config.project : options.project;
@@ -144,6 +186,7 @@ int RunCheck(CheckOptions options) {
   if (!project.empty()) RequireName("--project", project);
 
   GithubContext github = ReadGithubContext();
+  if (!options.server.empty()) return CheckOnServer(options, config_text, project, github);
   StoreAccess access(options, project);
 
   // Head.
@@ -182,13 +225,7 @@ int RunCheck(CheckOptions options) {
   result->project = project;
 
   std::string markdown = report::CheckMarkdown(*result, report::CheckReportOptions{.dashboard_url = options.dashboard_url});
-  if (!options.comment.empty()) WriteOutput(options.comment, markdown, false);
-  if (!options.json.empty()) WriteOutput(options.json, report::CheckJson(*result).dump(2) + "\n", false);
-  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
-    WriteOutput(summary, markdown + "\n", true);
-  }
-  std::cout << markdown;
-  return result->passed ? kSuccess : kRegression;
+  return Publish(options, markdown, report::CheckJson(*result).dump(2), result->passed);
 }
 
 }  // namespace
@@ -202,7 +239,7 @@ void AddCheckCommand(CLI::App& app, int& exit_code) {
   command->add_option("--base", options->base, "Baseline commit (SHA, 7+ prefix or branch) in the store");
   command->add_option("--base-file", options->base_file, "Baseline results file");
   command->add_option("--db", options->db, "SQLite results database");
-  command->add_option("--server", options->server, "perfgate server URL (not supported yet)");
+  command->add_option("--server", options->server, "perfgate server URL, instead of --db (head and base are stored commits)");
   command->add_option("--project", options->project, "Project (default: \"project\" of the config)");
   command->add_option("--testbed", options->testbed, "Testbed (default: 'default')");
   command->add_option("--format", options->format, "Format of results files (auto detects)")->capture_default_str();

@@ -116,6 +116,51 @@ TEST_CASE("perfgate ingest --server stores results and history --server reads th
   CHECK(missing.exit_code == 2);
 }
 
+TEST_CASE("perfgate check and compare --server decide on stored commits", "[server][cli][check]") {
+  TestServer server("cli-check");
+  std::string token = server.CreateToken("gate", "pgt_cli_check_token_1");
+  std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  std::filesystem::path base = server.dir() / "base.json";
+  std::filesystem::path head = server.dir() / "head.json";
+  std::ofstream(base) << GbenchJson({{"BM_Gate/64", {10, 11, 12}}});
+  std::ofstream(head) << GbenchJson({{"BM_Gate/64", {30, 31, 32}}});
+  std::string base_sha(40, 'b'), head_sha(40, 'c');
+  REQUIRE(RunPerfgate({"ingest", base.string(), "--server", url, "--token", token, "--project", "gate", "--commit",
+                       base_sha, "--branch", "main", "--time", "2024-01-05T10:00:00Z"}, server.dir()).exit_code == 0);
+  REQUIRE(RunPerfgate({"ingest", head.string(), "--server", url, "--token", token, "--project", "gate", "--commit",
+                       head_sha, "--parent", base_sha, "--branch", "feature", "--time", "2024-01-06T10:00:00Z"},
+                      server.dir()).exit_code == 0);
+
+  auto write_config = [&](const std::string& limit) {
+    std::filesystem::path config = server.dir() / ("perfgate-" + limit.substr(0, limit.size() - 1) + ".json");
+    std::ofstream(config) << R"({"project":"gate","baseline":{"branch":"main"},"budgets":[{"benchmark":"BM_*","max_regression":")"
+                          << limit << R"("}]})";
+    return config.string();
+  };
+  std::filesystem::path json_out = server.dir() / "check.json";
+  Run failed = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, "--head", head_sha,
+                            "--json", json_out.string()}, server.dir());
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 1);
+  CHECK(failed.out.find("<!-- perfgate:comment project=gate -->") != std::string::npos);
+  CHECK(failed.out.find("BM_Gate/64") != std::string::npos);
+  CHECK(json::parse(ReadAll(json_out))["passed"] == false);
+
+  Run passed = RunPerfgate({"check", "--config", write_config("500%"), "--server", url, "--head", head_sha},
+                           server.dir());
+  CHECK(passed.exit_code == 0);
+
+  Run file_head = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, head.string()}, server.dir());
+  CHECK(file_head.exit_code == 2);
+
+  Run compare = RunPerfgate({"compare", base_sha.substr(0, 8), "feature", "--server", url, "--project", "gate",
+                             "--format", "json"}, server.dir());
+  INFO(compare.err);
+  REQUIRE(compare.exit_code == 0);  // three repetitions a side cannot reach significance
+  json body = json::parse(compare.out);
+  CHECK(body["benchmarks"][0]["ratio"].get<double>() == Approx(31.0 / 11.0));
+}
+
 TEST_CASE("perfgate serve announces its URL and finishes the request in flight on SIGTERM", "[server][cli][lifecycle]") {
   auto dir = FreshDirectory("serve-sigterm");
   std::string db = (dir / "serve.db").string();
