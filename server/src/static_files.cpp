@@ -104,10 +104,13 @@ StaticResponse StaticFiles::Serve(const std::vector<std::string>& segments) cons
                           .cache_control = hashed_asset ? "public, max-age=31536000, immutable" : "no-cache",
                           .error_code = ""};
   }
-  // A dashboard route ("/projects/demo") is the single-page application's index.
+  // A dashboard route is the single-page application's index: everything under
+  // /projects/ (project names may well contain dots: "my.lib"), and elsewhere
+  // any path that does not look like a file.
   std::string last = relative.filename().string();
+  bool dashboard_route = !segments.empty() && segments.front() == "projects";
   bool looks_like_file = last.find('.') != std::string::npos;
-  if (looks_like_file || (!segments.empty() && segments.front() == "assets")) {
+  if (!dashboard_route && (looks_like_file || (!segments.empty() && segments.front() == "assets"))) {
     return Error(404, "not_found", "no such file");
   }
   fs::path index = fs::canonical(root_ / "index.html", error);

@@ -58,6 +58,13 @@ TEST_CASE("The static route serves the dashboard and nothing outside its root", 
   REQUIRE(deep);
   CHECK(deep->status == 200);
   CHECK(deep->body.find("perfgate dashboard") != std::string::npos);
+  auto dotted = client->Get("/projects/my.lib/series?benchmark=BM_Parse");
+  REQUIRE(dotted);
+  CHECK(dotted->status == 200);
+  CHECK(dotted->body.find("perfgate dashboard") != std::string::npos);
+  auto no_file = client->Get("/favicon.ico");
+  REQUIRE(no_file);
+  CHECK(no_file->status == 404);
   auto missing = client->Get("/assets/gone.js");
   REQUIRE(missing);
   CHECK(missing->status == 404);
