@@ -74,6 +74,12 @@ StaticFiles::StaticFiles(const fs::path& root) {
 }
 
 StaticResponse StaticFiles::Serve(const std::vector<std::string>& segments) const {
+  // Everything under /projects/ is a page of the single-page application, never
+  // a file: project and benchmark names may hold dots or encoded slashes.
+  if (!segments.empty() && segments.front() == "projects") {
+    if (!has_dashboard_) return NotBuiltPage();
+    return IndexPage();
+  }
   fs::path relative;
   for (const std::string& segment : segments) {
     if (segment.empty()) continue;  // trailing slash
@@ -82,10 +88,7 @@ StaticResponse StaticFiles::Serve(const std::vector<std::string>& segments) cons
     }
     relative /= segment;
   }
-  if (!has_dashboard_) {
-    return StaticResponse{.status = 200, .content_type = "text/html; charset=utf-8",
-                          .body = std::string(kNotBuiltPage), .cache_control = "no-cache", .error_code = ""};
-  }
+  if (!has_dashboard_) return NotBuiltPage();
   std::error_code error;
   fs::path candidate = fs::weakly_canonical(root_ / relative, error);
   if (error) return Error(404, "not_found", "no such file");
@@ -104,15 +107,21 @@ StaticResponse StaticFiles::Serve(const std::vector<std::string>& segments) cons
                           .cache_control = hashed_asset ? "public, max-age=31536000, immutable" : "no-cache",
                           .error_code = ""};
   }
-  // A dashboard route is the single-page application's index: everything under
-  // /projects/ (project names may well contain dots: "my.lib"), and elsewhere
-  // any path that does not look like a file.
+  // Elsewhere a path that does not look like a file is a dashboard route too.
   std::string last = relative.filename().string();
-  bool dashboard_route = !segments.empty() && segments.front() == "projects";
-  bool looks_like_file = last.find('.') != std::string::npos;
-  if (!dashboard_route && (looks_like_file || (!segments.empty() && segments.front() == "assets"))) {
+  if (last.find('.') != std::string::npos || (!segments.empty() && segments.front() == "assets")) {
     return Error(404, "not_found", "no such file");
   }
+  return IndexPage();
+}
+
+StaticResponse StaticFiles::NotBuiltPage() const {
+  return StaticResponse{.status = 200, .content_type = "text/html; charset=utf-8", .body = std::string(kNotBuiltPage),
+                        .cache_control = "no-cache", .error_code = ""};
+}
+
+StaticResponse StaticFiles::IndexPage() const {
+  std::error_code error;
   fs::path index = fs::canonical(root_ / "index.html", error);
   std::string body;
   if (error || !IsInside(root_, index) || !ReadFile(index, body)) return Error(404, "not_found", "no such file");

@@ -25,13 +25,17 @@ class StaticFiles {
   // Answers a GET of the already-decoded path segments ("/assets/app.js" ->
   // {"assets", "app.js"}). Segments "..", ".", or holding '/', '\\' or NUL are
   // refused (400); a resolved file outside the root (through a symlink) is 404.
-  // A path without a file extension that names no file is a dashboard route:
-  // index.html is served (single-page application). Never throws for any input.
+  // Dashboard routes get index.html (single-page application): everything under
+  // /projects/, whatever its names hold, and elsewhere a path without a file
+  // extension that names no file. Never throws for any input.
   StaticResponse Serve(const std::vector<std::string>& segments) const;
 
   bool HasDashboard() const { return has_dashboard_; }
 
  private:
+  StaticResponse IndexPage() const;
+  StaticResponse NotBuiltPage() const;
+
   std::filesystem::path root_;  // canonical
   bool has_dashboard_ = false;
 };

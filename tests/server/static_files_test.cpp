@@ -62,6 +62,9 @@ TEST_CASE("The static route serves the dashboard and nothing outside its root", 
   REQUIRE(dotted);
   CHECK(dotted->status == 200);
   CHECK(dotted->body.find("perfgate dashboard") != std::string::npos);
+  auto slashed = client->Get("/projects/team%2Fperf/series?benchmark=BM_Parse");
+  REQUIRE(slashed);
+  CHECK(slashed->status == 200);
   auto no_file = client->Get("/favicon.ico");
   REQUIRE(no_file);
   CHECK(no_file->status == 404);
