@@ -68,7 +68,16 @@ TEST_CASE("compare of commits in the store, by prefix and by branch", "[cli][com
   auto result = RunPerfgate({"compare", "aaaaaaa", "feature", "--db", db, "--project", "demo", "--format", "json"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
-  CHECK(nlohmann::json::parse(result.out)["summary"]["regressed"] == 0);
+  auto json = nlohmann::json::parse(result.out);
+  CHECK(json["summary"]["regressed"] == 0);
+  // Three repetitions a side cannot settle a change: rows say how many would.
+  int estimates = 0;
+  for (const auto& row : json["benchmarks"]) {
+    if (row["verdict"] != "inconclusive" || row["repetitions_needed"].is_null()) continue;
+    CHECK(row["repetitions_needed"].get<int>() > 3);
+    ++estimates;
+  }
+  CHECK(estimates > 0);
 }
 
 TEST_CASE("compare exits 2 on bad input", "[cli][compare]") {
@@ -94,6 +103,8 @@ TEST_CASE("compare exits 1 when nine repetitions show a 50% slowdown", "[cli][co
     CHECK(row["ratio"].get<double>() == Approx(1.5).epsilon(0.01));
     CHECK(row["p_value"].get<double>() < 0.05);
     CHECK(row["ci_low"].get<double>() > 1.05);
+    CHECK(row["p_value_adjusted"].get<double>() >= row["p_value"].get<double>());
+    CHECK(row["repetitions_needed"].is_null());
   }
   // The other way round it is an improvement, and the exit code is 0.
   auto faster = RunPerfgate({"compare", slower, base, "--format", "json"});

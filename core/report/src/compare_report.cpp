@@ -172,7 +172,14 @@ nlohmann::json CompareJson(const Comparison& comparison) {
                                         {"p_value", text::FiniteOrNull(row.p_value)},
                                         {"ci_low", text::FiniteOrNull(row.ci_low)},
                                         {"ci_high", text::FiniteOrNull(row.ci_high)},
-                                        {"verdict", detect::ToString(row.verdict)}});
+                                        {"verdict", detect::ToString(row.verdict)},
+                                        // Beyond DESIGN.md's shape: the BH-adjusted p-value that
+                                        // decided, and for an inconclusive row the repetitions per
+                                        // side that would settle it.
+                                        {"p_value_adjusted", text::FiniteOrNull(row.p_value_adjusted)},
+                                        {"repetitions_needed", row.repetitions_needed
+                                                                   ? nlohmann::json(*row.repetitions_needed)
+                                                                   : nlohmann::json()}});
   }
   const detect::ComparisonSummary& summary = comparison.summary;
   return nlohmann::json{{"base", SideJson(comparison.base)},

@@ -80,7 +80,7 @@ TEST_CASE("Text comparison flags fewer than 9 repetitions like compare.py", "[re
   CHECK(text.back() == '\n');
 }
 
-TEST_CASE("JSON comparison has exactly the DESIGN.md shape", "[report][compare]") {
+TEST_CASE("JSON comparison has exactly the DESIGN.md shape, plus two documented fields", "[report][compare]") {
   const nlohmann::json json = report::CompareJson(MixedComparison());
   CHECK(json["base"]["label"] == "base.json");
   CHECK(json["head"]["format"] == "gbench");
@@ -89,7 +89,8 @@ TEST_CASE("JSON comparison has exactly the DESIGN.md shape", "[report][compare]"
   std::vector<std::string> keys;
   for (const auto& item : sort.items()) keys.push_back(item.key());
   CHECK(keys == std::vector<std::string>{"base", "change", "ci_high", "ci_low", "direction", "head", "metric", "name",
-                                         "p_value", "ratio", "unit", "verdict"});
+                                         "p_value", "p_value_adjusted", "ratio", "repetitions_needed", "unit",
+                                         "verdict"});
   std::vector<std::string> stats_keys;
   for (const auto& item : sort["base"].items()) stats_keys.push_back(item.key());
   CHECK(stats_keys == std::vector<std::string>{"cv", "max", "mean", "median", "min", "n", "stddev"});
