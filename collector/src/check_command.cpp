@@ -159,15 +159,8 @@ int CheckOnServer(const CheckOptions& options, const std::string& config_text, c
   std::string target = "/api/v1/projects/" + server::UrlEncode(project) + "/check?head=" + server::UrlEncode(head) +
                        "&base=" + server::UrlEncode(options.base) + "&testbed=" + server::UrlEncode(options.testbed);
   auto post = [&](const char* format) {
-    server::HttpResponse response;
-    try {
-      response = client.Post(target + "&format=" + format, config_text, "application/json");
-    } catch (const server::ConnectionError& error) {
-      throw EnvironmentError("--server " + options.server + ": " + error.what());
-    }
-    if (response.status == 400 || response.status == 404) throw UsageError("the server says: " + response.body);
-    if (response.status != 200) throw EnvironmentError("--server: HTTP " + std::to_string(response.status));
-    return response.body;
+    return ServerBody(options.server,
+                      [&] { return client.Post(target + "&format=" + format, config_text, "application/json"); });
   };
   std::string json_text = post("json");
   nlohmann::json json = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);

@@ -147,6 +147,20 @@ detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& 
   };
 }
 
+std::string ServerBody(const std::string& server_url, const std::function<server::HttpResponse()>& send) {
+  server::HttpResponse response;
+  try {
+    response = send();
+  } catch (const server::ConnectionError& error) {
+    throw EnvironmentError("--server " + server_url + ": " + error.what());
+  }
+  if (response.status == 400 || response.status == 404) throw UsageError("the server says: " + response.body);
+  if (response.status != 200) {
+    throw EnvironmentError("--server " + server_url + ": HTTP " + std::to_string(response.status) + ": " + response.body);
+  }
+  return std::move(response.body);
+}
+
 void RequireName(const std::string& what, const std::string& value) {
   if (value.empty()) throw UsageError(what + " must not be empty");
   for (unsigned char c : value) {

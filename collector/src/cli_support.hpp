@@ -3,6 +3,7 @@
 // kinds main() maps to them, reading inputs, and GitHub Actions defaults.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/model/report.hpp"
+#include "perfgate/server/client.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace CLI {
@@ -79,6 +81,12 @@ GithubContext ReadGithubContext();
 // `db` must outlive the returned function.
 detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& project, const std::string& testbed,
                                            const std::string& branch);
+
+// Sends one request to the perfgate server at `server_url` and returns the
+// response body, mapping failures to the CLI's errors: unreachable or any
+// other status than 200 -> EnvironmentError (exit 3); 400 or 404 -> UsageError
+// (exit 2) carrying the server's message.
+std::string ServerBody(const std::string& server_url, const std::function<server::HttpResponse()>& send);
 
 // Rejects a project, benchmark or testbed name that is empty or has control characters.
 void RequireName(const std::string& what, const std::string& value);

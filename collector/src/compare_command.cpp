@@ -87,15 +87,7 @@ int CompareOnServer(const CompareCommandOptions& options) {
                              "/compare?base=" + server::UrlEncode(options.base) +
                              "&head=" + server::UrlEncode(options.head);
   auto get = [&](const std::string& format) {
-    server::HttpResponse response;
-    try {
-      response = client.Get(target + "&format=" + format);
-    } catch (const server::ConnectionError& error) {
-      throw EnvironmentError("--server " + options.server + ": " + error.what());
-    }
-    if (response.status == 400 || response.status == 404) throw UsageError("the server says: " + response.body);
-    if (response.status != 200) throw EnvironmentError("--server: HTTP " + std::to_string(response.status));
-    return response.body;
+    return ServerBody(options.server, [&] { return client.Get(target + "&format=" + format); });
   };
   const std::string json_text = get("json");
   const nlohmann::json json = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);

@@ -31,15 +31,7 @@ int HistoryFromServer(const HistoryOptions& options) {
                        server::UrlEncode(options.benchmark) + "&metric=" + server::UrlEncode(options.metric) +
                        "&branch=" + server::UrlEncode(options.branch) + "&testbed=" + server::UrlEncode(options.testbed) +
                        "&limit=" + std::to_string(options.limit);
-  server::HttpResponse response;
-  try {
-    response = client.Get(target);
-  } catch (const server::ConnectionError& error) {
-    throw EnvironmentError("--server " + options.server + ": " + error.what());
-  }
-  if (response.status == 404 || response.status == 400) throw UsageError("the server says: " + response.body);
-  if (response.status != 200) throw EnvironmentError("--server: HTTP " + std::to_string(response.status));
-  std::cout << response.body << "\n";
+  std::cout << ServerBody(options.server, [&] { return client.Get(target); }) << "\n";
   return kSuccess;
 }
 

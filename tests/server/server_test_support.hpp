@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfgate/server/client.hpp"
 #include "perfgate/server/server.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 #include "perfgate/store/store.hpp"
@@ -57,21 +58,7 @@ inline std::string GbenchJson(const std::vector<std::pair<std::string, std::vect
   return document.dump(2);
 }
 
-inline std::string Encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+inline std::string Encode(std::string_view text) { return perfgate::server::UrlEncode(text); }
 
 class TestServer {
  public:
