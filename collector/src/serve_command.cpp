@@ -15,6 +15,7 @@ int RunServe(const server::ServerOptions& options) {
     throw UsageError("--port " + std::to_string(options.port) + ": expected 0 to 65535");
   }
   if (options.body_limit == 0) throw UsageError("--body-limit: must be at least 1 byte");
+  if (options.body_seconds < 1) throw UsageError("--body-seconds: must be at least 1");
   RequireName("--host", options.host);
   try {
     return server::RunUntilSignal(options);
@@ -37,6 +38,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   command->add_option("--body-limit", options->body_limit, "Largest upload accepted, bytes")->capture_default_str();
   command->add_option("--web-root", options->web_root, "Directory of the built dashboard (default: web/dist)");
   command->add_option("--threads", options->threads, "Worker threads")->capture_default_str();
+  command->add_option("--body-seconds", options->body_seconds, "Longest time one request body may take to arrive")
+      ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }
 

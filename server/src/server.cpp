@@ -139,10 +139,16 @@ void Server::Impl::Configure() {
   auto reading_handler = [this, answer_with](const httplib::Request& request, httplib::Response& response,
                                              const httplib::ContentReader& reader) {
     const std::size_t limit = options.body_limit;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.body_seconds);
     std::string body;
     std::size_t dropped = 0;
     bool too_large = false;
+    bool too_slow = false;
     bool read = reader([&](const char* data, std::size_t length) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        too_slow = true;
+        return false;
+      }
       if (!too_large && body.size() + length <= limit) {
         body.append(data, length);
         return true;
@@ -153,6 +159,11 @@ void Server::Impl::Configure() {
       dropped += length;
       return dropped <= std::max<std::size_t>(limit, std::size_t{16} << 20);
     });
+    if (too_slow) {
+      response.status = 408;  // answered by the error handler
+      response.set_header("Connection", "close");
+      return;
+    }
     if (too_large || response.status == 413) {
       response.status = 413;  // answered by the error handler
       if (!read) response.set_header("Connection", "close");
@@ -188,6 +199,10 @@ void Server::Impl::Configure() {
     } else if (response.status == 400) {
       code = "bad_request";
       message = "malformed HTTP request";
+    } else if (response.status == 408) {
+      code = "request_timeout";
+      message = "body: not received within " + std::to_string(options.body_seconds) + " s";
+      where = "body";
     }
     response.set_content(ErrorBody(code, message, where), "application/json");
     return httplib::Server::HandlerResponse::Handled;

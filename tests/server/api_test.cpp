@@ -3,6 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <utility>
@@ -190,6 +195,49 @@ TEST_CASE("A body over the limit is answered 413, also when it is sent chunked",
   REQUIRE(healthy);
   CHECK(healthy->status == 200);
   CHECK(json::parse(server.Client()->Get("/api/v1/projects/alpha/benchmarks")->body)["benchmarks"].size() == 1);
+}
+
+TEST_CASE("A body trickled in slower than the body deadline is cut off with 408", "[server][runs][timeout]") {
+  TestServer server("slow-body", [](perfgate::server::ServerOptions& options) {
+    options.body_seconds = 1;
+    options.keep_alive_seconds = 1;
+  });
+  std::string token = server.CreateToken("alpha");
+  int socket_fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(socket_fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  timeval receive_timeout{.tv_sec = 10, .tv_usec = 0};
+  setsockopt(socket_fd, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+  std::string head = "POST " + RunsTarget("alpha", Sha(1)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                     token + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+  REQUIRE(send(socket_fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  // One byte every 200 ms, well inside the 30 s read timeout, until the server answers (at most 4 s).
+  auto started = std::chrono::steady_clock::now();
+  std::string response;
+  char buffer[4096];
+  for (int i = 0; i < 20 && response.empty(); ++i) {
+    send(socket_fd, " ", 1, MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ssize_t got = recv(socket_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (got > 0) response.append(buffer, static_cast<std::size_t>(got));
+  }
+  auto answered = std::chrono::steady_clock::now() - started;
+  // The server lets the connection go within its keep-alive time (httplib 0.11
+  // keeps it that long whatever the response says): reading ends instead of
+  // waiting out SO_RCVTIMEO, and the worker is free again.
+  for (ssize_t got; (got = recv(socket_fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<std::size_t>(got));
+  auto closed = std::chrono::steady_clock::now() - started;
+  close(socket_fd);
+  INFO(response);
+  CHECK(response.rfind("HTTP/1.1 408", 0) == 0);
+  CHECK(response.find("request_timeout") != std::string::npos);
+  CHECK(answered < std::chrono::seconds(3));
+  CHECK(closed < std::chrono::seconds(4));
+  CHECK(server.Client()->Get("/healthz")->status == 200);
 }
 
 TEST_CASE("Names with quotes, slashes, unicode and SQL fragments are stored and served back intact", "[server][names]") {

@@ -45,6 +45,10 @@ struct ServerOptions {
   // Per read/write on a socket; a client silent for longer is disconnected.
   int read_timeout_seconds = 30;
   int write_timeout_seconds = 30;
+  // The whole body of one request must arrive within this long, so a client
+  // trickling bytes just inside the read timeout cannot hold a worker: later
+  // bodies are answered 408 and the connection is closed.
+  int body_seconds = 120;
   // How long a connection may wait for its (next) request while holding a
   // worker; Stop() waits at most this long for idle connections to go.
   int keep_alive_seconds = 5;
