@@ -78,12 +78,38 @@ class GoogleBenchmarkParser {
   explicit GoogleBenchmarkParser(std::string_view text) : text_(text) {}
 
   ParseResult Run() {
-    auto document = json_text::ParseLenient(text_);
+    report_.format = "gbench";
+    // Each row of "benchmarks" is read as soon as the parser completes it and is
+    // then dropped, so a large file never holds its whole tree: on 100,000 rows
+    // the tree alone cost two thirds of the parse (cache misses, allocations).
+    using Event = nlohmann::json::parse_event_t;
+    std::string top_key;
+    bool in_rows = false;
+    std::size_t row_index = 0;
+    std::optional<ParseError> row_error;
+    struct StopParsing {};
+    auto on_value = [&](int depth, Event event, nlohmann::json& parsed) {
+      if (depth == 1 && event == Event::key) top_key = parsed.get<std::string>();
+      if (depth == 1 && top_key == "benchmarks" && (event == Event::array_start || event == Event::array_end)) {
+        in_rows = event == Event::array_start;
+      }
+      if (!in_rows || depth != 2 || (event != Event::object_end && event != Event::value)) return true;
+      if (auto error = ReadRow(parsed, "benchmarks[" + std::to_string(row_index++) + "]")) {
+        row_error = std::move(error);
+        throw StopParsing{};
+      }
+      return false;  // read: drop it from the document
+    };
+    tl::expected<nlohmann::json, ParseError> document;
+    try {
+      document = json_text::ParseLenient(text_, on_value);
+    } catch (const StopParsing&) {
+      return tl::unexpected(std::move(*row_error));
+    }
     if (!document) return tl::unexpected(document.error());
     if (!document->is_object()) {
       return tl::unexpected(ErrorAt(text_, "", "expected a JSON object with \"context\" and \"benchmarks\""));
     }
-    report_.format = "gbench";
     if (auto context = document->find("context"); context != document->end()) {
       if (!context->is_object()) return tl::unexpected(ErrorAt(text_, "context", "expected an object"));
       ReadContext(*context);
@@ -95,11 +121,6 @@ class GoogleBenchmarkParser {
     if (!rows->is_array()) {
       return tl::unexpected(ErrorAt(text_, "benchmarks",
                                     "expected an array, got " + std::string(json_text::TypeName(*rows))));
-    }
-    report_.benchmarks.reserve(rows->size());
-    for (std::size_t i = 0; i < rows->size(); ++i) {
-      std::string path = "benchmarks[" + std::to_string(i) + "]";
-      if (auto error = ReadRow((*rows)[i], path)) return tl::unexpected(std::move(*error));
     }
     if (report_.benchmarks.empty()) {
       return tl::unexpected(ErrorAt(text_, "benchmarks", "no benchmark results in the file"));

@@ -69,7 +69,10 @@ ParseError SyntaxError(std::string_view text, const nlohmann::json::parse_error&
 
 }  // namespace
 
-tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text) {
+tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text) { return ParseLenient(text, nullptr); }
+
+tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
+                                                      const nlohmann::json::parser_callback_t& callback) {
   bool has_non_finite =
       text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos;
   std::string quoted;
@@ -79,7 +82,7 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text) {
     input = quoted;
   }
   try {
-    return nlohmann::json::parse(input.begin(), input.end());
+    return nlohmann::json::parse(input.begin(), input.end(), callback);
   } catch (const nlohmann::json::parse_error& error) {
     return tl::unexpected(SyntaxError(input, error));
   } catch (const nlohmann::json::exception& error) {

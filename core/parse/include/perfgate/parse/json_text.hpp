@@ -23,6 +23,13 @@ std::size_t LineOf(std::string_view text, std::size_t offset);
 // large for a double is an error too. Never throws.
 tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text);
 
+// The same, calling `callback` as values complete (nlohmann's parser_callback_t):
+// it may read a finished value and return false to drop it from the document,
+// so large files are processed without holding their whole tree. Exceptions
+// the callback throws, other than nlohmann's, pass through.
+tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
+                                                      const nlohmann::json::parser_callback_t& callback);
+
 // True when the text's first non-blank character is '{' or '['.
 bool StartsLikeJson(std::string_view text);
 
