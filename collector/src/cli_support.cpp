@@ -46,46 +46,6 @@ std::unique_ptr<store::Store> OpenStore(const std::string& path, bool must_exist
   }
 }
 
-std::optional<std::int64_t> ParseIso8601(const std::string& text) {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &year, &month, &day, &consumed) != 3 || consumed != 10) {
-    return std::nullopt;
-  }
-  std::string_view rest = std::string_view(text).substr(10);
-  std::int64_t offset_seconds = 0;
-  if (!rest.empty()) {
-    if (rest[0] != 'T' && rest[0] != ' ') return std::nullopt;
-    std::string time_part(rest.substr(1));
-    if (std::sscanf(time_part.c_str(), "%2d:%2d:%2d%n", &hour, &minute, &second, &consumed) != 3 || consumed != 8) {
-      return std::nullopt;
-    }
-    std::string_view zone = std::string_view(time_part).substr(8);
-    if (!zone.empty() && zone[0] == '.') {
-      zone.remove_prefix(1);
-      while (!zone.empty() && zone[0] >= '0' && zone[0] <= '9') zone.remove_prefix(1);
-    }
-    if (zone == "Z" || zone.empty()) {
-      offset_seconds = 0;
-    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
-      int zone_hours = 0, zone_minutes = 0;
-      if (std::sscanf(std::string(zone.substr(1)).c_str(), "%2d:%2d", &zone_hours, &zone_minutes) != 2) return std::nullopt;
-      offset_seconds = (zone[0] == '+' ? 1 : -1) * (zone_hours * 3600 + zone_minutes * 60);
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  std::tm parts{};
-  parts.tm_year = year - 1900;
-  parts.tm_mon = month - 1;
-  parts.tm_mday = day;
-  parts.tm_hour = hour;
-  parts.tm_min = minute;
-  parts.tm_sec = second;
-  return static_cast<std::int64_t>(timegm(&parts)) - offset_seconds;
-}
-
 std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 namespace {

@@ -55,9 +55,6 @@ model::Report ParseResultsFile(const std::string& path, const std::string& forma
 // missing file is a UsageError instead of an empty new database.
 std::unique_ptr<store::Store> OpenStore(const std::string& path, bool must_exist);
 
-// Seconds since the epoch for "2024-01-05T10:00:00Z", "...+02:00", "...T10:00:00.123Z"
-// or "2024-01-05". Absent when malformed.
-std::optional<std::int64_t> ParseIso8601(const std::string& text);
 std::int64_t NowSeconds();
 
 // What GitHub Actions says about the current job, read from GITHUB_* variables

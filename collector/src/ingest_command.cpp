@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
-#include "perfgate/report/series_report.hpp"
 #include "perfgate/server/client.hpp"
 
 namespace perfgate::collector {
@@ -91,7 +91,7 @@ void UploadToServer(const IngestOptions& options, const store::CommitInfo& commi
     std::string target = "/api/v1/projects/" + server::UrlEncode(options.project) + "/runs?commit=" +
                          server::UrlEncode(commit.sha) + "&branch=" + server::UrlEncode(commit.branch) +
                          "&parent=" + server::UrlEncode(commit.parent) + "&testbed=" +
-                         server::UrlEncode(options.testbed) + "&time=" + server::UrlEncode(report::IsoTime(commit.time)) +
+                         server::UrlEncode(options.testbed) + "&time=" + server::UrlEncode(model::FormatIsoTime(commit.time)) +
                          "&format=" + server::UrlEncode(upload.report.format);
     if (commit.pull_request) target += "&pr=" + std::to_string(*commit.pull_request);
     server::HttpResponse response;
@@ -133,7 +133,7 @@ int RunIngest(IngestOptions options) {
   store::CommitInfo commit{.sha = options.commit, .parent = options.parent, .branch = options.branch,
                            .time = NowSeconds(), .pull_request = options.pull_request};
   if (!options.time.empty()) {
-    auto time = ParseIso8601(options.time);
+    auto time = model::ParseIsoTime(options.time);
     if (!time) throw UsageError("--time " + options.time + ": expected ISO 8601, e.g. 2024-01-05T10:00:00Z");
     commit.time = *time;
   }

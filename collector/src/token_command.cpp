@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli_support.hpp"
-#include "perfgate/report/series_report.hpp"
+#include "perfgate/model/time.hpp"
 
 namespace perfgate::collector {
 
@@ -61,7 +61,7 @@ void AddTokenCommand(CLI::App& app, int& exit_code) {
   list->callback([options, &exit_code] {
     auto db = OpenStore(options->db, /*must_exist=*/true);
     for (const auto& token : db->ListTokens(options->project)) {
-      std::cout << token.id << "\t" << token.prefix << "…\t" << token.name << "\t" << report::IsoTime(token.created_at)
+      std::cout << token.id << "\t" << token.prefix << "…\t" << token.name << "\t" << model::FormatIsoTime(token.created_at)
                 << (token.revoked ? "\trevoked" : "") << "\n";
     }
     exit_code = kSuccess;

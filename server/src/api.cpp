@@ -12,11 +12,11 @@
 
 #include "change_cache.hpp"
 #include "http_util.hpp"
-#include "iso_time.hpp"
 #include "perfgate/detect/budget.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
 #include "perfgate/report/check_report.hpp"
@@ -407,7 +407,7 @@ ApiResponse Api::Upload(Context& context) {
   std::int64_t now = options_.now();
   commit.time = now;
   if (std::string time = context.Param("time"); !time.empty()) {
-    auto seconds = ParseIsoTime(time);
+    auto seconds = model::ParseIsoTime(time);
     if (!seconds) {
       throw RequestError{400, "invalid_parameter", "time: expected ISO 8601 such as 2024-01-05T10:00:00Z, got " + time,
                          "time"};
@@ -561,7 +561,7 @@ ApiResponse Api::Compare(Context& context) {
   for (auto [key, commit] : {std::pair{"base", &base}, std::pair{"head", &head}}) {
     body[key]["commit"] = commit->sha;
     body[key]["branch"] = commit->branch;
-    body[key]["time"] = report::IsoTime(commit->time);
+    body[key]["time"] = model::FormatIsoTime(commit->time);
     body[key]["testbed"] = testbed;
   }
   return Json(200, body);
@@ -637,8 +637,8 @@ ApiResponse Api::Check(Context& context) {
                        .body = report::CheckMarkdown(*check), .headers = {}, .route = ""};
   }
   nlohmann::json body = report::CheckJson(*check);
-  body["head"] = {{"commit", head.sha}, {"branch", head.branch}, {"time", report::IsoTime(head.time)}};
-  body["base"] = base ? nlohmann::json{{"commit", base->sha}, {"branch", base->branch}, {"time", report::IsoTime(base->time)}}
+  body["head"] = {{"commit", head.sha}, {"branch", head.branch}, {"time", model::FormatIsoTime(head.time)}};
+  body["base"] = base ? nlohmann::json{{"commit", base->sha}, {"branch", base->branch}, {"time", model::FormatIsoTime(base->time)}}
                       : nlohmann::json();
   body["testbed"] = testbed;
   return Json(200, body);
@@ -716,7 +716,7 @@ ApiResponse Api::Alerts(Context& context) {
                                   {"commit", point.commit},
                                   // The last commit at the old level: what to compare the change against.
                                   {"base", change.index > 0 ? series->points[change.index - 1].commit : std::string()},
-                                  {"time", report::IsoTime(point.time)},
+                                  {"time", model::FormatIsoTime(point.time)},
                                   {"index", change.index},
                                   {"before", change.before},
                                   {"after", change.after},

@@ -16,7 +16,7 @@
 
 #include "api.hpp"
 #include "http_util.hpp"
-#include "perfgate/report/series_report.hpp"
+#include "perfgate/model/time.hpp"
 #include "perfgate/server/demo.hpp"
 #include "perfgate/store/store.hpp"
 
@@ -79,7 +79,7 @@ void Server::Impl::Log(const httplib::Request& request, const httplib::Response&
   // Never the query (it may carry names a user considers private on a private
   // server, and is long) and never any header: no Authorization, no token.
   Target target = SplitTarget(request.target);
-  nlohmann::json line{{"time", report::IsoTime(WallSeconds())},
+  nlohmann::json line{{"time", model::FormatIsoTime(WallSeconds())},
                       {"method", request.method},
                       {"route", route},
                       {"path", std::string(target.path)},

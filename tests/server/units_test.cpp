@@ -1,9 +1,8 @@
-// The server's small pieces: URL decoding, ISO 8601 times, the demo history.
+// The server's small pieces: URL decoding and the demo history.
 
 #include <catch2/catch.hpp>
 
 #include "http_util.hpp"
-#include "iso_time.hpp"
 #include "perfgate/server/demo.hpp"
 #include "server_test_support.hpp"
 
@@ -39,18 +38,6 @@ TEST_CASE("UTF-8 validation refuses overlong forms, surrogates and truncated seq
   CHECK(!IsValidUtf8("\xED\xA0\x80"));      // surrogate
   CHECK(!IsValidUtf8("\xF0\x9F\x9A"));      // truncated
   CHECK(!IsValidUtf8("\xFF"));
-}
-
-TEST_CASE("ISO 8601 times with zones, fractions and plain dates", "[server][time]") {
-  CHECK(ParseIsoTime("2024-01-05T10:00:00Z") == 1704448800);
-  CHECK(ParseIsoTime("2024-01-05T12:00:00+02:00") == 1704448800);
-  CHECK(ParseIsoTime("2024-01-05T10:00:00.123Z") == 1704448800);
-  CHECK(ParseIsoTime("2024-01-05") == 1704412800);
-  CHECK(ParseIsoTime("1970-01-01T00:00:00Z") == 0);
-  CHECK(!ParseIsoTime("2024-02-30"));
-  CHECK(!ParseIsoTime("2024-01-05T25:00:00Z"));
-  CHECK(!ParseIsoTime("yesterday"));
-  CHECK(!ParseIsoTime("2024-01-05T10:00:00Zjunk"));
 }
 
 TEST_CASE("The demo history fills only an empty store, with the promised shape", "[server][demo]") {

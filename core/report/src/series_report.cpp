@@ -2,21 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
+#include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "text_format.hpp"
 
 namespace perfgate::report {
-
-std::string IsoTime(std::int64_t seconds) {
-  std::time_t time = static_cast<std::time_t>(seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buffer;
-}
 
 SeriesValues DetectableValues(const store::Series& series) {
   SeriesValues detectable;
@@ -49,7 +40,7 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
   nlohmann::json points = nlohmann::json::array();
   for (const store::SeriesPoint& point : series.points) {
     points.push_back({{"commit", point.commit},
-                      {"time", IsoTime(point.time)},
+                      {"time", model::FormatIsoTime(point.time)},
                       {"value", text::FiniteOrNull(point.value)},
                       {"min", text::FiniteOrNull(point.min)},
                       {"max", text::FiniteOrNull(point.max)},
@@ -88,7 +79,7 @@ std::string SeriesText(const store::Series& series, const std::vector<SeriesChan
     std::string range = model::FormatQuantity(point.min, series.metric.unit) + " .. " +
                         model::FormatQuantity(point.max, series.metric.unit);
     std::snprintf(line, sizeof line, "%-12s  %-20s  %14s  %27s  %5s", point.commit.substr(0, 12).c_str(),
-                  IsoTime(point.time).c_str(), model::FormatQuantity(point.value, series.metric.unit).c_str(),
+                  model::FormatIsoTime(point.time).c_str(), model::FormatQuantity(point.value, series.metric.unit).c_str(),
                   range.c_str(), point.from_aggregates ? "agg" : std::to_string(point.n).c_str());
     out += line;
     for (const SeriesChange& change : changes) {

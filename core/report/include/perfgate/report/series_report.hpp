@@ -48,7 +48,4 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
 // One line per commit (short SHA, date, value, min–max, n) with change points marked.
 std::string SeriesText(const store::Series& series, const std::vector<SeriesChange>& changes);
 
-// "2024-01-05T10:00:00Z" for seconds since the epoch.
-std::string IsoTime(std::int64_t seconds);
-
 }  // namespace perfgate::report

@@ -1,6 +1,8 @@
-#include "iso_time.hpp"
+#include "perfgate/model/time.hpp"
 
-namespace perfgate::server {
+#include <ctime>
+
+namespace perfgate::model {
 
 namespace {
 
@@ -81,4 +83,13 @@ std::optional<std::int64_t> ParseIsoTime(std::string_view text) {
   return seconds - sign * (*offset_hours * 3600 + *offset_minutes * 60);
 }
 
-}  // namespace perfgate::server
+std::string FormatIsoTime(std::int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+}  // namespace perfgate::model

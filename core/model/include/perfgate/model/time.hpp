@@ -1,11 +1,13 @@
 #pragma once
-// ISO 8601 timestamps of the `time` query parameter.
+// ISO 8601 timestamps, as commands take them (--time) and the HTTP API and
+// reports write them. Pure arithmetic: no clock, no time zone database.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
-namespace perfgate::server {
+namespace perfgate::model {
 
 // Seconds since the Unix epoch for "2024-01-05T10:00:00Z", "2024-01-05T10:00:00+02:00",
 // "2024-01-05T10:00:00.123Z" (fraction dropped), "2024-01-05 10:00:00Z" or
@@ -13,4 +15,7 @@ namespace perfgate::server {
 // or out of range (years 1970-9999).
 std::optional<std::int64_t> ParseIsoTime(std::string_view text);
 
-}  // namespace perfgate::server
+// "2024-01-05T10:00:00Z" for seconds since the epoch.
+std::string FormatIsoTime(std::int64_t seconds);
+
+}  // namespace perfgate::model
