@@ -3,10 +3,13 @@
 // code, standard output and standard error. For CLI tests through CTest.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -21,9 +24,11 @@ struct ProcessResult {
 };
 
 // Runs `argv` with `environment` entries ("NAME=value") added to a clean
-// environment (PATH and HOME kept), feeding `input` on standard input.
+// environment (PATH and HOME kept), feeding `input` on standard input. A process
+// still running after `seconds` is killed and reported with exit code -1, so a
+// hang fails the test instead of stalling the suite.
 inline ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& environment = {},
-                                const std::string& input = "") {
+                                const std::string& input = "", int seconds = 120) {
   auto dir = std::filesystem::temp_directory_path();
   std::string stem = (dir / ("perfgate-proc-" + std::to_string(getpid()) + "-" + std::to_string(std::rand()))).string();
   std::string out_path = stem + ".out", err_path = stem + ".err", in_path = stem + ".in";
@@ -52,8 +57,20 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv, const std:
     _exit(127);
   }
   int status = 0;
-  waitpid(child, &status, 0);
-  ProcessResult result{.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+  int exit_code = -1;
+  for (int waited_ms = 0;; waited_ms += 10) {
+    if (waitpid(child, &status, WNOHANG) == child) {
+      exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (waited_ms >= seconds * 1000) {
+      kill(child, SIGKILL);
+      waitpid(child, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ProcessResult result{.exit_code = exit_code,
                        .out = ReadFile(out_path),
                        .err = ReadFile(err_path)};
   for (const auto& path : {out_path, err_path, in_path}) std::filesystem::remove(path);

@@ -14,20 +14,16 @@
 #include <sstream>
 #include <thread>
 
+#include "../process.hpp"
 #include "server_test_support.hpp"
 
 extern char** environ;
 
 using namespace perfgate::server::testing;
 using nlohmann::json;
+using perfgate::testing::RunPerfgate;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 std::string ReadAll(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,7 +34,7 @@ std::string ReadAll(const std::filesystem::path& path) {
 
 // Starts the perfgate binary with `args`, stdout and stderr to files in `dir`.
 pid_t Spawn(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  std::vector<std::string> argv_strings = {PERFGATE_EXECUTABLE};
+  std::vector<std::string> argv_strings = {PERFGATE_CLI};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_strings) argv.push_back(arg.data());
@@ -50,7 +46,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::filesystem::path& d
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = -1;
-  int spawned = posix_spawn(&pid, PERFGATE_EXECUTABLE, &actions, nullptr, argv.data(), environ);
+  int spawned = posix_spawn(&pid, PERFGATE_CLI, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return spawned == 0 ? pid : -1;
 }
@@ -67,16 +63,6 @@ int Wait(pid_t pid, int seconds) {
   return -1;
 }
 
-Run RunPerfgate(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  pid_t pid = Spawn(args, dir);
-  REQUIRE(pid > 0);
-  Run run;
-  run.exit_code = Wait(pid, 60);
-  run.out = ReadAll(dir / "stdout.txt");
-  run.err = ReadAll(dir / "stderr.txt");
-  return run;
-}
-
 }  // namespace
 
 TEST_CASE("perfgate ingest --server stores results and history --server reads them back", "[server][cli]") {
@@ -89,21 +75,20 @@ TEST_CASE("perfgate ingest --server stores results and history --server reads th
   std::vector<std::string> ingest = {"ingest", results.string(), "--server", url, "--token", token,
                                      "--project", "cli project", "--commit", std::string(40, 'a'),
                                      "--branch", "main", "--time", "2024-01-05T10:00:00Z"};
-  Run first = RunPerfgate(ingest, server.dir());
+  auto first = RunPerfgate(ingest);
   INFO(first.out << first.err);
   CHECK(first.exit_code == 0);
   CHECK(first.out.find("stored as run") != std::string::npos);
-  Run again = RunPerfgate(ingest, server.dir());
+  auto again = RunPerfgate(ingest);
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("already stored") != std::string::npos);
 
   std::vector<std::string> bad_token = ingest;
   bad_token[5] = "pgt_wrong";
-  CHECK(RunPerfgate(bad_token, server.dir()).exit_code == 2);
+  CHECK(RunPerfgate(bad_token).exit_code == 2);
 
-  Run history = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Cli/64",
-                             "--format", "json"},
-                            server.dir());
+  auto history = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Cli/64",
+                             "--format", "json"});
   INFO(history.err);
   REQUIRE(history.exit_code == 0);
   json body = json::parse(history.out);
@@ -111,8 +96,7 @@ TEST_CASE("perfgate ingest --server stores results and history --server reads th
   CHECK(body["points"][0]["value"] == 11.0);
   CHECK(body["points"][0]["commit"] == std::string(40, 'a'));
 
-  Run missing = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Nope"},
-                            server.dir());
+  auto missing = RunPerfgate({"history", "--server", url, "--project", "cli project", "--benchmark", "BM_Nope"});
   CHECK(missing.exit_code == 2);
 }
 
@@ -126,10 +110,9 @@ TEST_CASE("perfgate check and compare --server decide on stored commits", "[serv
   std::ofstream(head) << GbenchJson({{"BM_Gate/64", {30, 31, 32}}});
   std::string base_sha(40, 'b'), head_sha(40, 'c');
   REQUIRE(RunPerfgate({"ingest", base.string(), "--server", url, "--token", token, "--project", "gate", "--commit",
-                       base_sha, "--branch", "main", "--time", "2024-01-05T10:00:00Z"}, server.dir()).exit_code == 0);
+                       base_sha, "--branch", "main", "--time", "2024-01-05T10:00:00Z"}).exit_code == 0);
   REQUIRE(RunPerfgate({"ingest", head.string(), "--server", url, "--token", token, "--project", "gate", "--commit",
-                       head_sha, "--parent", base_sha, "--branch", "feature", "--time", "2024-01-06T10:00:00Z"},
-                      server.dir()).exit_code == 0);
+                       head_sha, "--parent", base_sha, "--branch", "feature", "--time", "2024-01-06T10:00:00Z"}).exit_code == 0);
 
   auto write_config = [&](const std::string& limit) {
     std::filesystem::path config = server.dir() / ("perfgate-" + limit.substr(0, limit.size() - 1) + ".json");
@@ -138,23 +121,22 @@ TEST_CASE("perfgate check and compare --server decide on stored commits", "[serv
     return config.string();
   };
   std::filesystem::path json_out = server.dir() / "check.json";
-  Run failed = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, "--head", head_sha,
-                            "--json", json_out.string()}, server.dir());
+  auto failed = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, "--head", head_sha,
+                            "--json", json_out.string()});
   INFO(failed.out << failed.err);
   CHECK(failed.exit_code == 1);
   CHECK(failed.out.find("<!-- perfgate:comment project=gate -->") != std::string::npos);
   CHECK(failed.out.find("BM_Gate/64") != std::string::npos);
   CHECK(json::parse(ReadAll(json_out))["passed"] == false);
 
-  Run passed = RunPerfgate({"check", "--config", write_config("500%"), "--server", url, "--head", head_sha},
-                           server.dir());
+  auto passed = RunPerfgate({"check", "--config", write_config("500%"), "--server", url, "--head", head_sha});
   CHECK(passed.exit_code == 0);
 
-  Run file_head = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, head.string()}, server.dir());
+  auto file_head = RunPerfgate({"check", "--config", write_config("20%"), "--server", url, head.string()});
   CHECK(file_head.exit_code == 2);
 
-  Run compare = RunPerfgate({"compare", base_sha.substr(0, 8), "feature", "--server", url, "--project", "gate",
-                             "--format", "json"}, server.dir());
+  auto compare = RunPerfgate({"compare", base_sha.substr(0, 8), "feature", "--server", url, "--project", "gate",
+                             "--format", "json"});
   INFO(compare.err);
   REQUIRE(compare.exit_code == 0);  // three repetitions a side cannot reach significance
   json body = json::parse(compare.out);
