@@ -1,20 +1,13 @@
 #include "change_cache.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 
 namespace perfgate::server {
 
 std::vector<report::SeriesChange> ChangePointCache::ChangesOf(const std::string& key, const store::Series& series) {
-  std::vector<double> values;
-  std::vector<std::size_t> positions;
-  values.reserve(series.points.size());
-  for (std::size_t i = 0; i < series.points.size(); ++i) {
-    if (!std::isfinite(series.points[i].value)) continue;
-    values.push_back(series.points[i].value);
-    positions.push_back(i);
-  }
+  report::SeriesValues detectable = report::DetectableValues(series);
+  std::vector<double>& values = detectable.values;
 
   std::optional<detect::ChangePointState> previous;
   {
@@ -35,14 +28,7 @@ std::vector<report::SeriesChange> ChangePointCache::ChangesOf(const std::string&
                                                    : detect::UpdateChangePoints(*previous, values))
                                             : detect::DetectChangePoints(values);
 
-  std::vector<report::SeriesChange> changes;
-  for (const detect::ChangePoint& point : state.change_points) {
-    if (point.index >= positions.size()) continue;
-    double change = point.before_median != 0 ? point.after_median / point.before_median - 1 : 0;
-    changes.push_back(report::SeriesChange{.index = positions[point.index], .before = point.before_median,
-                                           .after = point.after_median, .change = change,
-                                           .p_value = point.p_value});
-  }
+  std::vector<report::SeriesChange> changes = report::PlaceChanges(state, detectable);
 
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
