@@ -97,4 +97,20 @@ std::optional<TTestResult> StudentTTest(std::span<const double> x, std::span<con
   return StudentTTestFromStats(*Mean(x), variance_x, x.size(), *Mean(y), variance_y, y.size());
 }
 
+std::optional<TTestResult> StudentTTestAgainst(std::span<const double> x, std::span<const double> y,
+                                               double null_difference, Alternative alternative) {
+  if (x.empty() || y.empty()) return std::nullopt;
+  const double variance_x = x.size() > 1 ? std::pow(*StandardDeviation(x), 2) : 0.0;
+  const double variance_y = y.size() > 1 ? std::pow(*StandardDeviation(y), 2) : 0.0;
+  std::optional<TTestResult> result =
+      StudentTTestFromStats(*Mean(x) - null_difference, variance_x, x.size(), *Mean(y), variance_y, y.size());
+  if (!result || alternative == Alternative::kTwoSided) return result;
+  // One side of a symmetric distribution: half the two-sided tail when t points
+  // the alternative's way, its complement otherwise.
+  const double t = alternative == Alternative::kGreater ? result->t_statistic : -result->t_statistic;
+  if (t == 0 && variance_x == 0 && variance_y == 0) return result;  // no difference, no spread: p 1
+  result->p_value = t > 0 ? result->p_value / 2 : 1 - result->p_value / 2;
+  return result;
+}
+
 }  // namespace perfgate::stats
