@@ -6,6 +6,7 @@
 
 #include "perfgate/stats/benjamini_hochberg.hpp"
 #include "perfgate/stats/mann_whitney.hpp"
+#include "perfgate/stats/t_test.hpp"
 
 namespace perfgate::detect {
 
@@ -26,6 +27,82 @@ namespace {
 // Width of the history-noise interval in noise units: a single point must lie
 // three standard deviations of the difference beyond the threshold to alert.
 constexpr double kNoiseSigmas = 3.0;
+
+// Power the repetitions_needed advice aims at: the one-sided normal quantile of
+// 90 %, added to the critical t so that the re-run passes nine times in ten.
+constexpr double kAdvicePowerQuantile = 1.2815515655446004;
+
+// Fewest repetitions per side the notice recommends when a test is possible: the
+// minimum-effect t-test has 4 degrees of freedom there, enough to find a 30 %
+// change at CV <= 2 % even as the only change among 50 rows
+// (docs/statistics.md).
+constexpr std::size_t kRecommendedRepetitions = 3;
+
+// Logarithms of one row's values, what the minimum-effect test and the advice
+// work on.
+struct LogSamples {
+  std::vector<double> base;
+  std::vector<double> head;
+  double difference = 0;     // mean log(head) - mean log(base)
+  double pooled_spread = 0;  // pooled standard deviation of the logs
+};
+
+std::optional<LogSamples> Logarithms(const std::vector<double>& base, const std::vector<double>& head) {
+  if (base.size() < 2 || head.size() < 2) return std::nullopt;
+  LogSamples logs;
+  for (double value : base) {
+    if (!(value > 0) || !std::isfinite(value)) return std::nullopt;
+    logs.base.push_back(std::log(value));
+  }
+  for (double value : head) {
+    if (!(value > 0) || !std::isfinite(value)) return std::nullopt;
+    logs.head.push_back(std::log(value));
+  }
+  logs.difference = *stats::Mean(logs.head) - *stats::Mean(logs.base);
+  const auto variance = [](const std::vector<double>& values) { return std::pow(*stats::StandardDeviation(values), 2); };
+  const auto n_base = static_cast<double>(logs.base.size());
+  const auto n_head = static_cast<double>(logs.head.size());
+  logs.pooled_spread =
+      std::sqrt(((n_base - 1) * variance(logs.base) + (n_head - 1) * variance(logs.head)) / (n_base + n_head - 2));
+  return logs;
+}
+
+// Two one-sided Student t-tests on the logs against the threshold's boundaries:
+// a change beyond the threshold, with the two directions Bonferroni-combined.
+std::optional<double> EffectPValue(const LogSamples& logs, double threshold) {
+  const auto slower = stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(threshold), stats::Alternative::kGreater);
+  if (!slower) return std::nullopt;
+  double p_faster = 1;
+  if (threshold < 1) {
+    const auto faster = stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(-threshold), stats::Alternative::kLess);
+    if (!faster) return std::nullopt;
+    p_faster = faster->p_value;
+  }
+  return std::min(1.0, 2 * std::min(slower->p_value, p_faster));
+}
+
+// Repetitions per side at which the effect test, at the observed change and
+// spread, passes alpha / family with kAdvicePowerQuantile to spare. Absent when
+// the change lies inside the threshold (the test cannot call it) or beyond
+// max_repetitions.
+std::optional<std::size_t> RepetitionsForEffect(const LogSamples& logs, const CompareOptions& options,
+                                                std::size_t family) {
+  const double boundary = logs.difference > 0 ? std::log1p(options.threshold)
+                          : options.threshold < 1 ? -std::log1p(-options.threshold)
+                                                  : 0;
+  const double distance = std::fabs(logs.difference) - boundary;
+  if (!(distance > 0) || boundary == 0) return std::nullopt;
+  if (!(logs.pooled_spread > 0)) return 2;
+  // One-sided level of each direction: the effect p doubles, BH at worst divides
+  // alpha by the family.
+  const double level = options.alpha / (2 * static_cast<double>(std::max<std::size_t>(family, 1)));
+  for (std::size_t n = 2; n <= options.max_repetitions; ++n) {
+    const double t = distance / (logs.pooled_spread * std::sqrt(2.0 / static_cast<double>(n)));
+    const double shifted = t - kAdvicePowerQuantile;
+    if (shifted > 0 && stats::StudentTTwoSidedTail(shifted, static_cast<double>(2 * n - 2)) / 2 < level) return n;
+  }
+  return std::nullopt;
+}
 
 const model::Benchmark* Usable(const model::Benchmark* benchmark) {
   if (benchmark == nullptr || benchmark->error || benchmark->skipped) return nullptr;
@@ -71,7 +148,8 @@ std::vector<std::string> MetricsToCompare(const model::Benchmark* base, const mo
 }
 
 // Smallest equal repetition count per side whose most extreme exact two-sided
-// U-test p-value, 2 / C(2n, n), falls below alpha.
+// U-test p-value, 2 / C(2n, n), falls below `alpha` (the caller divides by the
+// correction's family).
 std::size_t RepetitionsForSignificance(double alpha) {
   double combinations = 2;  // C(2, 1)
   for (std::size_t n = 1; n < 64; ++n) {
@@ -98,10 +176,23 @@ bool Inside(const BenchmarkComparison& row, double threshold) {
 
 // Repetitions per side after which the interval, shrinking as 1 / sqrt(n), would
 // clear the nearest threshold boundary on the side where the ratio lies.
+// With significance needed, also the repetitions the deciding test needs: the
+// effect test's (RepetitionsForEffect) or the rank test's floor, both at the
+// correction's level for a family of `family` rows.
 std::optional<std::size_t> RepetitionsNeeded(const BenchmarkComparison& row, const CompareOptions& options,
-                                             bool needs_significance) {
+                                             bool needs_significance, const std::optional<LogSamples>& logs,
+                                             std::size_t family) {
   const std::size_t current = std::min(row.base->n, row.head->n);
-  std::size_t needed = needs_significance ? RepetitionsForSignificance(options.alpha) : 2;
+  std::size_t needed = 2;
+  if (needs_significance) {
+    if (logs) {
+      const std::optional<std::size_t> effect = RepetitionsForEffect(*logs, options, family);
+      if (!effect) return std::nullopt;
+      needed = *effect;
+    } else {
+      needed = RepetitionsForSignificance(options.alpha / static_cast<double>(std::max<std::size_t>(family, 1)));
+    }
+  }
   if (row.ci_low && row.ci_high && row.ratio) {
     const double ratio = *row.ratio;
     const double half_width = std::max(*row.ci_high - ratio, ratio - *row.ci_low);
@@ -128,7 +219,22 @@ std::optional<std::size_t> RepetitionsNeeded(const BenchmarkComparison& row, con
   return needed;
 }
 
-void Decide(BenchmarkComparison& row, const CompareOptions& options) {
+// A row with what it took to decide it.
+struct Work {
+  BenchmarkComparison row;
+  std::optional<LogSamples> logs;
+};
+
+// Sizes of the correction's two families: rows with an effect test, and rows
+// with a rank-test p-value (whose adjustment decides rows without an effect test).
+struct Families {
+  std::size_t effect = 0;
+  std::size_t rank = 0;
+};
+
+void Decide(Work& work, const CompareOptions& options, const Families& families) {
+  BenchmarkComparison& row = work.row;
+  const std::size_t family = work.logs ? families.effect : families.rank;
   if (!row.base) {
     row.verdict = Verdict::kNew;
     return;
@@ -140,10 +246,13 @@ void Decide(BenchmarkComparison& row, const CompareOptions& options) {
   row.verdict = Verdict::kInconclusive;
   if (!row.ci_low || !row.ci_high) {
     // No interval: a zero base median or a single value without history noise.
-    if (row.ratio && !row.history_noise_used) row.repetitions_needed = RepetitionsNeeded(row, options, true);
+    if (row.ratio && !row.history_noise_used) {
+      row.repetitions_needed = RepetitionsNeeded(row, options, true, work.logs, family);
+    }
     return;
   }
-  const bool significant = row.history_noise_used || (row.p_value_adjusted && *row.p_value_adjusted < options.alpha);
+  const std::optional<double>& deciding = work.logs ? row.effect_p_value_adjusted : row.p_value_adjusted;
+  const bool significant = row.history_noise_used || (deciding && *deciding < options.alpha);
   if (BeyondBad(row, options.threshold)) {
     if (significant) {
       row.verdict = Verdict::kRegressed;
@@ -160,18 +269,18 @@ void Decide(BenchmarkComparison& row, const CompareOptions& options) {
   }
   if (!row.history_noise_used) {
     const bool beyond = *row.ratio > 1 + options.threshold || *row.ratio < 1 - options.threshold;
-    row.repetitions_needed = RepetitionsNeeded(row, options, beyond);
+    row.repetitions_needed = RepetitionsNeeded(row, options, beyond, work.logs, family);
   }
 }
 
-BenchmarkComparison CompareMetric(const std::string& benchmark_name, const std::string& metric_name,
-                                  const model::Benchmark* base, const model::Benchmark* head,
-                                  const CompareOptions& options) {
+Work CompareMetric(const std::string& benchmark_name, const std::string& metric_name,
+                   const model::Benchmark* base, const model::Benchmark* head, const CompareOptions& options) {
+  Work work;
+  BenchmarkComparison& row = work.row;
   const model::Metric* base_metric = base != nullptr ? base->FindMetric(metric_name) : nullptr;
   const model::Metric* head_metric = head != nullptr ? head->FindMetric(metric_name) : nullptr;
   const model::Metric* described = base_metric != nullptr ? base_metric : head_metric;
 
-  BenchmarkComparison row;
   row.name = benchmark_name;
   row.metric = metric_name;
   row.unit = described->unit;
@@ -181,7 +290,7 @@ BenchmarkComparison CompareMetric(const std::string& benchmark_name, const std::
   const std::vector<double> head_values = head_metric != nullptr ? ValuesOf(*head_metric) : std::vector<double>{};
   if (!base_values.empty()) row.base = stats::Summarize(base_values);
   if (!head_values.empty()) row.head = stats::Summarize(head_values);
-  if (!row.base || !row.head) return row;
+  if (!row.base || !row.head) return work;
 
   if (*row.base->median != 0) {
     row.ratio = *row.head->median / *row.base->median;
@@ -189,6 +298,11 @@ BenchmarkComparison CompareMetric(const std::string& benchmark_name, const std::
   }
   if (base_values.size() >= 2 && head_values.size() >= 2) {
     if (auto test = stats::MannWhitneyU(base_values, head_values)) row.p_value = test->p_value;
+    work.logs = Logarithms(base_values, head_values);
+    if (work.logs) {
+      row.effect_p_value = EffectPValue(*work.logs, options.threshold);
+      if (!row.effect_p_value) work.logs.reset();
+    }
     if (auto interval = stats::BootstrapRatioOfMedians(base_values, head_values, options.bootstrap)) {
       row.ci_low = interval->low;
       row.ci_high = interval->high;
@@ -204,7 +318,48 @@ BenchmarkComparison CompareMetric(const std::string& benchmark_name, const std::
       row.history_noise_used = true;
     }
   }
-  return row;
+  return work;
+}
+
+// Smallest two-sided exact U-test p-value with these sample sizes: 2 / C(n1 + n2, n1).
+double RankTestFloor(std::size_t n1, std::size_t n2) {
+  double combinations = 1;
+  const std::size_t small = std::min(n1, n2);
+  for (std::size_t i = 1; i <= small; ++i) {
+    combinations = combinations * static_cast<double>(n1 + n2 - small + i) / static_cast<double>(i);
+  }
+  return std::min(1.0, 2 / combinations);
+}
+
+// The notice when rows exist with both sides but none of them can be decided.
+std::optional<SampleSizeNotice> NoticeFor(const std::vector<Work>& rows, const CompareOptions& options,
+                                          const Families& families) {
+  std::size_t compared = 0;
+  std::size_t fewest = 0;
+  bool positive = true;  // every value positive: the effect test applies once n >= 2
+  for (const Work& work : rows) {
+    const BenchmarkComparison& row = work.row;
+    if (!row.base || !row.head) continue;
+    if (row.history_noise_used || work.logs) return std::nullopt;
+    const double rank_level = options.alpha / static_cast<double>(std::max<std::size_t>(families.rank, 1));
+    if (row.p_value && RankTestFloor(row.base->n, row.head->n) < rank_level) return std::nullopt;
+    const std::size_t n = std::min(row.base->n, row.head->n);
+    fewest = compared == 0 ? n : std::min(fewest, n);
+    ++compared;
+    if (!(row.base->min && *row.base->min > 0 && row.head->min && *row.head->min > 0)) positive = false;
+  }
+  if (compared == 0) return std::nullopt;
+  SampleSizeNotice notice;
+  notice.repetitions = fewest;
+  notice.repetitions_needed =
+      positive ? kRecommendedRepetitions
+               : RepetitionsForSignificance(options.alpha / static_cast<double>(std::max<std::size_t>(compared, 1)));
+  notice.repetitions_needed = std::max(notice.repetitions_needed, fewest + 1);
+  notice.message = "n too small: with " + std::to_string(fewest) + (fewest == 1 ? " value" : " values") +
+                   " per side no benchmark can be decided; run at least " + std::to_string(notice.repetitions_needed) +
+                   " repetitions per side";
+  if (fewest == 1) notice.message += " (or give history noise for single values)";
+  return notice;
 }
 
 }  // namespace
@@ -223,6 +378,7 @@ Comparison CompareReports(const model::Report& base, const model::Report& head, 
       if (seen.insert(benchmark.name).second) names.push_back(benchmark.name);
     }
   }
+  std::vector<Work> rows;
   for (const std::string& name : names) {
     const model::Benchmark* base_benchmark = Usable(base.FindBenchmark(name));
     const model::Benchmark* head_benchmark = Usable(head.FindBenchmark(name));
@@ -231,26 +387,38 @@ Comparison CompareReports(const model::Report& base, const model::Report& head, 
       const bool in_base = base_benchmark != nullptr && base_benchmark->FindMetric(metric) != nullptr;
       const bool in_head = head_benchmark != nullptr && head_benchmark->FindMetric(metric) != nullptr;
       if (!in_base && !in_head) continue;
-      comparison.benchmarks.push_back(CompareMetric(name, metric, base_benchmark, head_benchmark, options));
+      rows.push_back(CompareMetric(name, metric, base_benchmark, head_benchmark, options));
     }
   }
 
-  // Benjamini-Hochberg across every row that has a p-value.
+  // Benjamini-Hochberg across every row that has a p-value, for the rank test
+  // (reported; decides rows without an effect test) and for the effect test.
   std::vector<double> p_values;
-  for (const BenchmarkComparison& row : comparison.benchmarks) {
-    if (row.p_value) p_values.push_back(*row.p_value);
+  std::vector<double> effect_p_values;
+  Families families;
+  for (const Work& work : rows) {
+    if (work.row.p_value) p_values.push_back(*work.row.p_value);
+    if (work.row.effect_p_value) effect_p_values.push_back(*work.row.effect_p_value);
   }
+  families.effect = effect_p_values.size();
+  families.rank = p_values.size();
   const std::vector<double> adjusted = stats::BenjaminiHochberg(p_values);
+  const std::vector<double> effect_adjusted = stats::BenjaminiHochberg(effect_p_values);
   std::size_t next = 0;
-  for (BenchmarkComparison& row : comparison.benchmarks) {
-    if (row.p_value) row.p_value_adjusted = adjusted[next++];
+  std::size_t next_effect = 0;
+  for (Work& work : rows) {
+    if (work.row.p_value) work.row.p_value_adjusted = adjusted[next++];
+    if (work.row.effect_p_value) work.row.effect_p_value_adjusted = effect_adjusted[next_effect++];
   }
+  for (Work& work : rows) Decide(work, options, families);
+  comparison.sample_size_notice = NoticeFor(rows, options, families);
+  comparison.benchmarks.reserve(rows.size());
+  for (Work& work : rows) comparison.benchmarks.push_back(std::move(work.row));
 
   double log_sum = 0;
   std::size_t ratios = 0;
   ComparisonSummary& summary = comparison.summary;
-  for (BenchmarkComparison& row : comparison.benchmarks) {
-    Decide(row, options);
+  for (const BenchmarkComparison& row : comparison.benchmarks) {
     switch (row.verdict) {
       case Verdict::kRegressed: ++summary.regressed; break;
       case Verdict::kImproved: ++summary.improved; break;

@@ -104,6 +104,7 @@ std::string CompareText(const Comparison& comparison) {
   const auto metric_column = static_cast<int>(metric_width);
   std::string text = "Comparing " + SideName(comparison.base, "base") + " to " + SideName(comparison.head, "head") +
                      "\n";
+  if (comparison.sample_size_notice) text += comparison.sample_size_notice->message + "\n";
   text += text::Format("threshold %.1f%%, alpha %g (Benjamini-Hochberg), 95%% bootstrap interval of the median ratio\n",
                  comparison.threshold * 100, comparison.alpha);
   const std::string header = text::Format("%-*s  %-*s  %12s  %12s  %9s  %20s  %8s  %s", name_column, "Benchmark",
@@ -127,10 +128,12 @@ std::string CompareMarkdown(const Comparison& comparison) {
   const detect::ComparisonSummary& summary = comparison.summary;
   std::string text = text::Format("### perfgate compare: %zu regressed, %zu improved, %zu unchanged, %zu inconclusive\n\n",
                             summary.regressed, summary.improved, summary.unchanged, summary.inconclusive);
+  if (comparison.sample_size_notice) text += "> ⚠️ " + comparison.sample_size_notice->message + ".\n\n";
   text += "Base " + text::TableCell(SideName(comparison.base, "base")) + " → head " +
           text::TableCell(SideName(comparison.head, "head")) + ". ";
   text += text::Format(
-      "Threshold %.1f%%; two-sided Mann-Whitney U p-values, Benjamini-Hochberg adjusted at alpha %g; 95%% "
+      "Threshold %.1f%%; verdicts by a t-test on log values that the change exceeds the threshold, "
+      "Benjamini-Hochberg adjusted at alpha %g; p-values shown are two-sided Mann-Whitney U; 95%% "
       "bootstrap interval of the ratio of medians.",
       comparison.threshold * 100, comparison.alpha);
   if (summary.geomean_ratio) {
@@ -177,6 +180,8 @@ nlohmann::json CompareJson(const Comparison& comparison) {
                                         // decided, and for an inconclusive row the repetitions per
                                         // side that would settle it.
                                         {"p_value_adjusted", text::FiniteOrNull(row.p_value_adjusted)},
+                                        {"effect_p_value", text::FiniteOrNull(row.effect_p_value)},
+                                        {"effect_p_value_adjusted", text::FiniteOrNull(row.effect_p_value_adjusted)},
                                         {"repetitions_needed", row.repetitions_needed
                                                                    ? nlohmann::json(*row.repetitions_needed)
                                                                    : nlohmann::json()}});
@@ -185,6 +190,9 @@ nlohmann::json CompareJson(const Comparison& comparison) {
   return nlohmann::json{{"base", SideJson(comparison.base)},
                         {"head", SideJson(comparison.head)},
                         {"benchmarks", std::move(benchmarks)},
+                        {"notice", comparison.sample_size_notice
+                                       ? nlohmann::json(comparison.sample_size_notice->message)
+                                       : nlohmann::json()},
                         {"summary",
                          {{"regressed", summary.regressed},
                           {"improved", summary.improved},

@@ -12,39 +12,16 @@
 #include <vector>
 
 #include "perfgate/detect/change_points.hpp"
+#include "noise.hpp"
 #include "perfgate/stats/random.hpp"
 
 using perfgate::detect::DetectChangePoints;
 using perfgate::stats::Xoshiro256;
+using perfgate::detect::testing::Noise;
+using perfgate::detect::testing::NoiseFactor;
+using perfgate::detect::testing::Name;
 
 namespace {
-
-enum class Noise { kGaussian, kLogNormal, kHeavyTailed };
-
-const char* Name(Noise noise) {
-  switch (noise) {
-    case Noise::kGaussian: return "gaussian";
-    case Noise::kLogNormal: return "log-normal";
-    case Noise::kHeavyTailed: return "student-t(3)";
-  }
-  return "";
-}
-
-// Multiplicative noise factor with relative standard deviation `cv`.
-double NoiseFactor(Noise noise, double cv, Xoshiro256& generator) {
-  switch (noise) {
-    case Noise::kGaussian: return 1 + cv * generator.Normal();
-    case Noise::kLogNormal: return std::exp(cv * generator.Normal() - cv * cv / 2);
-    case Noise::kHeavyTailed: {
-      // Student's t with 3 degrees of freedom, scaled to unit variance.
-      double chi_square = 0;
-      for (int i = 0; i < 3; ++i) chi_square += std::pow(generator.Normal(), 2);
-      const double t = generator.Normal() / std::sqrt(chi_square / 3);
-      return std::max(0.05, 1 + cv * t / std::sqrt(3.0));
-    }
-  }
-  return 1;
-}
 
 struct Step {
   std::size_t index = 0;

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -85,18 +88,91 @@ TEST_CASE("Noise within the threshold is unchanged", "[detect][compare]") {
   CHECK_FALSE(comparison.HasRegression());
 }
 
-TEST_CASE("Three repetitions cannot prove a slowdown and ask for more", "[detect][compare]") {
+TEST_CASE("Three repetitions prove a clear 30% slowdown the rank test cannot see", "[detect][compare]") {
   model::Report base;
   model::Report head;
   AddMetric(base, "BM_Few", "real_time", {100, 101, 99});
   AddMetric(head, "BM_Few", "real_time", {130, 131, 129});
   const auto comparison = CompareReports(base, head);
   const auto& row = Row(comparison, "BM_Few");
+  // The exact U test's floor at 3 + 3 values is 2 / C(6, 3) = 0.1.
   CHECK(*row.p_value == Approx(0.1));
-  CHECK(row.verdict == Verdict::kInconclusive);
-  REQUIRE(row.repetitions_needed.has_value());
-  CHECK(*row.repetitions_needed >= 4);
-  CHECK(*row.repetitions_needed <= 10);
+  REQUIRE(row.effect_p_value.has_value());
+  CHECK(*row.effect_p_value < 1e-4);
+  CHECK(*row.effect_p_value_adjusted == *row.effect_p_value);
+  CHECK(row.verdict == Verdict::kRegressed);
+  CHECK_FALSE(row.repetitions_needed.has_value());
+  CHECK_FALSE(comparison.sample_size_notice.has_value());
+}
+
+TEST_CASE("A change within the threshold is never regressed, however certain", "[detect][compare]") {
+  model::Report base;
+  model::Report head;
+  // +4 % at CV 0.1 %: certainly slower, but not by the 5 % that matters.
+  AddMetric(base, "BM_Small", "real_time", Noisy(1000, 0.001, 15, 41));
+  AddMetric(head, "BM_Small", "real_time", Noisy(1040, 0.001, 15, 42));
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Small");
+  CHECK(*row.p_value < 1e-4);
+  CHECK(*row.effect_p_value > 0.5);
+  CHECK(row.verdict == Verdict::kUnchanged);
+}
+
+TEST_CASE("The effect p-value equals scipy's one-sided t-tests on the logs", "[detect][compare]") {
+  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/tests/fixtures/stats/minimum_effect_reference.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json reference = nlohmann::json::parse(text.str());
+  REQUIRE(reference["cases"].size() > 100);
+  for (const nlohmann::json& item : reference["cases"]) {
+    INFO(item["name"].get<std::string>());
+    model::Report base;
+    model::Report head;
+    AddMetric(base, "BM", "real_time", item["base"].get<std::vector<double>>());
+    AddMetric(head, "BM", "real_time", item["head"].get<std::vector<double>>());
+    CompareOptions options;
+    options.threshold = item["threshold"].get<double>();
+    const auto comparison = CompareReports(base, head, options);
+    REQUIRE(comparison.benchmarks[0].effect_p_value.has_value());
+    const double expected = item["effect_p_value"].get<double>();
+    CHECK(*comparison.benchmarks[0].effect_p_value == Approx(expected).epsilon(1e-8).margin(1e-300));
+  }
+}
+
+TEST_CASE("Rows without an effect test fall back to the rank test", "[detect][compare]") {
+  model::Report base;
+  model::Report head;
+  // A negative value (a counter delta, say) leaves no logarithm.
+  AddMetric(base, "BM_Zeroish", "real_time", {-1, 10, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, 10.7});
+  AddMetric(head, "BM_Zeroish", "real_time", {20, 20.1, 20.2, 20.3, 20.4, 20.5, 20.6, 20.7, 20.8});
+  const auto comparison = CompareReports(base, head);
+  const auto& row = Row(comparison, "BM_Zeroish");
+  CHECK_FALSE(row.effect_p_value.has_value());
+  REQUIRE(row.p_value_adjusted.has_value());
+  CHECK(*row.p_value_adjusted < 0.05);
+  CHECK(row.verdict == Verdict::kRegressed);
+}
+
+TEST_CASE("Single values everywhere get one notice that n is too small", "[detect][compare]") {
+  model::Report base;
+  model::Report head;
+  for (int i = 0; i < 5; ++i) {
+    AddMetric(base, "BM_" + std::to_string(i), "real_time", {100.0 + i});
+    AddMetric(head, "BM_" + std::to_string(i), "real_time", {150.0 + i});
+  }
+  const auto comparison = CompareReports(base, head);
+  REQUIRE(comparison.sample_size_notice.has_value());
+  CHECK(comparison.sample_size_notice->repetitions == 1);
+  CHECK(comparison.sample_size_notice->repetitions_needed == 3);
+  CHECK_THAT(comparison.sample_size_notice->message, Catch::Contains("n too small"));
+  // With history noise the single values can be decided: no notice.
+  CompareOptions options;
+  options.history_noise = [](std::string_view, std::string_view) { return std::optional<double>(0.01); };
+  CHECK_FALSE(CompareReports(base, head, options).sample_size_notice.has_value());
+  // One row with repetitions is enough to drop it too.
+  AddMetric(base, "BM_Repeated", "real_time", {100, 101, 102});
+  AddMetric(head, "BM_Repeated", "real_time", {100, 101, 102});
+  CHECK_FALSE(CompareReports(base, head).sample_size_notice.has_value());
 }
 
 TEST_CASE("A wide interval straddling the threshold is inconclusive with a repetition estimate",

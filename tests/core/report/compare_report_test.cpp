@@ -36,7 +36,7 @@ Comparison MixedComparison() {
   AddMetric(head, "BM_Copy", "bytes_per_second", {2.0e9, 2.005e9, 1.995e9, 2.01e9, 1.99e9, 2.0e9, 2.0e9, 1.998e9, 2.0e9},
             higher, "B/s");
   AddMetric(base, "BM_Few", "real_time", {100, 101, 99});
-  AddMetric(head, "BM_Few", "real_time", {130, 131, 129});
+  AddMetric(head, "BM_Few", "real_time", {103, 108, 99});
   AddMetric(base, "BM_Removed", "real_time", {5, 5, 5});
   AddMetric(head, "BM_Added", "real_time", {7, 7, 7});
   Comparison comparison = CompareReports(base, head);
@@ -88,9 +88,9 @@ TEST_CASE("JSON comparison has exactly the DESIGN.md shape, plus two documented 
   const nlohmann::json& sort = json["benchmarks"][0];
   std::vector<std::string> keys;
   for (const auto& item : sort.items()) keys.push_back(item.key());
-  CHECK(keys == std::vector<std::string>{"base", "change", "ci_high", "ci_low", "direction", "head", "metric", "name",
-                                         "p_value", "p_value_adjusted", "ratio", "repetitions_needed", "unit",
-                                         "verdict"});
+  CHECK(keys == std::vector<std::string>{"base", "change", "ci_high", "ci_low", "direction", "effect_p_value",
+                                         "effect_p_value_adjusted", "head", "metric", "name", "p_value",
+                                         "p_value_adjusted", "ratio", "repetitions_needed", "unit", "verdict"});
   std::vector<std::string> stats_keys;
   for (const auto& item : sort["base"].items()) stats_keys.push_back(item.key());
   CHECK(stats_keys == std::vector<std::string>{"cv", "max", "mean", "median", "min", "n", "stddev"});
@@ -123,4 +123,25 @@ TEST_CASE("A benchmark name with a pipe or a line break stays one table row", "[
   std::string markdown = perfgate::report::CompareMarkdown(CompareReports(base, head));
   CHECK_THAT(markdown, Catch::Contains("BM_a\\|b c"));
   CHECK(markdown.find("\nc") == std::string::npos);
+}
+
+TEST_CASE("A comparison too small to decide says so once, at the top", "[report][compare]") {
+  model::Report base;
+  model::Report head;
+  for (int i = 0; i < 3; ++i) {
+    AddMetric(base, "BM_" + std::to_string(i), "real_time", {100.0 + i});
+    AddMetric(head, "BM_" + std::to_string(i), "real_time", {150.0 + i});
+  }
+  const Comparison comparison = CompareReports(base, head);
+  REQUIRE(comparison.sample_size_notice.has_value());
+  const std::string& message = comparison.sample_size_notice->message;
+  const std::string text = report::CompareText(comparison);
+  CHECK(text.find(message) != std::string::npos);
+  CHECK(text.find(message) < text.find("Benchmark"));
+  CHECK(text.find(message, text.find(message) + 1) == std::string::npos);
+  const std::string markdown = report::CompareMarkdown(comparison);
+  CHECK(markdown.find(message) < markdown.find("| Benchmark"));
+  CHECK(report::CompareJson(comparison)["notice"] == message);
+  // Decidable comparisons carry a null notice.
+  CHECK(report::CompareJson(MixedComparison())["notice"].is_null());
 }

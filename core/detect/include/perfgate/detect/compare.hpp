@@ -1,7 +1,9 @@
 #pragma once
 // Comparing two results files (or two commits' pooled samples): per benchmark and
 // metric, both sides' statistics, the ratio of medians with a bootstrap interval,
-// a Mann-Whitney U p-value adjusted by Benjamini-Hochberg, and a verdict.
+// a Mann-Whitney U p-value (reported), a minimum-effect t-test on log values
+// adjusted by Benjamini-Hochberg (decides), and a verdict. docs/statistics.md
+// gives the method, its measured power and A/A rates, and its limits.
 
 #include <cstddef>
 #include <functional>
@@ -65,6 +67,16 @@ struct BenchmarkComparison {
   std::optional<double> p_value;
   // Benjamini-Hochberg adjustment of p_value across all rows of the comparison.
   std::optional<double> p_value_adjusted;
+  // The test the verdict uses: the p-value that |change| exceeds the threshold,
+  // min(1, 2 * min(p_slower, p_faster)) of two one-sided Student t-tests on the
+  // logarithms of the values, H0: mean log(head) - mean log(base) <= log(1 +
+  // threshold) (resp. >= log(1 - threshold)) -- scipy.stats.ttest_ind(log(head) -
+  // log1p(+-threshold), log(base), alternative="greater" / "less"). Absent when a
+  // side has fewer than 2 values or a value <= 0 (those rows are decided by
+  // p_value_adjusted).
+  std::optional<double> effect_p_value;
+  // Benjamini-Hochberg adjustment of effect_p_value across the rows that have one.
+  std::optional<double> effect_p_value_adjusted;
   // Interval of the ratio: the seeded bootstrap interval when both sides have
   // repetitions; ratio * (1 -+ 3 * noise * sqrt(1/n_base + 1/n_head)) when a side
   // has a single value and history noise was given (history_noise_used is set).
@@ -72,9 +84,12 @@ struct BenchmarkComparison {
   std::optional<double> ci_high;
   bool history_noise_used = false;
   Verdict verdict = Verdict::kInconclusive;
-  // For inconclusive rows: repetitions per side that would likely settle the
-  // verdict (interval narrowing as 1 / sqrt(n), and enough values for the U test
-  // to reach alpha). Absent when not estimable or above max_repetitions.
+  // For inconclusive rows: repetitions per side after which one re-run likely
+  // settles the verdict: the interval narrowing as 1 / sqrt(n) clears the
+  // threshold, and the effect test at the observed change and spread reaches
+  // alpha / m (m rows in the correction's family, so Benjamini-Hochberg passes
+  // whatever the other rows do) with 90 % power. Absent when not estimable or
+  // above max_repetitions.
   std::optional<std::size_t> repetitions_needed;
 };
 
@@ -88,6 +103,16 @@ struct ComparisonSummary {
   // Geometric mean of every row's ratio (rows without a positive ratio skipped);
   // absent when no row has one.
   std::optional<double> geomean_ratio;
+};
+
+// Said once, above every row, when no row of the comparison can be decided at
+// the repetitions it has (a single value per side without history noise, or
+// rows decided by the rank test at an n whose smallest p-value cannot pass the
+// correction).
+struct SampleSizeNotice {
+  std::size_t repetitions = 0;         // fewest values on a side among the rows
+  std::size_t repetitions_needed = 0;  // per side, the fewest that can decide a row
+  std::string message;                 // one sentence saying both
 };
 
 // Where a side came from; `label` is the caller's (a file name, a commit).
@@ -105,6 +130,7 @@ struct Comparison {
   // Base benchmarks in base order, then head-only ones in head order.
   std::vector<BenchmarkComparison> benchmarks;
   ComparisonSummary summary;
+  std::optional<SampleSizeNotice> sample_size_notice;
 
   bool HasRegression() const { return summary.regressed > 0; }
 };
@@ -114,8 +140,9 @@ struct Comparison {
 // "median", else "mean" aggregate). A benchmark that errored or was skipped on a
 // side counts as absent there (new / missing). Verdicts, with repetitions on
 // both sides:
-//   regressed    adjusted p < alpha and the whole interval beyond the threshold in
-//                the bad direction (above 1 + threshold for lower-is-better
+//   regressed    effect_p_value_adjusted < alpha (p_value_adjusted where there
+//                is no effect test) and the whole interval beyond the threshold
+//                in the bad direction (above 1 + threshold for lower-is-better
 //                metrics, below 1 - threshold for higher-is-better ones)
 //   improved     likewise in the good direction
 //   unchanged    the interval inside [1 - threshold, 1 + threshold]
