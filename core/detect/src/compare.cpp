@@ -81,10 +81,42 @@ std::optional<double> EffectPValue(const LogSamples& logs, double threshold) {
   return std::min(1.0, 2 * std::min(slower->p_value, p_faster));
 }
 
-// Repetitions per side at which the effect test, at the observed change and
-// spread, passes alpha / family with kAdvicePowerQuantile to spare. Absent when
-// the change lies inside the threshold (the test cannot call it) or beyond
-// max_repetitions.
+// Standard normal quantile by bisection on erfc (for advice only, where 1e-12
+// is plenty).
+double NormalQuantile(double probability) {
+  double low = -40;
+  double high = 40;
+  for (int i = 0; i < 100; ++i) {
+    const double middle = 0.5 * (low + high);
+    if (0.5 * std::erfc(-middle / std::sqrt(2.0)) < probability) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return 0.5 * (low + high);
+}
+
+// The spread the advice plans with: the observed pooled spread of the logs
+// raised to the upper kAdviceSpreadQuantile confidence bound of a normal
+// standard deviation with these degrees of freedom (Wilson-Hilferty
+// chi-square quantile), so that a run whose few values happened to agree does
+// not talk the advice down.
+constexpr double kAdviceSpreadQuantile = 0.7;
+
+double PlannedSpread(double spread, double degrees_of_freedom) {
+  const double z = NormalQuantile(1 - kAdviceSpreadQuantile);
+  const double scale = 2 / (9 * degrees_of_freedom);
+  const double chi_square = degrees_of_freedom * std::pow(1 - scale + z * std::sqrt(scale), 3);
+  return chi_square > 0 ? spread * std::sqrt(degrees_of_freedom / chi_square) : spread;
+}
+
+// Repetitions per side at which, at the observed change and the planned
+// spread, (a) the effect test passes alpha / family with kAdvicePowerQuantile
+// to spare and (b) the bootstrap interval of the median ratio (the median's
+// standard error is sqrt(pi / 2) times the mean's) clears the threshold with
+// the same margin. Absent when the change lies inside the threshold (the test
+// cannot call it) or beyond max_repetitions.
 std::optional<std::size_t> RepetitionsForEffect(const LogSamples& logs, const CompareOptions& options,
                                                 std::size_t family) {
   const double boundary = logs.difference > 0 ? std::log1p(options.threshold)
@@ -93,13 +125,21 @@ std::optional<std::size_t> RepetitionsForEffect(const LogSamples& logs, const Co
   const double distance = std::fabs(logs.difference) - boundary;
   if (!(distance > 0) || boundary == 0) return std::nullopt;
   if (!(logs.pooled_spread > 0)) return 2;
+  const double degrees_of_freedom = static_cast<double>(logs.base.size() + logs.head.size() - 2);
+  const double spread = PlannedSpread(logs.pooled_spread, degrees_of_freedom);
   // One-sided level of each direction: the effect p doubles, BH at worst divides
   // alpha by the family.
   const double level = options.alpha / (2 * static_cast<double>(std::max<std::size_t>(family, 1)));
+  const double interval_quantile = NormalQuantile(0.5 + options.bootstrap.confidence / 2);
+  constexpr double kMedianEfficiency = 1.2533141373155003;  // sqrt(pi / 2)
   for (std::size_t n = 2; n <= options.max_repetitions; ++n) {
-    const double t = distance / (logs.pooled_spread * std::sqrt(2.0 / static_cast<double>(n)));
-    const double shifted = t - kAdvicePowerQuantile;
-    if (shifted > 0 && stats::StudentTTwoSidedTail(shifted, static_cast<double>(2 * n - 2)) / 2 < level) return n;
+    const double standard_error = spread * std::sqrt(2.0 / static_cast<double>(n));
+    const double shifted = distance / standard_error - kAdvicePowerQuantile;
+    const bool test_passes =
+        shifted > 0 && stats::StudentTTwoSidedTail(shifted, static_cast<double>(2 * n - 2)) / 2 < level;
+    const bool interval_clears =
+        distance >= (interval_quantile + kAdvicePowerQuantile) * kMedianEfficiency * standard_error;
+    if (test_passes && interval_clears) return n;
   }
   return std::nullopt;
 }
