@@ -1,12 +1,16 @@
 // Change-point detection over a series' history: a full scan of 1,000 to 10,000
 // points (with a complexity fit), and the incremental update when one commit is
-// appended to a 10,000-point history.
+// appended to a 10,000-point history. Also the compare decision over a
+// 50-benchmark file pair at 5 and 15 repetitions (bootstrap, rank test and the
+// minimum-effect t-test).
 
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <vector>
 
 #include "perfgate/detect/change_points.hpp"
+#include "perfgate/detect/compare.hpp"
 #include "perfgate/stats/random.hpp"
 
 namespace {
@@ -50,6 +54,24 @@ void BM_UpdateChangePointsAppendOne(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_UpdateChangePointsAppendOne)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+void BM_CompareFiftyBenchmarks(benchmark::State& state) {
+  const auto repetitions = static_cast<std::size_t>(state.range(0));
+  perfgate::stats::Xoshiro256 generator(12);
+  perfgate::model::Report base;
+  perfgate::model::Report head;
+  for (int b = 0; b < 50; ++b) {
+    const std::string name = "BM_" + std::to_string(b);
+    for (perfgate::model::Report* report : {&base, &head}) {
+      perfgate::model::Metric& metric = perfgate::model::MetricNamed(report->BenchmarkNamed(name), "real_time", "ns",
+                                                                     perfgate::model::Direction::kLowerIsBetter);
+      const double level = report == &head && b == 0 ? 1300 : 1000;
+      for (std::size_t i = 0; i < repetitions; ++i) metric.samples.push_back(level * (1 + 0.02 * generator.Normal()));
+    }
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(perfgate::detect::CompareReports(base, head));
+}
+BENCHMARK(BM_CompareFiftyBenchmarks)->Arg(5)->Arg(15)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

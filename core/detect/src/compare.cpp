@@ -291,8 +291,12 @@ void Decide(Work& work, const CompareOptions& options, const Families& families)
     }
     return;
   }
-  const std::optional<double>& deciding = work.logs ? row.effect_p_value_adjusted : row.p_value_adjusted;
-  const bool significant = row.history_noise_used || (deciding && *deciding < options.alpha);
+  // Either test may carry the row: the minimum-effect t-test has the power at
+  // small n, the rank test (against no change; the interval then has to clear
+  // the threshold on its own) keeps the power it always had at larger n.
+  const auto passes = [&](const std::optional<double>& adjusted) { return adjusted && *adjusted < options.alpha; };
+  const bool significant =
+      row.history_noise_used || passes(row.effect_p_value_adjusted) || passes(row.p_value_adjusted);
   if (BeyondBad(row, options.threshold)) {
     if (significant) {
       row.verdict = Verdict::kRegressed;

@@ -131,11 +131,11 @@ std::string CompareMarkdown(const Comparison& comparison) {
   if (comparison.sample_size_notice) text += "> ⚠️ " + comparison.sample_size_notice->message + ".\n\n";
   text += "Base " + text::TableCell(SideName(comparison.base, "base")) + " → head " +
           text::TableCell(SideName(comparison.head, "head")) + ". ";
-  text += text::Format(
-      "Threshold %.1f%%; verdicts by a t-test on log values that the change exceeds the threshold, "
-      "Benjamini-Hochberg adjusted at alpha %g; p-values shown are two-sided Mann-Whitney U; 95%% "
-      "bootstrap interval of the ratio of medians.",
-      comparison.threshold * 100, comparison.alpha);
+  text += text::Format("Threshold %.1f%%; a change needs its 95%% bootstrap interval of the ratio of medians beyond ",
+                       comparison.threshold * 100);
+  text += text::Format("the threshold and, Benjamini-Hochberg adjusted at alpha %g, either a t-test on log values ",
+                       comparison.alpha);
+  text += "that it exceeds the threshold or the two-sided Mann-Whitney U test shown.";
   if (summary.geomean_ratio) {
     text += text::Format(" Geometric mean of ratios: %.4f (%s).", *summary.geomean_ratio,
                    text::SignedPercent(*summary.geomean_ratio - 1).c_str());

@@ -1,8 +1,8 @@
 #pragma once
 // Comparing two results files (or two commits' pooled samples): per benchmark and
 // metric, both sides' statistics, the ratio of medians with a bootstrap interval,
-// a Mann-Whitney U p-value (reported), a minimum-effect t-test on log values
-// adjusted by Benjamini-Hochberg (decides), and a verdict. docs/statistics.md
+// a Mann-Whitney U p-value and a minimum-effect t-test on log values, each
+// adjusted by Benjamini-Hochberg (either may decide), and a verdict. docs/statistics.md
 // gives the method, its measured power and A/A rates, and its limits.
 
 #include <cstddef>
@@ -73,7 +73,7 @@ struct BenchmarkComparison {
   // threshold) (resp. >= log(1 - threshold)) -- scipy.stats.ttest_ind(log(head) -
   // log1p(+-threshold), log(base), alternative="greater" / "less"). Absent when a
   // side has fewer than 2 values or a value <= 0 (those rows are decided by
-  // p_value_adjusted).
+  // the rank test alone).
   std::optional<double> effect_p_value;
   // Benjamini-Hochberg adjustment of effect_p_value across the rows that have one.
   std::optional<double> effect_p_value_adjusted;
@@ -140,10 +140,10 @@ struct Comparison {
 // "median", else "mean" aggregate). A benchmark that errored or was skipped on a
 // side counts as absent there (new / missing). Verdicts, with repetitions on
 // both sides:
-//   regressed    effect_p_value_adjusted < alpha (p_value_adjusted where there
-//                is no effect test) and the whole interval beyond the threshold
-//                in the bad direction (above 1 + threshold for lower-is-better
-//                metrics, below 1 - threshold for higher-is-better ones)
+//   regressed    effect_p_value_adjusted < alpha or p_value_adjusted < alpha,
+//                and the whole interval beyond the threshold in the bad
+//                direction (above 1 + threshold for lower-is-better metrics,
+//                below 1 - threshold for higher-is-better ones)
 //   improved     likewise in the good direction
 //   unchanged    the interval inside [1 - threshold, 1 + threshold]
 //   inconclusive otherwise, with repetitions_needed
