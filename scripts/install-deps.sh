@@ -3,6 +3,8 @@
 # packages that are missing. Run as root (or with sudo available).
 #   scripts/install-deps.sh          build + test dependencies
 #   scripts/install-deps.sh --run    only what building and serving needs
+#   scripts/install-deps.sh --docs   build + test dependencies and what redraws
+#                                    docs/statistics/*.png (matplotlib)
 set -euo pipefail
 
 build_packages=(
@@ -14,9 +16,11 @@ test_packages=(
   python3 python3-scipy libbenchmark-tools chromium sqlite3 wrk clang-14 libclang-rt-14-dev
 )
 node_packages=(nodejs npm)
+docs_packages=(python3-matplotlib)
 
 wanted=("${build_packages[@]}")
 [ "${1:-}" = "--run" ] || wanted+=("${test_packages[@]}")
+[ "${1:-}" != "--docs" ] || wanted+=("${docs_packages[@]}")
 # Node.js may come from elsewhere (nvm, NodeSource); only install Debian's when absent.
 command -v node >/dev/null && command -v npm >/dev/null || wanted+=("${node_packages[@]}")
 

@@ -3,10 +3,11 @@
 // at least 3 x CV (location within +-1 point, reported within 10 points of the
 // step), and at most 1 false alarm per 1,000 points of series without a change
 // (with single-point spikes and slow drift); recall of 1-3 x CV steps is
-// reported beside. Seeds 11 and 12 run in scripts/test.sh (the detector was
-// tuned on 20240604, which they do not include); PERFGATE_EVALUATION_FULL=1
-// runs seeds 11-15 over series of 200, 1,000 and 10,000 points. Prints the
-// figures it measured.
+// reported beside. Seeds 16 and 17 run in scripts/test.sh; the detector was
+// tuned on 20240604 (issue 3) and on 11-12 (issue 10: the 1.5-deviation shift
+// gate), which neither run includes. PERFGATE_EVALUATION_FULL=1 runs seeds
+// 13-17 over series of 200, 1,000 and 10,000 points. Prints the figures it
+// measured.
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -178,8 +179,8 @@ void Score(const Synthetic& series, double cv, Tally& tally) {
 TEST_CASE("Change-point detection meets its precision, recall and false-alarm targets",
           "[detect][change_points][evaluation]") {
   const bool full = std::getenv("PERFGATE_EVALUATION_FULL") != nullptr;
-  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{11, 12, 13, 14, 15}
-                                                : std::vector<std::uint64_t>{11, 12};
+  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{13, 14, 15, 16, 17}
+                                                : std::vector<std::uint64_t>{16, 17};
   const std::vector<std::size_t> lengths = full ? std::vector<std::size_t>{200, 1000, 10000}
                                                 : std::vector<std::size_t>{200, 1000};
   Tally overall;
