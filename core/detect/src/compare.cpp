@@ -59,7 +59,9 @@ std::optional<LogSamples> Logarithms(const std::vector<double>& base, const std:
     logs.head.push_back(std::log(value));
   }
   logs.difference = *stats::Mean(logs.head) - *stats::Mean(logs.base);
-  const auto variance = [](const std::vector<double>& values) { return std::pow(*stats::StandardDeviation(values), 2); };
+  const auto variance = [](const std::vector<double>& values) {
+    return std::pow(*stats::StandardDeviation(values), 2);
+  };
   const auto n_base = static_cast<double>(logs.base.size());
   const auto n_head = static_cast<double>(logs.head.size());
   logs.pooled_spread =
@@ -70,11 +72,13 @@ std::optional<LogSamples> Logarithms(const std::vector<double>& base, const std:
 // Two one-sided Student t-tests on the logs against the threshold's boundaries:
 // a change beyond the threshold, with the two directions Bonferroni-combined.
 std::optional<double> EffectPValue(const LogSamples& logs, double threshold) {
-  const auto slower = stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(threshold), stats::Alternative::kGreater);
+  const auto slower =
+      stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(threshold), stats::Alternative::kGreater);
   if (!slower) return std::nullopt;
   double p_faster = 1;
   if (threshold < 1) {
-    const auto faster = stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(-threshold), stats::Alternative::kLess);
+    const auto faster =
+        stats::StudentTTestAgainst(logs.head, logs.base, std::log1p(-threshold), stats::Alternative::kLess);
     if (!faster) return std::nullopt;
     p_faster = faster->p_value;
   }
