@@ -10,6 +10,6 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 cmake --build "$build" --target detect_tests
 PERFGATE_EVALUATION_FULL=1 PERFGATE_EVALUATION_CSV="$scratch/aa.csv" \
-  "$build/tests/core/detect/detect_tests" "[compare][evaluation]" -s > "$scratch/evaluation.txt"
+  "$build/tests/core/detect/detect_tests" "[compare][evaluation],[power_grid]" -s > "$scratch/evaluation.txt"
 /usr/bin/python3 "$root/docs/statistics/figures.py" "$scratch/aa.csv" "$scratch/aa.csv.power.csv" "$root/docs/statistics"
 grep -E '^(gaussian|log-normal|student|worst|A/A|lone|noise|power|decided)' "$scratch/evaluation.txt"

@@ -3,12 +3,12 @@
 // improved) per benchmark at n = 3, 5, 9 and 15 repetitions per side under
 // Gaussian, log-normal and Student-t(3) noise; a lone +30 % slowdown among 50
 // benchmarks at CV <= 2 % is regressed with 5 repetitions per side (>= 95 % of
-// pairs). Several seeds, none of which the rule was tuned on (it was designed
-// on seed 1 of the full grid, which the brief run does not use). The brief run
-// is part of scripts/test.sh; PERFGATE_EVALUATION_FULL=1 runs the whole grid
-// (effect x CV x n x noise, 40 pairs a cell) and prints the tables of
-// docs/statistics.md; PERFGATE_EVALUATION_CSV=path also writes them as CSV for
-// scripts/statistics_figures.py.
+// pairs). The rule has no fitted parameters, but its second (rank-test) path
+// was added after measuring the full grid (seeds 1-4), so the brief run, part
+// of scripts/test.sh, uses seeds 5-7, which no choice looked at;
+// PERFGATE_EVALUATION_FULL=1 runs 40 pairs a cell, the hidden "[power_grid]"
+// test the effect x CV x n x noise grid, and PERFGATE_EVALUATION_CSV=path
+// writes CSV for docs/statistics/figures.py (docs/statistics/make-figures.sh).
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -108,7 +108,7 @@ std::FILE* CsvOrNull() {
 
 TEST_CASE("A/A pairs give at most 1% false verdicts per benchmark at n = 3..15", "[detect][compare][evaluation]") {
   const bool full = FullGrid();
-  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{1, 2, 3, 4} : std::vector<std::uint64_t>{2, 3};
+  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{1, 2, 3, 4} : std::vector<std::uint64_t>{5, 6};
   const std::size_t pairs = full ? 10 : 2;
   const std::vector<double> cvs = full ? std::vector<double>{0.005, 0.01, 0.02, 0.05, 0.1}
                                        : std::vector<double>{0.005, 0.02, 0.05};
@@ -148,7 +148,7 @@ TEST_CASE("A/A pairs give at most 1% false verdicts per benchmark at n = 3..15",
 TEST_CASE("A lone +30% slowdown among 50 benchmarks at CV <= 2% is found with 5 repetitions",
           "[detect][compare][evaluation]") {
   const bool full = FullGrid();
-  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{1, 2, 3, 4} : std::vector<std::uint64_t>{2, 3, 4};
+  const std::vector<std::uint64_t> seeds = full ? std::vector<std::uint64_t>{1, 2, 3, 4} : std::vector<std::uint64_t>{5, 6, 7};
   const std::size_t pairs = full ? 10 : 8;
   std::printf("lone +30%% slowdown among %zu benchmarks: pairs where it is regressed\n", kBenchmarks);
   std::printf("%-13s %6s %4s %8s %8s\n", "noise", "cv", "n", "pairs", "found");
@@ -171,11 +171,9 @@ TEST_CASE("A lone +30% slowdown among 50 benchmarks at CV <= 2% is found with 5 
   }
 }
 
-TEST_CASE("Power of the rule over effect x CV x n x noise (full grid only)", "[detect][compare][evaluation]") {
-  if (!FullGrid()) {
-    std::printf("power grid: set PERFGATE_EVALUATION_FULL=1 to run it\n");
-    return;
-  }
+// Hidden from CTest (a few minutes on two cores); docs/statistics/make-figures.sh
+// runs it by its tag: detect_tests "[power_grid]".
+TEST_CASE("Power of the rule over effect x CV x n x noise", "[.][power_grid]") {
   const std::vector<std::uint64_t> seeds{1, 2, 3};
   const std::size_t pairs = 4;
   std::FILE* csv = nullptr;
@@ -201,6 +199,8 @@ TEST_CASE("Power of the rule over effect x CV x n x noise (full grid only)", "[d
               total.unchanged_called += cell.unchanged_called;
             }
             std::printf(" %7.1f%%", 100 * total.Power());
+            INFO(Name(noise) << " cv " << cv << " +" << effect << " changed " << changed << " n " << n);
+            if (effect >= 0.3 && cv <= 0.02 && n >= 5) CHECK(total.Power() >= 0.95);
             if (csv != nullptr) {
               std::fprintf(csv, "%s,%g,%zu,%g,%zu,%g,%g\n", Name(noise), cv, n, effect, changed, total.Power(),
                            total.Unchanged());
