@@ -192,6 +192,56 @@ TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[st
   CHECK(db->LoadSeries({.project = "demo", .benchmark = name})->points.size() == 1);
 }
 
+// Runs of 256 or more benchmarks take the store's bulk path: one scan of the
+// project's ids instead of a lookup per row. Two connections stand for two
+// processes: ids the other one made since must be found, never duplicated.
+TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any connection", "[store][bulk]") {
+  std::string path = (testing::ScratchDirectory("store-bulk") / "bulk.db").string();
+  auto first = store::OpenSqliteStore(path);
+  auto second = store::OpenSqliteStore(path);
+  auto large = [](int from, int count, double value) {
+    model::Report report{.format = "gbench"};
+    for (int i = from; i < from + count; ++i) {
+      model::Benchmark& benchmark = report.BenchmarkNamed("BM_Bulk/" + std::to_string(i));
+      model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter).samples = {value};
+      model::MetricNamed(benchmark, "bytes_per_second", "B/s", model::Direction::kHigherIsBetter).samples = {value};
+    }
+    return report;
+  };
+  REQUIRE(first->Ingest(MakeRun(Sha(1), 100, large(0, 300, 1.0))).created);
+  // The other connection adds benchmarks 300..599 and a new metric on 0..299.
+  model::Report more = large(300, 300, 2.0);
+  model::Report extended = large(0, 300, 2.0);
+  for (auto& benchmark : extended.benchmarks) {
+    model::MetricNamed(benchmark, "cpu_time", "ns", model::Direction::kLowerIsBetter).samples = {3.0};
+    more.benchmarks.push_back(benchmark);
+  }
+  REQUIRE(second->Ingest(MakeRun(Sha(2), 200, std::move(more))).created);
+  // A small run takes the per-row path, which must not trust the first
+  // connection's earlier scan (the other connection wrote since).
+  REQUIRE(first->Ingest(MakeRun(Sha(4), 250, large(300, 10, 3.0))).created);
+  // The first connection, whose id cache knows only 0..299, now stores all 600.
+  REQUIRE(first->Ingest(MakeRun(Sha(3), 300, large(0, 600, 4.0))).created);
+
+  auto benchmarks = first->Benchmarks("demo", "BM_Bulk/");
+  CHECK(benchmarks.size() == 600);
+  auto series = first->LoadSeries({.project = "demo", .benchmark = "BM_Bulk/7", .metric = "real_time"});
+  REQUIRE(series);
+  REQUIRE(series->points.size() == 3);
+  CHECK(series->points[2].value == 4.0);
+  auto later = first->LoadSeries({.project = "demo", .benchmark = "BM_Bulk/450", .metric = "bytes_per_second"});
+  REQUIRE(later);
+  CHECK(later->points.size() == 2);
+  auto small = first->LoadSeries({.project = "demo", .benchmark = "BM_Bulk/305", .metric = "real_time"});
+  REQUIRE(small);
+  CHECK(small->points.size() == 3);
+  auto cpu = first->LoadSeries({.project = "demo", .benchmark = "BM_Bulk/5", .metric = "cpu_time"});
+  REQUIRE(cpu);
+  CHECK(cpu->points.size() == 1);
+  // Re-ingesting a large run is still a no-op.
+  CHECK_FALSE(second->Ingest(MakeRun(Sha(3), 300, large(0, 600, 4.0))).created);
+}
+
 TEST_CASE("A database with a newer schema is refused", "[store]") {
   auto dir = perfgate::testing::ScratchDirectory("store-newer-schema");
   auto path = (dir / "results.db").string();
