@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "perfgate/stats/descriptive.hpp"
+#include "series_builder.hpp"
 #include "statement.hpp"
 
 namespace perfgate::store {
@@ -200,49 +201,16 @@ class SqliteStore final : public Store {
     rows.Bind(1, metric_id).Bind(2, testbed_id);
     if (!request.branch.empty()) rows.Bind(3, request.branch);
 
-    std::int64_t current_commit = -1;
-    std::vector<double> pooled;
-    std::optional<double> aggregate_value;
-    auto flush = [&] {
-      if (current_commit < 0) return;
-      SeriesPoint& point = series.points.back();
-      std::vector<double> finite;
-      for (double value : pooled) if (!std::isnan(value)) finite.push_back(value);
-      point.n = finite.size();
-      if (!finite.empty()) {
-        point.value = *stats::Median(finite);
-        point.min = *std::min_element(finite.begin(), finite.end());
-        point.max = *std::max_element(finite.begin(), finite.end());
-      } else if (aggregate_value) {
-        point.value = point.min = point.max = *aggregate_value;
-        point.from_aggregates = true;
-      } else {
-        series.points.pop_back();  // nothing usable for this commit (all NaN)
-      }
-      pooled.clear();
-      aggregate_value.reset();
-    };
-    bool reached_limit = false;
+    SeriesBuilder builder(series, request.limit);
     while (rows.Step()) {
-      std::int64_t commit_id = rows.Int(1);
-      if (commit_id != current_commit) {
-        flush();
-        if (series.points.size() >= request.limit) {
-          reached_limit = true;
-          break;
-        }
-        current_commit = commit_id;
-        series.points.push_back(SeriesPoint{.commit = rows.Text(4), .time = rows.Int(2)});
-      }
-      std::int64_t measurement_id = rows.Int(0);
+      if (!builder.Row(rows.Int(1), rows.Text(4), rows.Int(2))) break;
       if (rows.Int(3) > 0) {
-        AppendSamples(rows.Blob(5), pooled);
-      } else if (!aggregate_value) {
-        aggregate_value = AggregateForValue(measurement_id);
+        builder.AddSamples(rows.Blob(5));
+      } else if (builder.NeedsAggregate()) {
+        builder.SetAggregate(AggregateForValue(rows.Int(0)));
       }
     }
-    if (!reached_limit) flush();
-    std::reverse(series.points.begin(), series.points.end());
+    builder.Finish();
     return series;
   }
 
@@ -335,7 +303,7 @@ class SqliteStore final : public Store {
         MetricInfo info = MetricFrom(rows, 1);
         model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
         std::int64_t measurement_id = rows.Int(4);
-        AppendSamples(rows.Blob(6), metric.samples);
+        SeriesBuilder::AppendSamples(rows.Blob(6), metric.samples);
         Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
         aggregates.Bind(1, measurement_id);
         while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
@@ -630,13 +598,6 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Appends the samples of a measurement's BLOB (see 0001_init.sql) to `out`.
-  static void AppendSamples(std::span<const std::byte> blob, std::vector<double>& out) {
-    std::size_t count = blob.size() / sizeof(double);
-    std::size_t first = out.size();
-    out.resize(first + count);
-    if (count > 0) std::memcpy(out.data() + first, blob.data(), count * sizeof(double));
-  }
 
   // For a measurement without raw samples: the harness's median, else its mean.
   std::optional<double> AggregateForValue(std::int64_t measurement_id) {

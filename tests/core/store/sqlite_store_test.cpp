@@ -11,13 +11,20 @@
 #include <thread>
 
 #include "../../test_support.hpp"
+#include "perfgate/store/open.hpp"
 #include "perfgate/store/sqlite_store.hpp"
+#include "store_backend.hpp"
 
 using namespace perfgate;
 using store::CommitInfo;
 using store::RunInput;
 
 namespace {
+
+// The store under test: SQLite in memory, or a fresh database on the test
+// PostgreSQL cluster in the store_postgres_tests build of this file. Tests
+// tagged [sqlite] are about SQLite's own file and run only there.
+std::unique_ptr<store::Store> OpenTestStore() { return store::OpenStore(testing::FreshStoreLocation()); }
 
 model::Report MakeReport(std::vector<double> samples, const std::string& name = "BM_Sort/64") {
   model::Report report{.format = "gbench"};
@@ -45,7 +52,7 @@ std::string Sha(int i) {
 }  // namespace
 
 TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   model::Report report = MakeReport({10, 12, 11});
   report.benchmarks[0].label = "lbl";
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
@@ -77,7 +84,7 @@ TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits
 }
 
 TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   auto first = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   auto second = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   CHECK(first.created);
@@ -90,7 +97,7 @@ TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
 }
 
 TEST_CASE("Several runs of one commit pool their samples", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   auto other = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({20, 30})));
   CHECK(other.created);
@@ -104,7 +111,7 @@ TEST_CASE("Several runs of one commit pool their samples", "[store]") {
 }
 
 TEST_CASE("A series is oldest first, limited to the newest commits, per branch and testbed", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   for (int i = 0; i < 30; ++i) db->Ingest(MakeRun(Sha(i), 1000 + i, MakeReport({100.0 + i}), "main"));
   db->Ingest(MakeRun(Sha(100), 1015, MakeReport({5}), "feature"));
   auto other_testbed = MakeRun(Sha(5), 1005, MakeReport({7}));
@@ -135,7 +142,7 @@ TEST_CASE("A series is oldest first, limited to the newest commits, per branch a
 }
 
 TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   model::Report report = MakeReport({});
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 40.0}, {"median", 42.0}};
   db->Ingest(MakeRun(Sha(1), 1000, report));
@@ -147,7 +154,7 @@ TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]"
 }
 
 TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   db->Ingest(MakeRun("abcdef1234567890", 1000, MakeReport({1}), "main"));
   db->Ingest(MakeRun("abcdef9999999999", 1001, MakeReport({2}), "main", "abcdef1234567890"));
   db->Ingest(MakeRun("1234567aaaaaaaaa", 1002, MakeReport({3}), "release-1.2", "abcdef1234567890"));
@@ -168,7 +175,7 @@ TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]"
 }
 
 TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   std::string hash = store::HashToken("pg_secret");
   CHECK(hash.size() == 64);
   CHECK(hash != store::HashToken("pg_secret2"));
@@ -183,7 +190,7 @@ TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
 }
 
 TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   std::string name = "BM_'; DROP TABLE runs; --/\"ünï\"/🚀";
   db->Ingest(MakeRun(Sha(1), 1000, MakeReport({1}, name)));
   auto benchmarks = db->Benchmarks("demo", "DROP");
@@ -192,7 +199,52 @@ TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[st
   CHECK(db->LoadSeries({.project = "demo", .benchmark = name})->points.size() == 1);
 }
 
-TEST_CASE("A database with a newer schema is refused", "[store]") {
+// Two servers over one database: the same upload reaching both at the same
+// moment is stored once, and overlapping uploads of different commits all land.
+TEST_CASE("Connections storing at the same moment store each run exactly once", "[store][concurrent]") {
+  std::string location = testing::SharedStoreLocation("store-concurrent");
+  auto report = [](int commit) {
+    model::Report made{.format = "gbench"};
+    for (int b = 0; b < 300; ++b) {
+      model::MetricNamed(made.BenchmarkNamed("BM_Shared/" + std::to_string(b)), "real_time", "ns",
+                         model::Direction::kLowerIsBetter).samples = {1.0 * commit, 2.0, 3.0};
+    }
+    return made;
+  };
+  store::OpenStore(location);  // migrate once before the race
+  constexpr int kConnections = 4;
+  constexpr int kCommits = 6;
+  std::vector<std::thread> threads;
+  std::vector<int> created(kConnections, 0);
+  std::vector<std::string> failures(kConnections);
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        auto db = store::OpenStore(location);
+        // Every connection uploads the same commits, in a different order.
+        for (int i = 0; i < kCommits; ++i) {
+          int commit = (i + c) % kCommits;
+          if (db->Ingest(MakeRun(Sha(commit), 1000 + commit, report(commit))).created) ++created[c];
+        }
+      } catch (const std::exception& error) {
+        failures[c] = error.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) CHECK(failure.empty());
+  int total = 0;
+  for (int count : created) total += count;
+  CHECK(total == kCommits);
+  auto db = store::OpenStore(location);
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Shared/42"});
+  REQUIRE(series);
+  REQUIRE(series->points.size() == kCommits);
+  for (const auto& point : series->points) CHECK(point.n == 3);
+  CHECK(db->Benchmarks("demo", "BM_Shared/").size() == 300);
+}
+
+TEST_CASE("A database with a newer schema is refused", "[store][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-newer-schema");
   auto path = (dir / "results.db").string();
   store::OpenSqliteStore(path);
@@ -203,7 +255,7 @@ TEST_CASE("A database with a newer schema is refused", "[store]") {
   CHECK_THROWS_AS(store::OpenSqliteStore(path), store::StoreError);
 }
 
-TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]") {
+TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-kill");
   auto path = (dir / "results.db").string();
   store::OpenSqliteStore(path);  // create and migrate before forking
@@ -262,7 +314,7 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]")
   CHECK(killed_mid_run > 0);
 }
 
-TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal]") {
+TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-fresh-reads");
   auto path = (dir / "results.db").string();
   auto writer = store::OpenSqliteStore(path);
@@ -280,7 +332,7 @@ TEST_CASE("A reader connection sees writes made after its earlier lookups", "[st
   CHECK(reader->LoadSeries({.project = "demo", .benchmark = "BM_Later"}));
 }
 
-TEST_CASE("A series over the newest commits is an index range scan without sorting", "[store][index]") {
+TEST_CASE("A series over the newest commits is an index range scan without sorting", "[store][index][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-query-plan");
   auto path = (dir / "results.db").string();
   {
