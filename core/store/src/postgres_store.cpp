@@ -379,54 +379,7 @@ class PostgresStore final : public Store {
     }
     report.context["commit"] = std::string(sha);
     std::unordered_map<std::string, std::size_t> index;
-    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
-      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
-      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
-      return report.benchmarks[it->second];
-    };
-    std::string ids = IntArray(run_ids);
-    Result rows = Query(
-        "SELECT b.name, mt.name, mt.unit, mt.direction, ms.samples, "
-        "  (SELECT coalesce(json_object_agg(a.name, a.value), '{}') FROM aggregates a WHERE a.measurement_id = ms.id) "
-        "FROM measurements ms JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
-        "WHERE ms.run_id = ANY($1::bigint[]) ORDER BY ms.run_id, ms.id",
-        Params().Add(ids));
-    for (int row = 0; row < rows.Rows(); ++row) {
-      model::Benchmark& benchmark = benchmark_named(rows.Text(row, 0));
-      MetricInfo info = MetricFrom(rows, row, 1);
-      model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
-      std::vector<std::byte> blob = DecodeBytea(rows.Raw(row, 4));
-      SeriesBuilder::AppendSamples(blob, metric.samples);
-      nlohmann::json aggregates = nlohmann::json::parse(rows.Raw(row, 5));
-      for (const auto& [name, value] : aggregates.items()) {
-        metric.aggregates[name] = value.is_number() ? value.get<double>() : std::nan("");
-      }
-    }
-    Result errors = Query(
-        "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id "
-        "WHERE e.run_id = ANY($1::bigint[]) ORDER BY e.run_id",
-        Params().Add(ids));
-    for (int row = 0; row < errors.Rows(); ++row) {
-      model::Benchmark& benchmark = benchmark_named(errors.Text(row, 0));
-      benchmark.error = errors.Text(row, 1);
-      benchmark.skipped = errors.Int(row, 2) != 0;
-    }
-    Result labels = Query(
-        "SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id "
-        "WHERE l.run_id = ANY($1::bigint[]) ORDER BY l.run_id",
-        Params().Add(ids));
-    for (int row = 0; row < labels.Rows(); ++row) benchmark_named(labels.Text(row, 0)).label = labels.Text(row, 1);
-    Result fits = Query(
-        "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
-        "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ANY($1::bigint[]) ORDER BY f.run_id",
-        Params().Add(ids));
-    for (int row = 0; row < fits.Rows(); ++row) {
-      benchmark_named(fits.Text(row, 0))
-          .fits.push_back(model::ComplexityFit{
-              .metric = fits.Text(row, 1), .complexity = fits.Text(row, 2), .coefficient = fits.Double(row, 3),
-              .unit = fits.Text(row, 4),
-              .rms = fits.IsNull(row, 5) ? std::nullopt : std::optional<double>(fits.Double(row, 5))});
-    }
+    AppendRuns(run_ids, report, index);
     return report;
   }
 
@@ -466,6 +419,75 @@ class PostgresStore final : public Store {
                  "WHERE p.name = $1 AND t.token_hash = $2 AND t.revoked = 0",
                  Params().Add(project).Add(token_hash))
                .Rows() > 0;
+  }
+
+  std::int64_t DataVersion() override {
+    return Query("SELECT coalesce(max(id), 0) FROM runs", Params()).Int(0, 0);
+  }
+
+  std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) override {
+    Result rows = Query(
+        "SELECT r.id, p.name, c.sha, c.parent_sha, c.branch, c.time, c.pull_request, t.name, r.format, r.context, "
+        "r.received_at FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
+        "JOIN testbeds t ON t.id = r.testbed_id WHERE r.id > $1 ORDER BY r.id LIMIT $2",
+        Params().Add(after).Add(static_cast<std::int64_t>(limit)));
+    std::vector<StoredRun> runs;
+    for (int row = 0; row < rows.Rows(); ++row) {
+      StoredRun run{.id = rows.Int(row, 0)};
+      run.input.project = rows.Text(row, 1);
+      run.input.commit = CommitInfo{.sha = rows.Text(row, 2), .parent = rows.Text(row, 3), .branch = rows.Text(row, 4),
+                                    .time = rows.Int(row, 5), .pull_request = rows.OptionalInt(row, 6)};
+      run.input.testbed = rows.Text(row, 7);
+      run.input.report.format = rows.Text(row, 8);
+      nlohmann::json context = nlohmann::json::parse(rows.Raw(row, 9), nullptr, false);
+      if (context.is_object()) {
+        for (const auto& [key, value] : context.items()) {
+          if (value.is_string()) run.input.report.context[key] = value.get<std::string>();
+        }
+      }
+      run.input.received_at = rows.Int(row, 10);
+      std::unordered_map<std::string, std::size_t> index;
+      AppendRuns({run.id}, run.input.report, index);
+      runs.push_back(std::move(run));
+    }
+    return runs;
+  }
+
+  std::vector<StoredToken> AllTokens() override {
+    Result rows = Query(
+        "SELECT p.name, t.id, t.name, t.prefix, t.created_at, t.revoked, t.token_hash FROM tokens t "
+        "JOIN projects p ON p.id = t.project_id ORDER BY t.id",
+        Params());
+    std::vector<StoredToken> tokens;
+    for (int row = 0; row < rows.Rows(); ++row) {
+      tokens.push_back(StoredToken{.project = rows.Text(row, 0),
+                                   .info = {.id = rows.Int(row, 1), .name = rows.Text(row, 2), .prefix = rows.Text(row, 3),
+                                            .created_at = rows.Int(row, 4), .revoked = rows.Int(row, 5) != 0},
+                                   .token_hash = rows.Text(row, 6)});
+    }
+    return tokens;
+  }
+
+  bool ImportToken(const StoredToken& token) override {
+    Transaction transaction(*this);
+    std::int64_t project_id = UpsertProject(token.project);
+    bool created = Query("INSERT INTO tokens (project_id, name, token_hash, prefix, created_at, revoked) "
+                         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_hash) DO NOTHING",
+                         Params().Add(project_id).Add(token.info.name).Add(token.token_hash).Add(token.info.prefix)
+                             .Add(token.info.created_at).Add(static_cast<std::int64_t>(token.info.revoked)))
+                       .Affected() > 0;
+    transaction.Commit();
+    return created;
+  }
+
+  StoreTotals Totals() override {
+    Result rows = Query(
+        "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM commits), (SELECT count(*) FROM runs), "
+        "(SELECT count(*) FROM measurements), (SELECT coalesce(sum(sample_count), 0) FROM measurements), "
+        "(SELECT count(*) FROM tokens)",
+        Params());
+    return StoreTotals{.projects = rows.Int(0, 0), .commits = rows.Int(0, 1), .runs = rows.Int(0, 2),
+                       .measurements = rows.Int(0, 3), .samples = rows.Int(0, 4), .tokens = rows.Int(0, 5)};
   }
 
   std::int64_t SizeBytes() override {
@@ -693,6 +715,60 @@ class PostgresStore final : public Store {
     Exec("DELETE FROM perfgate_schema");
     Query("INSERT INTO perfgate_schema (version) VALUES ($1)", Params().Add(static_cast<std::int64_t>(version)));
     transaction.Commit();
+  }
+
+  // Adds the runs' measurements, errors, labels and fits to `report`, pooling
+  // with what is there (`index`: benchmark name -> position in report).
+  void AppendRuns(const std::vector<std::int64_t>& run_ids, model::Report& report,
+                  std::unordered_map<std::string, std::size_t>& index) {
+    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
+      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
+      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
+      return report.benchmarks[it->second];
+    };
+    std::string ids = IntArray(run_ids);
+    Result rows = Query(
+        "SELECT b.name, mt.name, mt.unit, mt.direction, ms.samples, "
+        "  (SELECT coalesce(json_object_agg(a.name, a.value), '{}') FROM aggregates a WHERE a.measurement_id = ms.id) "
+        "FROM measurements ms JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
+        "WHERE ms.run_id = ANY($1::bigint[]) ORDER BY ms.run_id, ms.id",
+        Params().Add(ids));
+    for (int row = 0; row < rows.Rows(); ++row) {
+      model::Benchmark& benchmark = benchmark_named(rows.Text(row, 0));
+      MetricInfo info = MetricFrom(rows, row, 1);
+      model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
+      std::vector<std::byte> blob = DecodeBytea(rows.Raw(row, 4));
+      SeriesBuilder::AppendSamples(blob, metric.samples);
+      nlohmann::json aggregates = nlohmann::json::parse(rows.Raw(row, 5));
+      for (const auto& [name, value] : aggregates.items()) {
+        metric.aggregates[name] = value.is_number() ? value.get<double>() : std::nan("");
+      }
+    }
+    Result errors = Query(
+        "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id "
+        "WHERE e.run_id = ANY($1::bigint[]) ORDER BY e.run_id",
+        Params().Add(ids));
+    for (int row = 0; row < errors.Rows(); ++row) {
+      model::Benchmark& benchmark = benchmark_named(errors.Text(row, 0));
+      benchmark.error = errors.Text(row, 1);
+      benchmark.skipped = errors.Int(row, 2) != 0;
+    }
+    Result labels = Query(
+        "SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id "
+        "WHERE l.run_id = ANY($1::bigint[]) ORDER BY l.run_id",
+        Params().Add(ids));
+    for (int row = 0; row < labels.Rows(); ++row) benchmark_named(labels.Text(row, 0)).label = labels.Text(row, 1);
+    Result fits = Query(
+        "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
+        "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ANY($1::bigint[]) ORDER BY f.run_id",
+        Params().Add(ids));
+    for (int row = 0; row < fits.Rows(); ++row) {
+      benchmark_named(fits.Text(row, 0))
+          .fits.push_back(model::ComplexityFit{
+              .metric = fits.Text(row, 1), .complexity = fits.Text(row, 2), .coefficient = fits.Double(row, 3),
+              .unit = fits.Text(row, 4),
+              .rms = fits.IsNull(row, 5) ? std::nullopt : std::optional<double>(fits.Double(row, 5))});
+    }
   }
 
   static MetricInfo MetricFrom(const Result& rows, int row, int first_column) {

@@ -26,6 +26,17 @@ constexpr std::array<const char*, 1> kMigrations = {
 #include "migrations.inc"
 };
 
+// A run's context as stored (a JSON object of strings) back to the map.
+std::map<std::string, std::string> ContextFromJson(const std::string& text) {
+  std::map<std::string, std::string> context;
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return context;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_string()) context[key] = value.get<std::string>();
+  }
+  return context;
+}
+
 bool IsHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); });
 }
@@ -287,55 +298,7 @@ class SqliteStore final : public Store {
     if (run_ids.empty()) return std::nullopt;
     report.context["commit"] = std::string(sha);
     std::unordered_map<std::string, std::size_t> index;
-    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
-      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
-      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
-      return report.benchmarks[it->second];
-    };
-    for (std::int64_t run_id : run_ids) {
-      Statement& rows = Prepare(
-          "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
-          "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
-          "WHERE ms.run_id = ?1 ORDER BY ms.id");
-      rows.Bind(1, run_id);
-      while (rows.Step()) {
-        model::Benchmark& benchmark = benchmark_named(rows.Text(0));
-        MetricInfo info = MetricFrom(rows, 1);
-        model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
-        std::int64_t measurement_id = rows.Int(4);
-        SeriesBuilder::AppendSamples(rows.Blob(6), metric.samples);
-        Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
-        aggregates.Bind(1, measurement_id);
-        while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
-        aggregates.Reset();
-      }
-      rows.Reset();
-      Statement& errors = Prepare(
-          "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id WHERE e.run_id = ?1");
-      errors.Bind(1, run_id);
-      while (errors.Step()) {
-        model::Benchmark& benchmark = benchmark_named(errors.Text(0));
-        benchmark.error = errors.Text(1);
-        benchmark.skipped = errors.Int(2) != 0;
-      }
-      errors.Reset();
-      Statement& labels =
-          Prepare("SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id WHERE l.run_id = ?1");
-      labels.Bind(1, run_id);
-      while (labels.Step()) benchmark_named(labels.Text(0)).label = labels.Text(1);
-      labels.Reset();
-      Statement& fits = Prepare(
-          "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
-          "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ?1");
-      fits.Bind(1, run_id);
-      while (fits.Step()) {
-        model::Benchmark& benchmark = benchmark_named(fits.Text(0));
-        benchmark.fits.push_back(model::ComplexityFit{
-            .metric = fits.Text(1), .complexity = fits.Text(2), .coefficient = fits.Double(3), .unit = fits.Text(4),
-            .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
-      }
-      fits.Reset();
-    }
+    for (std::int64_t run_id : run_ids) AppendRun(run_id, report, index);
     return report;
   }
 
@@ -382,6 +345,81 @@ class SqliteStore final : public Store {
         "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
     query.Bind(1, project).Bind(2, token_hash);
     return query.Step();
+  }
+
+  std::int64_t DataVersion() override {
+    CallScope scope(*this);
+    Statement& query = Prepare("SELECT coalesce(max(id), 0) FROM runs");
+    query.Step();
+    return query.Int(0);
+  }
+
+  std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT r.id, p.name, c.sha, c.parent_sha, c.branch, c.time, c.pull_request, t.name, r.format, r.context, "
+        "r.received_at FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
+        "JOIN testbeds t ON t.id = r.testbed_id WHERE r.id > ?1 ORDER BY r.id LIMIT ?2");
+    query.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<StoredRun> runs;
+    while (query.Step()) {
+      StoredRun run{.id = query.Int(0)};
+      run.input.project = query.Text(1);
+      run.input.commit = CommitInfo{.sha = query.Text(2), .parent = query.Text(3), .branch = query.Text(4),
+                                    .time = query.Int(5),
+                                    .pull_request = query.IsNull(6) ? std::nullopt : std::optional<std::int64_t>(query.Int(6))};
+      run.input.testbed = query.Text(7);
+      run.input.report.format = query.Text(8);
+      run.input.report.context = ContextFromJson(query.Text(9));
+      run.input.received_at = query.Int(10);
+      runs.push_back(std::move(run));
+    }
+    query.Reset();
+    for (StoredRun& run : runs) {
+      std::unordered_map<std::string, std::size_t> index;
+      AppendRun(run.id, run.input.report, index);
+    }
+    return runs;
+  }
+
+  std::vector<StoredToken> AllTokens() override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT p.name, t.id, t.name, t.prefix, t.created_at, t.revoked, t.token_hash FROM tokens t "
+        "JOIN projects p ON p.id = t.project_id ORDER BY t.id");
+    std::vector<StoredToken> tokens;
+    while (query.Step()) {
+      tokens.push_back(StoredToken{.project = query.Text(0),
+                                   .info = {.id = query.Int(1), .name = query.Text(2), .prefix = query.Text(3),
+                                            .created_at = query.Int(4), .revoked = query.Int(5) != 0},
+                                   .token_hash = query.Text(6)});
+    }
+    return tokens;
+  }
+
+  bool ImportToken(const StoredToken& token) override {
+    CallScope scope(*this);
+    Transaction transaction(*this);
+    std::int64_t project_id = UpsertProject(token.project);
+    Statement& insert = Prepare(
+        "INSERT INTO tokens (project_id, name, token_hash, prefix, created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (token_hash) DO NOTHING");
+    insert.Bind(1, project_id).Bind(2, token.info.name).Bind(3, token.token_hash).Bind(4, token.info.prefix);
+    insert.Bind(5, token.info.created_at).Bind(6, static_cast<std::int64_t>(token.info.revoked)).Run();
+    bool created = sqlite3_changes(db_) > 0;
+    transaction.Commit();
+    return created;
+  }
+
+  StoreTotals Totals() override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM commits), (SELECT count(*) FROM runs), "
+        "(SELECT count(*) FROM measurements), (SELECT coalesce(sum(sample_count), 0) FROM measurements), "
+        "(SELECT count(*) FROM tokens)");
+    query.Step();
+    return StoreTotals{.projects = query.Int(0), .commits = query.Int(1), .runs = query.Int(2),
+                       .measurements = query.Int(3), .samples = query.Int(4), .tokens = query.Int(5)};
   }
 
   std::int64_t SizeBytes() override {
@@ -598,6 +636,58 @@ class SqliteStore final : public Store {
     }
   }
 
+
+  // Adds one run's measurements, errors, labels and fits to `report`, pooling
+  // with what is there (`index`: benchmark name -> position in report).
+  void AppendRun(std::int64_t run_id, model::Report& report, std::unordered_map<std::string, std::size_t>& index) {
+    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
+      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
+      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
+      return report.benchmarks[it->second];
+    };
+    Statement& rows = Prepare(
+        "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
+        "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
+        "WHERE ms.run_id = ?1 ORDER BY ms.id");
+    rows.Bind(1, run_id);
+    while (rows.Step()) {
+      model::Benchmark& benchmark = benchmark_named(rows.Text(0));
+      MetricInfo info = MetricFrom(rows, 1);
+      model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
+      std::int64_t measurement_id = rows.Int(4);
+      SeriesBuilder::AppendSamples(rows.Blob(6), metric.samples);
+      Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
+      aggregates.Bind(1, measurement_id);
+      while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
+      aggregates.Reset();
+    }
+    rows.Reset();
+    Statement& errors = Prepare(
+        "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id WHERE e.run_id = ?1");
+    errors.Bind(1, run_id);
+    while (errors.Step()) {
+      model::Benchmark& benchmark = benchmark_named(errors.Text(0));
+      benchmark.error = errors.Text(1);
+      benchmark.skipped = errors.Int(2) != 0;
+    }
+    errors.Reset();
+    Statement& labels =
+        Prepare("SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id WHERE l.run_id = ?1");
+    labels.Bind(1, run_id);
+    while (labels.Step()) benchmark_named(labels.Text(0)).label = labels.Text(1);
+    labels.Reset();
+    Statement& fits = Prepare(
+        "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
+        "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ?1");
+    fits.Bind(1, run_id);
+    while (fits.Step()) {
+      model::Benchmark& benchmark = benchmark_named(fits.Text(0));
+      benchmark.fits.push_back(model::ComplexityFit{
+          .metric = fits.Text(1), .complexity = fits.Text(2), .coefficient = fits.Double(3), .unit = fits.Text(4),
+          .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
+    }
+    fits.Reset();
+  }
 
   // For a measurement without raw samples: the harness's median, else its mean.
   std::optional<double> AggregateForValue(std::int64_t measurement_id) {

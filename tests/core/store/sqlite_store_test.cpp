@@ -9,8 +9,10 @@
 #include <cmath>
 #include <filesystem>
 #include <thread>
+#include <tuple>
 
 #include "../../test_support.hpp"
+#include "perfgate/store/copy.hpp"
 #include "perfgate/store/open.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 #include "store_backend.hpp"
@@ -242,6 +244,69 @@ TEST_CASE("Connections storing at the same moment store each run exactly once", 
   REQUIRE(series->points.size() == kCommits);
   for (const auto& point : series->points) CHECK(point.n == 3);
   CHECK(db->Benchmarks("demo", "BM_Shared/").size() == 300);
+}
+
+// perfgate migrate's core: SQLite into this suite's backend and back again,
+// every run, sample, aggregate, error, label, fit and token as it was.
+TEST_CASE("A store copies into another and back, and copying again changes nothing", "[store][copy]") {
+  auto source = store::OpenSqliteStore((testing::ScratchDirectory("store-copy") / "source.db").string());
+  model::Report first = MakeReport({10, 12, 11});
+  first.context["host_name"] = "ci-1";
+  first.benchmarks[0].label = "lbl";
+  first.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
+  model::Benchmark& failed = first.BenchmarkNamed("BM_Broken");
+  failed.error = "could not open";
+  failed.skipped = true;
+  first.BenchmarkNamed("BM_Sort").fits.push_back(
+      {.metric = "real_time", .complexity = "NlgN", .coefficient = 2.5, .unit = "ns", .rms = 0.1});
+  source->Ingest(MakeRun(Sha(1), 1000, first));
+  source->Ingest(MakeRun(Sha(1), 1000, MakeReport({13, 14})));  // a second run of the same commit
+  source->Ingest(MakeRun(Sha(2), 2000, MakeReport({20}), "topic", Sha(1)));
+  source->Ingest(store::RunInput{.project = "other", .commit = {.sha = Sha(3), .time = 3000}, .testbed = "arm64",
+                                 .report = MakeReport({30})});
+  source->CreateToken("demo", "ci", store::HashToken("secret-token"), "pg_secre", 500);
+
+  auto target = OpenTestStore();
+  std::vector<store::CopyProgress> steps;
+  auto copied = store::CopyStore(*source, *target, 2, [&](const store::CopyProgress& step) { steps.push_back(step); });
+  INFO(copied.mismatch);
+  CHECK(copied.verified);
+  CHECK(copied.runs_copied == 4);
+  CHECK(copied.tokens_copied == 1);
+  CHECK(copied.target == copied.source);
+  REQUIRE(steps.size() >= 3);  // the start, then one step per batch of two runs
+  CHECK(steps.back().runs_done == 4);
+
+  for (const auto& [project, sha, testbed] : {std::tuple{"demo", Sha(1), ""}, std::tuple{"demo", Sha(2), ""},
+                                              std::tuple{"other", Sha(3), "arm64"}}) {
+    auto expected = source->LoadCommitResults(project, sha, testbed);
+    auto actual = target->LoadCommitResults(project, sha, testbed);
+    REQUIRE(expected);
+    REQUIRE(actual);
+    CHECK(store::ContentDigest(*actual) == store::ContentDigest(*expected));
+    CHECK(actual->context == expected->context);
+  }
+  CHECK(target->FindCommit("demo", Sha(2))->parent == Sha(1));
+  CHECK(target->FindCommit("demo", Sha(2))->branch == "topic");
+  CHECK(target->VerifyToken("demo", store::HashToken("secret-token")));
+  auto series = target->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  REQUIRE(series);
+  CHECK(series->points.size() == 2);
+  CHECK(series->points[0].n == 5);
+
+  auto again = store::CopyStore(*source, *target, 100, nullptr);
+  CHECK(again.verified);
+  CHECK(again.runs_copied == 0);
+  CHECK(again.runs_present == 4);
+  CHECK(again.tokens_copied == 0);
+  CHECK(again.target == copied.target);
+
+  auto back = store::OpenSqliteStore(":memory:");
+  auto returned = store::CopyStore(*target, *back, 3, nullptr);
+  CHECK(returned.verified);
+  CHECK(returned.target == copied.source);
+  CHECK(store::ContentDigest(*back->LoadCommitResults("demo", Sha(1), "")) ==
+        store::ContentDigest(*source->LoadCommitResults("demo", Sha(1), "")));
 }
 
 TEST_CASE("A database with a newer schema is refused", "[store][sqlite]") {

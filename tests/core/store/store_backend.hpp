@@ -46,7 +46,6 @@ inline std::string FreshPostgresDatabase() {
     PQfinish(connection);
     throw std::runtime_error("cannot reach the test PostgreSQL cluster at " + cluster + ": " + message);
   }
-  PQclear(PQexec(connection, ("DROP DATABASE IF EXISTS " + name).c_str()));
   PGresult* created = PQexec(connection, ("CREATE DATABASE " + name).c_str());
   bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
   std::string message = PQerrorMessage(connection);
