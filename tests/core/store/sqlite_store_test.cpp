@@ -379,6 +379,49 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][s
   CHECK(killed_mid_run > 0);
 }
 
+// The same guarantee checked through the Store interface, so that it holds on
+// every backend: a process killed mid-ingest leaves whole runs only.
+TEST_CASE("On every backend a killed ingest leaves whole runs only", "[store][kill]") {
+  std::string location = testing::SharedStoreLocation("store-kill-any");
+  store::OpenStore(location);  // create and migrate before forking
+  constexpr std::size_t kBenchmarks = 1000;
+  constexpr std::size_t kSamplesEach = 10;
+  std::int64_t seen_runs = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) try {
+      auto db = store::OpenStore(location);
+      for (int run = 0;; ++run) {
+        model::Report report{.format = "gbench"};
+        for (std::size_t b = 0; b < kBenchmarks; ++b) {
+          auto& metric = model::MetricNamed(report.BenchmarkNamed("BM_" + std::to_string(b)), "real_time", "ns",
+                                            model::Direction::kLowerIsBetter);
+          metric.samples.assign(kSamplesEach, double(attempt * 1000 + run));
+        }
+        db->Ingest(MakeRun(Sha(attempt * 1000 + run), attempt * 1000 + run, std::move(report)));
+      }
+    } catch (...) {
+      _exit(3);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 170 * attempt));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    auto db = store::OpenStore(location);
+    auto runs = db->RunsAfter(0, 100000);
+    for (const auto& run : runs) {
+      CHECK(run.input.report.benchmarks.size() == kBenchmarks);
+      CHECK(run.input.report.SampleCount() == kBenchmarks * kSamplesEach);
+    }
+    auto totals = db->Totals();
+    CHECK(totals.measurements == static_cast<std::int64_t>(runs.size() * kBenchmarks));
+    seen_runs = static_cast<std::int64_t>(runs.size());
+  }
+  CHECK(seen_runs > 0);  // the child was writing when it was killed, at least once
+}
+
 TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-fresh-reads");
   auto path = (dir / "results.db").string();
