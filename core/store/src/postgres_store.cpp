@@ -248,45 +248,17 @@ class PostgresStore final : public Store {
   }
 
   std::optional<Series> LoadSeries(const SeriesQuery& request) override {
-    Result metrics = Query(
-        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
-        "JOIN projects p ON p.id = b.project_id WHERE p.name = $1 AND b.name = $2 ORDER BY m.name COLLATE \"C\"",
-        Params().Add(request.project).Add(request.benchmark));
-    int chosen = -1;
-    for (int row = 0; row < metrics.Rows(); ++row) {
-      std::string name = metrics.Text(row, 1);
-      if (request.metric.empty() ? name == "real_time" : name == request.metric) chosen = row;
-    }
-    if (chosen < 0 && request.metric.empty() && metrics.Rows() == 1) chosen = 0;
-    if (chosen < 0) return std::nullopt;
-    std::int64_t metric_id = metrics.Int(chosen, 0);
-
-    Result testbed = Query(
-        "SELECT t.id, t.name FROM testbeds t JOIN projects p ON p.id = t.project_id "
-        "WHERE p.name = $1 AND ($2::text = '' OR t.name = $2::text) "
-        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = $3 AND m.testbed_id = t.id) "
-        "ORDER BY t.name <> 'default', t.name COLLATE \"C\" LIMIT 1",
-        Params().Add(request.project).Add(request.testbed).Add(metric_id));
-    if (testbed.Rows() == 0) return std::nullopt;
-    Series series{.benchmark = request.benchmark, .metric = MetricFrom(metrics, chosen, 1),
-                  .testbed = testbed.Text(0, 1), .branch = request.branch};
-
+    auto target = SeriesTargetOf(request);
+    if (!target) return std::nullopt;
+    Series series = std::move(target->series);
+    std::int64_t metric_id = target->metric_id;
     // Newest first along the index. The limit counts commits with a usable
     // value; a commit whose samples are all NaN is skipped, so when that left
     // the series short, the query is repeated over more commits.
     for (std::int64_t commits = static_cast<std::int64_t>(request.limit);; commits *= 2) {
       series.points.clear();
-      Result rows = Query(
-          "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples, "
-          "  (SELECT a.value FROM aggregates a WHERE a.measurement_id = m.id AND a.name IN ('median', 'mean') "
-          "   ORDER BY a.name = 'median' DESC LIMIT 1) "
-          "FROM measurements m JOIN commits c ON c.id = m.commit_id "
-          "WHERE m.metric_id = $1 AND m.testbed_id = $2 AND ($3::text = '' OR m.branch = $3::text) "
-          "AND m.commit_id IN (SELECT m2.commit_id FROM measurements m2 "
-          "  WHERE m2.metric_id = $1 AND m2.testbed_id = $2 AND ($3::text = '' OR m2.branch = $3::text) "
-          "  GROUP BY m2.time, m2.commit_id ORDER BY m2.time DESC, m2.commit_id DESC LIMIT $4) "
-          "ORDER BY m.time DESC, m.commit_id DESC",
-          Params().Add(metric_id).Add(testbed.Int(0, 0)).Add(request.branch).Add(commits));
+      Result rows = Query(request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch,
+                          SeriesParams(metric_id, target->testbed_id, request.branch, commits));
       SeriesBuilder builder(series, request.limit);
       std::int64_t seen = 0, last_commit = -1;
       for (int row = 0; row < rows.Rows(); ++row) {
@@ -419,6 +391,18 @@ class PostgresStore final : public Store {
                  "WHERE p.name = $1 AND t.token_hash = $2 AND t.revoked = 0",
                  Params().Add(project).Add(token_hash))
                .Rows() > 0;
+  }
+
+  std::vector<std::string> ExplainSeries(const SeriesQuery& request) override {
+    auto target = SeriesTargetOf(request);
+    if (!target) return {};
+    std::string sql = std::string("EXPLAIN ") + (request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
+    Params params = SeriesParams(target->metric_id, target->testbed_id, request.branch,
+                                 static_cast<std::int64_t>(request.limit));
+    std::vector<const char*> values = params.Pointers();
+    Result plan(PQexecParams(connection_, sql.c_str(), params.Count(), nullptr, values.data(), nullptr, nullptr, 0));
+    if (!Succeeded(plan)) Fail("explaining the series query", PQresultErrorMessage(plan.Get()));
+    return Column(plan);
   }
 
   std::int64_t DataVersion() override {
@@ -769,6 +753,67 @@ class PostgresStore final : public Store {
               .unit = fits.Text(row, 4),
               .rms = fits.IsNull(row, 5) ? std::nullopt : std::optional<double>(fits.Double(row, 5))});
     }
+  }
+
+  // The series query, with and without a branch: the newest `$3` commits along
+  // measurements_series (or measurements_branch_series), then their rows.
+  static constexpr const char* kSeriesRows =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples, "
+      "  (SELECT a.value FROM aggregates a WHERE a.measurement_id = m.id AND a.name IN ('median', 'mean') "
+      "   ORDER BY a.name = 'median' DESC LIMIT 1) "
+      "FROM (SELECT m2.time, m2.commit_id FROM measurements m2 WHERE m2.metric_id = $1 AND m2.testbed_id = $2 "
+      "      GROUP BY m2.time, m2.commit_id ORDER BY m2.time DESC, m2.commit_id DESC LIMIT $3) newest "
+      "JOIN measurements m ON m.metric_id = $1 AND m.testbed_id = $2 AND m.time = newest.time "
+      "  AND m.commit_id = newest.commit_id "
+      "JOIN commits c ON c.id = m.commit_id ORDER BY m.time DESC, m.commit_id DESC";
+  static constexpr const char* kSeriesRowsOfBranch =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples, "
+      "  (SELECT a.value FROM aggregates a WHERE a.measurement_id = m.id AND a.name IN ('median', 'mean') "
+      "   ORDER BY a.name = 'median' DESC LIMIT 1) "
+      "FROM (SELECT m2.time, m2.commit_id FROM measurements m2 WHERE m2.metric_id = $1 AND m2.testbed_id = $2 "
+      "      AND m2.branch = $4 GROUP BY m2.time, m2.commit_id ORDER BY m2.time DESC, m2.commit_id DESC LIMIT $3) newest "
+      "JOIN measurements m ON m.metric_id = $1 AND m.testbed_id = $2 AND m.branch = $4 AND m.time = newest.time "
+      "  AND m.commit_id = newest.commit_id "
+      "JOIN commits c ON c.id = m.commit_id ORDER BY m.time DESC, m.commit_id DESC";
+
+  static Params SeriesParams(std::int64_t metric_id, std::int64_t testbed_id, const std::string& branch,
+                             std::int64_t commits) {
+    Params params;
+    params.Add(metric_id).Add(testbed_id).Add(commits);
+    if (!branch.empty()) params.Add(branch);
+    return params;
+  }
+
+  struct SeriesTarget {
+    std::int64_t metric_id = 0;
+    std::int64_t testbed_id = 0;
+    Series series;  // without points
+  };
+
+  // The metric and testbed a series query resolves to (see SeriesQuery's defaults).
+  std::optional<SeriesTarget> SeriesTargetOf(const SeriesQuery& request) {
+    Result metrics = Query(
+        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
+        "JOIN projects p ON p.id = b.project_id WHERE p.name = $1 AND b.name = $2 ORDER BY m.name COLLATE \"C\"",
+        Params().Add(request.project).Add(request.benchmark));
+    int chosen = -1;
+    for (int row = 0; row < metrics.Rows(); ++row) {
+      std::string name = metrics.Text(row, 1);
+      if (request.metric.empty() ? name == "real_time" : name == request.metric) chosen = row;
+    }
+    if (chosen < 0 && request.metric.empty() && metrics.Rows() == 1) chosen = 0;
+    if (chosen < 0) return std::nullopt;
+    Result testbed = Query(
+        "SELECT t.id, t.name FROM testbeds t JOIN projects p ON p.id = t.project_id "
+        "WHERE p.name = $1 AND ($2::text = '' OR t.name = $2::text) "
+        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = $3 AND m.testbed_id = t.id) "
+        "ORDER BY t.name <> 'default', t.name COLLATE \"C\" LIMIT 1",
+        Params().Add(request.project).Add(request.testbed).Add(metrics.Int(chosen, 0)));
+    if (testbed.Rows() == 0) return std::nullopt;
+    return SeriesTarget{.metric_id = metrics.Int(chosen, 0),
+                        .testbed_id = testbed.Int(0, 0),
+                        .series = Series{.benchmark = request.benchmark, .metric = MetricFrom(metrics, chosen, 1),
+                                         .testbed = testbed.Text(0, 1), .branch = request.branch}};
   }
 
   static MetricInfo MetricFrom(const Result& rows, int row, int first_column) {

@@ -174,42 +174,12 @@ class SqliteStore final : public Store {
 
   std::optional<Series> LoadSeries(const SeriesQuery& request) override {
     CallScope scope(*this);
-    auto project_id = ProjectId(request.project);
-    if (!project_id) return std::nullopt;
-    Statement& metrics = Prepare(
-        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
-        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
-    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
-    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
-    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
-    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
-    for (const auto& candidate : candidates) {
-      bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
-      if (wanted) chosen = &candidate;
-    }
-    if (!chosen && request.metric.empty() && candidates.size() == 1) chosen = &candidates.front();
-    if (!chosen) return std::nullopt;
-    std::int64_t metric_id = chosen->first;
-
-    Statement& testbeds = Prepare(
-        "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
-        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
-        "ORDER BY t.name <> 'default', t.name LIMIT 1");
-    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, metric_id);
-    if (!testbeds.Step()) return std::nullopt;
-    Series series{.benchmark = request.benchmark, .metric = chosen->second, .testbed = testbeds.Text(1),
-                  .branch = request.branch};
-    std::int64_t testbed_id = testbeds.Int(0);
-
+    auto target = SeriesTargetOf(request);
+    if (!target) return std::nullopt;
+    Series series = std::move(target->series);
     // Newest first along the index; stop after `limit` distinct commits.
-    Statement& rows = request.branch.empty()
-        ? Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-                  "ORDER BY m.time DESC, m.commit_id DESC")
-        : Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-                  "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC");
-    rows.Bind(1, metric_id).Bind(2, testbed_id);
+    Statement& rows = Prepare(request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
+    rows.Bind(1, target->metric_id).Bind(2, target->testbed_id);
     if (!request.branch.empty()) rows.Bind(3, request.branch);
 
     SeriesBuilder builder(series, request.limit);
@@ -345,6 +315,19 @@ class SqliteStore final : public Store {
         "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
     query.Bind(1, project).Bind(2, token_hash);
     return query.Step();
+  }
+
+  std::vector<std::string> ExplainSeries(const SeriesQuery& request) override {
+    CallScope scope(*this);
+    auto target = SeriesTargetOf(request);
+    if (!target) return {};
+    std::string sql = std::string("EXPLAIN QUERY PLAN ") + (request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
+    Statement plan(db_, sql.c_str());
+    plan.Bind(1, target->metric_id).Bind(2, target->testbed_id);
+    if (!request.branch.empty()) plan.Bind(3, request.branch);
+    std::vector<std::string> steps;
+    while (plan.Step()) steps.push_back(plan.Text(3));
+    return steps;
   }
 
   std::int64_t DataVersion() override {
@@ -687,6 +670,53 @@ class SqliteStore final : public Store {
           .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
     }
     fits.Reset();
+  }
+
+  // The series query, with and without a branch: read newest first along
+  // measurements_series / measurements_branch_series.
+  static constexpr const char* kSeriesRows =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
+      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+      "ORDER BY m.time DESC, m.commit_id DESC";
+  static constexpr const char* kSeriesRowsOfBranch =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
+      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+      "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC";
+
+  struct SeriesTarget {
+    std::int64_t metric_id = 0;
+    std::int64_t testbed_id = 0;
+    Series series;  // without points
+  };
+
+  // The metric and testbed a series query resolves to (see SeriesQuery's defaults).
+  std::optional<SeriesTarget> SeriesTargetOf(const SeriesQuery& request) {
+    auto project_id = ProjectId(request.project);
+    if (!project_id) return std::nullopt;
+    Statement& metrics = Prepare(
+        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
+        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
+    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
+    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
+    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
+    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
+    for (const auto& candidate : candidates) {
+      bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
+      if (wanted) chosen = &candidate;
+    }
+    if (!chosen && request.metric.empty() && candidates.size() == 1) chosen = &candidates.front();
+    if (!chosen) return std::nullopt;
+
+    Statement& testbeds = Prepare(
+        "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
+        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
+        "ORDER BY t.name <> 'default', t.name LIMIT 1");
+    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, chosen->first);
+    if (!testbeds.Step()) return std::nullopt;
+    return SeriesTarget{.metric_id = chosen->first,
+                        .testbed_id = testbeds.Int(0),
+                        .series = Series{.benchmark = request.benchmark, .metric = chosen->second,
+                                         .testbed = testbeds.Text(1), .branch = request.branch}};
   }
 
   // For a measurement without raw samples: the harness's median, else its mean.

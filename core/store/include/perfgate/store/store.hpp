@@ -165,6 +165,11 @@ class Store {
   // Size of the database in bytes (for /metrics).
   virtual std::int64_t SizeBytes() = 0;
 
+  // How the backend runs LoadSeries(query): its query plan, one line per step,
+  // so that tests pin the query the store really runs. Empty when the series
+  // does not exist.
+  virtual std::vector<std::string> ExplainSeries(const SeriesQuery& query) = 0;
+
   // Changes whenever a run is stored, by this connection or any other: a cache
   // of answers computed from stored data is fresh while this is unchanged.
   virtual std::int64_t DataVersion() = 0;
