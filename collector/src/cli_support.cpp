@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "perfgate/parse/parse.hpp"
+#include "perfgate/store/open.hpp"
+#include "perfgate/store/postgres_store.hpp"
 #include "perfgate/stats/descriptive.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
@@ -36,11 +38,11 @@ model::Report ParseResultsFile(const std::string& path, const std::string& forma
 
 std::unique_ptr<store::Store> OpenStore(const std::string& path, bool must_exist) {
   if (path.empty()) throw UsageError("--db PATH (or --server URL) is required");
-  if (must_exist && path != ":memory:" && !std::filesystem::exists(path)) {
+  if (must_exist && path != ":memory:" && !store::IsPostgresUrl(path) && !std::filesystem::exists(path)) {
     throw UsageError("--db " + path + ": no such database");
   }
   try {
-    return store::OpenSqliteStore(path);
+    return store::OpenStore(path);
   } catch (const store::StoreError& error) {
     throw EnvironmentError(error.what());
   }

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   AddCompareCommand(app, exit_code);
   AddHistoryCommand(app, exit_code);
   AddTokenCommand(app, exit_code);
+  AddMigrateCommand(app, exit_code);
   AddCheckCommand(app, exit_code);
   AddServeCommand(app, exit_code);
   try {

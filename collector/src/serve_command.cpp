@@ -29,7 +29,7 @@ int RunServe(const server::ServerOptions& options) {
 void AddServeCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<server::ServerOptions>();
   CLI::App* command = app.add_subcommand("serve", "Serve the HTTP API and the dashboard");
-  command->add_option("--db", options->db_path, "SQLite results database (created when missing)")
+  command->add_option("--db", options->db_path, "SQLite file (created when missing) or postgres:// URL")
       ->capture_default_str();
   command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->port, "Port to listen on (0 = any free port)")->capture_default_str();

@@ -431,7 +431,6 @@ ApiResponse Api::Upload(Context& context) {
                         .report = std::move(*report), .received_at = now};
   store::IngestOutcome outcome = stores_.Write([&](store::Store& store) { return store.Ingest(input); });
   metrics_.RecordUpload(outcome.created, outcome.samples);
-  if (outcome.created) ++generation_;
   return Json(outcome.created ? 201 : 200, {{"run_id", outcome.run_id},
                                             {"created", outcome.created},
                                             {"benchmarks", outcome.benchmarks},
@@ -672,18 +671,20 @@ ApiResponse Api::Alerts(Context& context) {
 
   std::string key = context.project + '\n' + branch + '\n' + testbed + '\n' + metric + '\n' + std::to_string(limit) +
                     '\n' + std::to_string(min_change);
-  std::uint64_t generation = generation_.load();
+  // The store's data version changes with every run stored by any process or
+  // server instance over the same database, so a cached answer is never older
+  // than an acknowledged upload, wherever it was acknowledged.
+  auto reader = stores_.Read();
+  std::int64_t version = reader->DataVersion();
   {
     std::lock_guard lock(alerts_mutex_);
     auto it = alerts_cache_.find(key);
-    if (it != alerts_cache_.end() && it->second.generation == generation &&
-        std::chrono::steady_clock::now() - it->second.computed < std::chrono::seconds(60)) {
+    if (it != alerts_cache_.end() && it->second.version == version) {
       return ApiResponse{.status = 200, .content_type = "application/json", .body = it->second.body, .headers = {},
                          .route = ""};
     }
   }
 
-  auto reader = stores_.Read();
   if (branch.empty()) branch = Mainline(*reader, context.project);
   std::vector<std::string> testbeds =
       testbed.empty() ? reader->Testbeds(context.project) : std::vector<std::string>{testbed};
@@ -733,7 +734,7 @@ ApiResponse Api::Alerts(Context& context) {
   std::string body = Dump({{"project", context.project}, {"branch", branch}, {"alerts", std::move(list)}});
   {
     std::lock_guard lock(alerts_mutex_);
-    alerts_cache_[key] = CachedAlerts{generation, std::chrono::steady_clock::now(), body};
+    alerts_cache_[key] = CachedAlerts{version, body};
   }
   return ApiResponse{.status = 200, .content_type = "application/json", .body = std::move(body), .headers = {},
                      .route = ""};

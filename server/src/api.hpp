@@ -79,16 +79,14 @@ class Api {
   const StaticFiles& static_files_;
   ApiOptions options_;
 
-  // Alerts scan every series; their answer is kept until the next upload through
-  // this server or for a minute (another process may write the same database).
+  // Alerts scan every series; their answer is kept while the store's data
+  // version (any writer's, any instance's) is unchanged.
   std::mutex alerts_mutex_;
   struct CachedAlerts {
-    std::uint64_t generation = 0;
-    std::chrono::steady_clock::time_point computed;
+    std::int64_t version = 0;
     std::string body;
   };
   std::map<std::string, CachedAlerts> alerts_cache_;  // by project + query
-  std::atomic<std::uint64_t> generation_{0};
   ChangePointCache change_points_;
 };
 

@@ -1,11 +1,13 @@
 #include "store_pool.hpp"
 
+#include "perfgate/store/open.hpp"
+
 #include "perfgate/store/sqlite_store.hpp"
 
 namespace perfgate::server {
 
 StorePool::StorePool(std::string path)
-    : path_(std::move(path)), writer_(store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = false})) {}
+    : path_(std::move(path)), writer_(store::OpenStore(path_, store::SqliteOptions{.read_only = false})) {}
 
 StorePool::Lease::~Lease() {
   if (reader_ && pool_) pool_->Return(std::move(reader_));
@@ -20,7 +22,7 @@ StorePool::Lease StorePool::Read() {
       return Lease(*this, std::move(reader));
     }
   }
-  return Lease(*this, store::OpenSqliteStore(path_, store::SqliteOptions{.read_only = true}));
+  return Lease(*this, store::OpenStore(path_, store::SqliteOptions{.read_only = true}));
 }
 
 void StorePool::Return(Reader reader) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "perfgate/stats/descriptive.hpp"
+#include "series_builder.hpp"
 #include "statement.hpp"
 
 namespace perfgate::store {
@@ -24,6 +25,17 @@ using sqlite::Statement;
 constexpr std::array<const char*, 1> kMigrations = {
 #include "migrations.inc"
 };
+
+// A run's context as stored (a JSON object of strings) back to the map.
+std::map<std::string, std::string> ContextFromJson(const std::string& text) {
+  std::map<std::string, std::string> context;
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return context;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_string()) context[key] = value.get<std::string>();
+  }
+  return context;
+}
 
 bool IsHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); });
@@ -164,87 +176,24 @@ class SqliteStore final : public Store {
 
   std::optional<Series> LoadSeries(const SeriesQuery& request) override {
     CallScope scope(*this);
-    auto project_id = ProjectId(request.project);
-    if (!project_id) return std::nullopt;
-    Statement& metrics = Prepare(
-        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
-        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
-    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
-    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
-    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
-    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
-    for (const auto& candidate : candidates) {
-      bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
-      if (wanted) chosen = &candidate;
-    }
-    if (!chosen && request.metric.empty() && candidates.size() == 1) chosen = &candidates.front();
-    if (!chosen) return std::nullopt;
-    std::int64_t metric_id = chosen->first;
-
-    Statement& testbeds = Prepare(
-        "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
-        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
-        "ORDER BY t.name <> 'default', t.name LIMIT 1");
-    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, metric_id);
-    if (!testbeds.Step()) return std::nullopt;
-    Series series{.benchmark = request.benchmark, .metric = chosen->second, .testbed = testbeds.Text(1),
-                  .branch = request.branch};
-    std::int64_t testbed_id = testbeds.Int(0);
-
+    auto target = SeriesTargetOf(request);
+    if (!target) return std::nullopt;
+    Series series = std::move(target->series);
     // Newest first along the index; stop after `limit` distinct commits.
-    Statement& rows = request.branch.empty()
-        ? Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-                  "ORDER BY m.time DESC, m.commit_id DESC")
-        : Prepare("SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-                  "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-                  "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC");
-    rows.Bind(1, metric_id).Bind(2, testbed_id);
+    Statement& rows = Prepare(request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
+    rows.Bind(1, target->metric_id).Bind(2, target->testbed_id);
     if (!request.branch.empty()) rows.Bind(3, request.branch);
 
-    std::int64_t current_commit = -1;
-    std::vector<double> pooled;
-    std::optional<double> aggregate_value;
-    auto flush = [&] {
-      if (current_commit < 0) return;
-      SeriesPoint& point = series.points.back();
-      std::vector<double> finite;
-      for (double value : pooled) if (!std::isnan(value)) finite.push_back(value);
-      point.n = finite.size();
-      if (!finite.empty()) {
-        point.value = *stats::Median(finite);
-        point.min = *std::min_element(finite.begin(), finite.end());
-        point.max = *std::max_element(finite.begin(), finite.end());
-      } else if (aggregate_value) {
-        point.value = point.min = point.max = *aggregate_value;
-        point.from_aggregates = true;
-      } else {
-        series.points.pop_back();  // nothing usable for this commit (all NaN)
-      }
-      pooled.clear();
-      aggregate_value.reset();
-    };
-    bool reached_limit = false;
+    SeriesBuilder builder(series, request.limit);
     while (rows.Step()) {
-      std::int64_t commit_id = rows.Int(1);
-      if (commit_id != current_commit) {
-        flush();
-        if (series.points.size() >= request.limit) {
-          reached_limit = true;
-          break;
-        }
-        current_commit = commit_id;
-        series.points.push_back(SeriesPoint{.commit = rows.Text(4), .time = rows.Int(2)});
-      }
-      std::int64_t measurement_id = rows.Int(0);
+      if (!builder.Row(rows.Int(1), rows.Text(4), rows.Int(2))) break;
       if (rows.Int(3) > 0) {
-        AppendSamples(rows.Blob(5), pooled);
-      } else if (!aggregate_value) {
-        aggregate_value = AggregateForValue(measurement_id);
+        builder.AddSamples(rows.Blob(5));
+      } else if (builder.NeedsAggregate()) {
+        builder.SetAggregate(AggregateForValue(rows.Int(0)));
       }
     }
-    if (!reached_limit) flush();
-    std::reverse(series.points.begin(), series.points.end());
+    builder.Finish();
     return series;
   }
 
@@ -321,55 +270,7 @@ class SqliteStore final : public Store {
     if (run_ids.empty()) return std::nullopt;
     report.context["commit"] = std::string(sha);
     std::unordered_map<std::string, std::size_t> index;
-    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
-      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
-      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
-      return report.benchmarks[it->second];
-    };
-    for (std::int64_t run_id : run_ids) {
-      Statement& rows = Prepare(
-          "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
-          "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
-          "WHERE ms.run_id = ?1 ORDER BY ms.id");
-      rows.Bind(1, run_id);
-      while (rows.Step()) {
-        model::Benchmark& benchmark = benchmark_named(rows.Text(0));
-        MetricInfo info = MetricFrom(rows, 1);
-        model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
-        std::int64_t measurement_id = rows.Int(4);
-        AppendSamples(rows.Blob(6), metric.samples);
-        Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
-        aggregates.Bind(1, measurement_id);
-        while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
-        aggregates.Reset();
-      }
-      rows.Reset();
-      Statement& errors = Prepare(
-          "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id WHERE e.run_id = ?1");
-      errors.Bind(1, run_id);
-      while (errors.Step()) {
-        model::Benchmark& benchmark = benchmark_named(errors.Text(0));
-        benchmark.error = errors.Text(1);
-        benchmark.skipped = errors.Int(2) != 0;
-      }
-      errors.Reset();
-      Statement& labels =
-          Prepare("SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id WHERE l.run_id = ?1");
-      labels.Bind(1, run_id);
-      while (labels.Step()) benchmark_named(labels.Text(0)).label = labels.Text(1);
-      labels.Reset();
-      Statement& fits = Prepare(
-          "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
-          "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ?1");
-      fits.Bind(1, run_id);
-      while (fits.Step()) {
-        model::Benchmark& benchmark = benchmark_named(fits.Text(0));
-        benchmark.fits.push_back(model::ComplexityFit{
-            .metric = fits.Text(1), .complexity = fits.Text(2), .coefficient = fits.Double(3), .unit = fits.Text(4),
-            .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
-      }
-      fits.Reset();
-    }
+    for (std::int64_t run_id : run_ids) AppendRun(run_id, report, index);
     return report;
   }
 
@@ -416,6 +317,94 @@ class SqliteStore final : public Store {
         "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
     query.Bind(1, project).Bind(2, token_hash);
     return query.Step();
+  }
+
+  std::vector<std::string> ExplainSeries(const SeriesQuery& request) override {
+    CallScope scope(*this);
+    auto target = SeriesTargetOf(request);
+    if (!target) return {};
+    std::string sql = std::string("EXPLAIN QUERY PLAN ") + (request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
+    Statement plan(db_, sql.c_str());
+    plan.Bind(1, target->metric_id).Bind(2, target->testbed_id);
+    if (!request.branch.empty()) plan.Bind(3, request.branch);
+    std::vector<std::string> steps;
+    while (plan.Step()) steps.push_back(plan.Text(3));
+    return steps;
+  }
+
+  std::int64_t DataVersion() override {
+    CallScope scope(*this);
+    Statement& query = Prepare("SELECT coalesce(max(id), 0) FROM runs");
+    query.Step();
+    return query.Int(0);
+  }
+
+  std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT r.id, p.name, c.sha, c.parent_sha, c.branch, c.time, c.pull_request, t.name, r.format, r.context, "
+        "r.received_at FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
+        "JOIN testbeds t ON t.id = r.testbed_id WHERE r.id > ?1 ORDER BY r.id LIMIT ?2");
+    query.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<StoredRun> runs;
+    while (query.Step()) {
+      StoredRun run{.id = query.Int(0)};
+      run.input.project = query.Text(1);
+      run.input.commit = CommitInfo{.sha = query.Text(2), .parent = query.Text(3), .branch = query.Text(4),
+                                    .time = query.Int(5),
+                                    .pull_request = query.IsNull(6) ? std::nullopt : std::optional<std::int64_t>(query.Int(6))};
+      run.input.testbed = query.Text(7);
+      run.input.report.format = query.Text(8);
+      run.input.report.context = ContextFromJson(query.Text(9));
+      run.input.received_at = query.Int(10);
+      runs.push_back(std::move(run));
+    }
+    query.Reset();
+    for (StoredRun& run : runs) {
+      std::unordered_map<std::string, std::size_t> index;
+      AppendRun(run.id, run.input.report, index);
+    }
+    return runs;
+  }
+
+  std::vector<StoredToken> AllTokens() override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT p.name, t.id, t.name, t.prefix, t.created_at, t.revoked, t.token_hash FROM tokens t "
+        "JOIN projects p ON p.id = t.project_id ORDER BY t.id");
+    std::vector<StoredToken> tokens;
+    while (query.Step()) {
+      tokens.push_back(StoredToken{.project = query.Text(0),
+                                   .info = {.id = query.Int(1), .name = query.Text(2), .prefix = query.Text(3),
+                                            .created_at = query.Int(4), .revoked = query.Int(5) != 0},
+                                   .token_hash = query.Text(6)});
+    }
+    return tokens;
+  }
+
+  bool ImportToken(const StoredToken& token) override {
+    CallScope scope(*this);
+    Transaction transaction(*this);
+    std::int64_t project_id = UpsertProject(token.project);
+    Statement& insert = Prepare(
+        "INSERT INTO tokens (project_id, name, token_hash, prefix, created_at, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (token_hash) DO NOTHING");
+    insert.Bind(1, project_id).Bind(2, token.info.name).Bind(3, token.token_hash).Bind(4, token.info.prefix);
+    insert.Bind(5, token.info.created_at).Bind(6, static_cast<std::int64_t>(token.info.revoked)).Run();
+    bool created = sqlite3_changes(db_) > 0;
+    transaction.Commit();
+    return created;
+  }
+
+  StoreTotals Totals() override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM commits), (SELECT count(*) FROM runs), "
+        "(SELECT count(*) FROM measurements), (SELECT coalesce(sum(sample_count), 0) FROM measurements), "
+        "(SELECT count(*) FROM tokens)");
+    query.Step();
+    return StoreTotals{.projects = query.Int(0), .commits = query.Int(1), .runs = query.Int(2),
+                       .measurements = query.Int(3), .samples = query.Int(4), .tokens = query.Int(5)};
   }
 
   std::int64_t SizeBytes() override {
@@ -680,12 +669,104 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Appends the samples of a measurement's BLOB (see 0001_init.sql) to `out`.
-  static void AppendSamples(std::span<const std::byte> blob, std::vector<double>& out) {
-    std::size_t count = blob.size() / sizeof(double);
-    std::size_t first = out.size();
-    out.resize(first + count);
-    if (count > 0) std::memcpy(out.data() + first, blob.data(), count * sizeof(double));
+
+  // Adds one run's measurements, errors, labels and fits to `report`, pooling
+  // with what is there (`index`: benchmark name -> position in report).
+  void AppendRun(std::int64_t run_id, model::Report& report, std::unordered_map<std::string, std::size_t>& index) {
+    auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
+      auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
+      if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});
+      return report.benchmarks[it->second];
+    };
+    Statement& rows = Prepare(
+        "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
+        "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
+        "WHERE ms.run_id = ?1 ORDER BY ms.id");
+    rows.Bind(1, run_id);
+    while (rows.Step()) {
+      model::Benchmark& benchmark = benchmark_named(rows.Text(0));
+      MetricInfo info = MetricFrom(rows, 1);
+      model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
+      std::int64_t measurement_id = rows.Int(4);
+      SeriesBuilder::AppendSamples(rows.Blob(6), metric.samples);
+      Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
+      aggregates.Bind(1, measurement_id);
+      while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
+      aggregates.Reset();
+    }
+    rows.Reset();
+    Statement& errors = Prepare(
+        "SELECT b.name, e.message, e.skipped FROM errors e JOIN benchmarks b ON b.id = e.benchmark_id WHERE e.run_id = ?1");
+    errors.Bind(1, run_id);
+    while (errors.Step()) {
+      model::Benchmark& benchmark = benchmark_named(errors.Text(0));
+      benchmark.error = errors.Text(1);
+      benchmark.skipped = errors.Int(2) != 0;
+    }
+    errors.Reset();
+    Statement& labels =
+        Prepare("SELECT b.name, l.label FROM labels l JOIN benchmarks b ON b.id = l.benchmark_id WHERE l.run_id = ?1");
+    labels.Bind(1, run_id);
+    while (labels.Step()) benchmark_named(labels.Text(0)).label = labels.Text(1);
+    labels.Reset();
+    Statement& fits = Prepare(
+        "SELECT b.name, f.metric, f.complexity, f.coefficient, f.unit, f.rms FROM fits f "
+        "JOIN benchmarks b ON b.id = f.benchmark_id WHERE f.run_id = ?1");
+    fits.Bind(1, run_id);
+    while (fits.Step()) {
+      model::Benchmark& benchmark = benchmark_named(fits.Text(0));
+      benchmark.fits.push_back(model::ComplexityFit{
+          .metric = fits.Text(1), .complexity = fits.Text(2), .coefficient = fits.Double(3), .unit = fits.Text(4),
+          .rms = fits.IsNull(5) ? std::nullopt : std::optional<double>(fits.Double(5))});
+    }
+    fits.Reset();
+  }
+
+  // The series query, with and without a branch: read newest first along
+  // measurements_series / measurements_branch_series.
+  static constexpr const char* kSeriesRows =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
+      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+      "ORDER BY m.time DESC, m.commit_id DESC";
+  static constexpr const char* kSeriesRowsOfBranch =
+      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
+      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
+      "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC";
+
+  struct SeriesTarget {
+    std::int64_t metric_id = 0;
+    std::int64_t testbed_id = 0;
+    Series series;  // without points
+  };
+
+  // The metric and testbed a series query resolves to (see SeriesQuery's defaults).
+  std::optional<SeriesTarget> SeriesTargetOf(const SeriesQuery& request) {
+    auto project_id = ProjectId(request.project);
+    if (!project_id) return std::nullopt;
+    Statement& metrics = Prepare(
+        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
+        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
+    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
+    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
+    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
+    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
+    for (const auto& candidate : candidates) {
+      bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
+      if (wanted) chosen = &candidate;
+    }
+    if (!chosen && request.metric.empty() && candidates.size() == 1) chosen = &candidates.front();
+    if (!chosen) return std::nullopt;
+
+    Statement& testbeds = Prepare(
+        "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
+        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
+        "ORDER BY t.name <> 'default', t.name LIMIT 1");
+    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, chosen->first);
+    if (!testbeds.Step()) return std::nullopt;
+    return SeriesTarget{.metric_id = chosen->first,
+                        .testbed_id = testbeds.Int(0),
+                        .series = Series{.benchmark = request.benchmark, .metric = chosen->second,
+                                         .testbed = testbeds.Text(1), .branch = request.branch}};
   }
 
   // For a measurement without raw samples: the harness's median, else its mean.

@@ -9,15 +9,24 @@
 #include <cmath>
 #include <filesystem>
 #include <thread>
+#include <tuple>
 
 #include "../../test_support.hpp"
+#include "perfgate/store/copy.hpp"
+#include "perfgate/store/open.hpp"
 #include "perfgate/store/sqlite_store.hpp"
+#include "store_backend.hpp"
 
 using namespace perfgate;
 using store::CommitInfo;
 using store::RunInput;
 
 namespace {
+
+// The store under test: SQLite in memory, or a fresh database on the test
+// PostgreSQL cluster in the store_postgres_tests build of this file. Tests
+// tagged [sqlite] are about SQLite's own file and run only there.
+std::unique_ptr<store::Store> OpenTestStore() { return store::OpenStore(testing::FreshStoreLocation()); }
 
 model::Report MakeReport(std::vector<double> samples, const std::string& name = "BM_Sort/64") {
   model::Report report{.format = "gbench"};
@@ -45,7 +54,7 @@ std::string Sha(int i) {
 }  // namespace
 
 TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   model::Report report = MakeReport({10, 12, 11});
   report.benchmarks[0].label = "lbl";
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
@@ -77,7 +86,7 @@ TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits
 }
 
 TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   auto first = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   auto second = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   CHECK(first.created);
@@ -90,7 +99,7 @@ TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
 }
 
 TEST_CASE("Several runs of one commit pool their samples", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
   auto other = db->Ingest(MakeRun(Sha(1), 1000, MakeReport({20, 30})));
   CHECK(other.created);
@@ -104,7 +113,7 @@ TEST_CASE("Several runs of one commit pool their samples", "[store]") {
 }
 
 TEST_CASE("A series is oldest first, limited to the newest commits, per branch and testbed", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   for (int i = 0; i < 30; ++i) db->Ingest(MakeRun(Sha(i), 1000 + i, MakeReport({100.0 + i}), "main"));
   db->Ingest(MakeRun(Sha(100), 1015, MakeReport({5}), "feature"));
   auto other_testbed = MakeRun(Sha(5), 1005, MakeReport({7}));
@@ -135,7 +144,7 @@ TEST_CASE("A series is oldest first, limited to the newest commits, per branch a
 }
 
 TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   model::Report report = MakeReport({});
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 40.0}, {"median", 42.0}};
   db->Ingest(MakeRun(Sha(1), 1000, report));
@@ -147,7 +156,7 @@ TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]"
 }
 
 TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   db->Ingest(MakeRun("abcdef1234567890", 1000, MakeReport({1}), "main"));
   db->Ingest(MakeRun("abcdef9999999999", 1001, MakeReport({2}), "main", "abcdef1234567890"));
   db->Ingest(MakeRun("1234567aaaaaaaaa", 1002, MakeReport({3}), "release-1.2", "abcdef1234567890"));
@@ -168,7 +177,7 @@ TEST_CASE("Commits resolve by full SHA, unique prefix or branch name", "[store]"
 }
 
 TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   std::string hash = store::HashToken("pg_secret");
   CHECK(hash.size() == 64);
   CHECK(hash != store::HashToken("pg_secret2"));
@@ -183,7 +192,7 @@ TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
 }
 
 TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[store]") {
-  auto db = store::OpenSqliteStore(":memory:");
+  auto db = OpenTestStore();
   std::string name = "BM_'; DROP TABLE runs; --/\"ünï\"/🚀";
   db->Ingest(MakeRun(Sha(1), 1000, MakeReport({1}, name)));
   auto benchmarks = db->Benchmarks("demo", "DROP");
@@ -196,9 +205,9 @@ TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[st
 // project's ids instead of a lookup per row. Two connections stand for two
 // processes: ids the other one made since must be found, never duplicated.
 TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any connection", "[store][bulk]") {
-  std::string path = (testing::ScratchDirectory("store-bulk") / "bulk.db").string();
-  auto first = store::OpenSqliteStore(path);
-  auto second = store::OpenSqliteStore(path);
+  std::string location = testing::SharedStoreLocation("store-bulk");
+  auto first = store::OpenStore(location);
+  auto second = store::OpenStore(location);
   auto large = [](int from, int count, double value) {
     model::Report report{.format = "gbench"};
     for (int i = from; i < from + count; ++i) {
@@ -243,6 +252,116 @@ TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any conn
 }
 
 TEST_CASE("A database with a newer schema is refused", "[store]") {
+
+// Two servers over one database: the same upload reaching both at the same
+// moment is stored once, and overlapping uploads of different commits all land.
+TEST_CASE("Connections storing at the same moment store each run exactly once", "[store][concurrent]") {
+  std::string location = testing::SharedStoreLocation("store-concurrent");
+  auto report = [](int commit) {
+    model::Report made{.format = "gbench"};
+    for (int b = 0; b < 300; ++b) {
+      model::MetricNamed(made.BenchmarkNamed("BM_Shared/" + std::to_string(b)), "real_time", "ns",
+                         model::Direction::kLowerIsBetter).samples = {1.0 * commit, 2.0, 3.0};
+    }
+    return made;
+  };
+  store::OpenStore(location);  // migrate once before the race
+  constexpr int kConnections = 4;
+  constexpr int kCommits = 6;
+  std::vector<std::thread> threads;
+  std::vector<int> created(kConnections, 0);
+  std::vector<std::string> failures(kConnections);
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        auto db = store::OpenStore(location);
+        // Every connection uploads the same commits, in a different order.
+        for (int i = 0; i < kCommits; ++i) {
+          int commit = (i + c) % kCommits;
+          if (db->Ingest(MakeRun(Sha(commit), 1000 + commit, report(commit))).created) ++created[c];
+        }
+      } catch (const std::exception& error) {
+        failures[c] = error.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) CHECK(failure.empty());
+  int total = 0;
+  for (int count : created) total += count;
+  CHECK(total == kCommits);
+  auto db = store::OpenStore(location);
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Shared/42"});
+  REQUIRE(series);
+  REQUIRE(series->points.size() == kCommits);
+  for (const auto& point : series->points) CHECK(point.n == 3);
+  CHECK(db->Benchmarks("demo", "BM_Shared/").size() == 300);
+}
+
+// perfgate migrate's core: SQLite into this suite's backend and back again,
+// every run, sample, aggregate, error, label, fit and token as it was.
+TEST_CASE("A store copies into another and back, and copying again changes nothing", "[store][copy]") {
+  auto source = store::OpenSqliteStore((testing::ScratchDirectory("store-copy") / "source.db").string());
+  model::Report first = MakeReport({10, 12, 11});
+  first.context["host_name"] = "ci-1";
+  first.benchmarks[0].label = "lbl";
+  first.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
+  model::Benchmark& failed = first.BenchmarkNamed("BM_Broken");
+  failed.error = "could not open";
+  failed.skipped = true;
+  first.BenchmarkNamed("BM_Sort").fits.push_back(
+      {.metric = "real_time", .complexity = "NlgN", .coefficient = 2.5, .unit = "ns", .rms = 0.1});
+  source->Ingest(MakeRun(Sha(1), 1000, first));
+  source->Ingest(MakeRun(Sha(1), 1000, MakeReport({13, 14})));  // a second run of the same commit
+  source->Ingest(MakeRun(Sha(2), 2000, MakeReport({20}), "topic", Sha(1)));
+  source->Ingest(store::RunInput{.project = "other", .commit = {.sha = Sha(3), .time = 3000}, .testbed = "arm64",
+                                 .report = MakeReport({30})});
+  source->CreateToken("demo", "ci", store::HashToken("secret-token"), "pg_secre", 500);
+
+  auto target = OpenTestStore();
+  std::vector<store::CopyProgress> steps;
+  auto copied = store::CopyStore(*source, *target, 2, [&](const store::CopyProgress& step) { steps.push_back(step); });
+  INFO(copied.mismatch);
+  CHECK(copied.verified);
+  CHECK(copied.runs_copied == 4);
+  CHECK(copied.tokens_copied == 1);
+  CHECK(copied.target == copied.source);
+  REQUIRE(steps.size() >= 3);  // the start, then one step per batch of two runs
+  CHECK(steps.back().runs_done == 4);
+
+  for (const auto& [project, sha, testbed] : {std::tuple{"demo", Sha(1), ""}, std::tuple{"demo", Sha(2), ""},
+                                              std::tuple{"other", Sha(3), "arm64"}}) {
+    auto expected = source->LoadCommitResults(project, sha, testbed);
+    auto actual = target->LoadCommitResults(project, sha, testbed);
+    REQUIRE(expected);
+    REQUIRE(actual);
+    CHECK(store::ContentDigest(*actual) == store::ContentDigest(*expected));
+    CHECK(actual->context == expected->context);
+  }
+  CHECK(target->FindCommit("demo", Sha(2))->parent == Sha(1));
+  CHECK(target->FindCommit("demo", Sha(2))->branch == "topic");
+  CHECK(target->VerifyToken("demo", store::HashToken("secret-token")));
+  auto series = target->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
+  REQUIRE(series);
+  CHECK(series->points.size() == 2);
+  CHECK(series->points[0].n == 5);
+
+  auto again = store::CopyStore(*source, *target, 100, nullptr);
+  CHECK(again.verified);
+  CHECK(again.runs_copied == 0);
+  CHECK(again.runs_present == 4);
+  CHECK(again.tokens_copied == 0);
+  CHECK(again.target == copied.target);
+
+  auto back = store::OpenSqliteStore(":memory:");
+  auto returned = store::CopyStore(*target, *back, 3, nullptr);
+  CHECK(returned.verified);
+  CHECK(returned.target == copied.source);
+  CHECK(store::ContentDigest(*back->LoadCommitResults("demo", Sha(1), "")) ==
+        store::ContentDigest(*source->LoadCommitResults("demo", Sha(1), "")));
+}
+
+TEST_CASE("A database with a newer schema is refused", "[store][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-newer-schema");
   auto path = (dir / "results.db").string();
   store::OpenSqliteStore(path);
@@ -253,7 +372,7 @@ TEST_CASE("A database with a newer schema is refused", "[store]") {
   CHECK_THROWS_AS(store::OpenSqliteStore(path), store::StoreError);
 }
 
-TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]") {
+TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-kill");
   auto path = (dir / "results.db").string();
   store::OpenSqliteStore(path);  // create and migrate before forking
@@ -312,7 +431,50 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill]")
   CHECK(killed_mid_run > 0);
 }
 
-TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal]") {
+// The same guarantee checked through the Store interface, so that it holds on
+// every backend: a process killed mid-ingest leaves whole runs only.
+TEST_CASE("On every backend a killed ingest leaves whole runs only", "[store][kill]") {
+  std::string location = testing::SharedStoreLocation("store-kill-any");
+  store::OpenStore(location);  // create and migrate before forking
+  constexpr std::size_t kBenchmarks = 1000;
+  constexpr std::size_t kSamplesEach = 10;
+  std::int64_t seen_runs = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) try {
+      auto db = store::OpenStore(location);
+      for (int run = 0;; ++run) {
+        model::Report report{.format = "gbench"};
+        for (std::size_t b = 0; b < kBenchmarks; ++b) {
+          auto& metric = model::MetricNamed(report.BenchmarkNamed("BM_" + std::to_string(b)), "real_time", "ns",
+                                            model::Direction::kLowerIsBetter);
+          metric.samples.assign(kSamplesEach, double(attempt * 1000 + run));
+        }
+        db->Ingest(MakeRun(Sha(attempt * 1000 + run), attempt * 1000 + run, std::move(report)));
+      }
+    } catch (...) {
+      _exit(3);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 170 * attempt));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    auto db = store::OpenStore(location);
+    auto runs = db->RunsAfter(0, 100000);
+    for (const auto& run : runs) {
+      CHECK(run.input.report.benchmarks.size() == kBenchmarks);
+      CHECK(run.input.report.SampleCount() == kBenchmarks * kSamplesEach);
+    }
+    auto totals = db->Totals();
+    CHECK(totals.measurements == static_cast<std::int64_t>(runs.size() * kBenchmarks));
+    seen_runs = static_cast<std::int64_t>(runs.size());
+  }
+  CHECK(seen_runs > 0);  // the child was writing when it was killed, at least once
+}
+
+TEST_CASE("A reader connection sees writes made after its earlier lookups", "[store][wal][sqlite]") {
   auto dir = perfgate::testing::ScratchDirectory("store-fresh-reads");
   auto path = (dir / "results.db").string();
   auto writer = store::OpenSqliteStore(path);
@@ -331,29 +493,25 @@ TEST_CASE("A reader connection sees writes made after its earlier lookups", "[st
 }
 
 TEST_CASE("A series over the newest commits is an index range scan without sorting", "[store][index]") {
-  auto dir = perfgate::testing::ScratchDirectory("store-query-plan");
-  auto path = (dir / "results.db").string();
-  {
-    auto db = store::OpenSqliteStore(path);
-    for (int i = 0; i < 50; ++i) db->Ingest(MakeRun(Sha(i), 1000 + i, MakeReport({1.0 * i}), i % 2 ? "main" : "topic"));
+  auto db = OpenTestStore();
+  for (int i = 0; i < 200; ++i) db->Ingest(MakeRun(Sha(i), 1000 + i, MakeReport({1.0 * i}), i % 2 ? "main" : "topic"));
+  // The plan of the query LoadSeries runs, asked of the store itself.
+  for (std::string branch : {"", "main"}) {
+    auto steps = db->ExplainSeries({.project = "demo", .benchmark = "BM_Sort/64", .branch = branch, .limit = 20});
+    std::string plan;
+    for (const auto& step : steps) plan += step + "\n";
+    INFO(plan);
+    REQUIRE_FALSE(steps.empty());
+    if (testing::kPostgres) {
+      CHECK_THAT(plan, Catch::Contains("Index") && Catch::Contains("measurements_"));
+      CHECK_THAT(plan, !Catch::Contains("Seq Scan on measurements"));
+      // The only sort allowed picks median over mean among a measurement's aggregates.
+      CHECK_THAT(plan, !Catch::Contains("Sort Key: m"));
+    } else {
+      CHECK_THAT(plan, Catch::Contains("SEARCH m USING INDEX measurements_"));
+      CHECK_THAT(plan, !Catch::Contains("TEMP B-TREE"));
+      CHECK_THAT(plan, !Catch::Contains("SCAN m"));
+    }
   }
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-  // The shape of the store's series query, with and without a branch.
-  for (const char* branch_filter : {"", " AND m.branch = 'main'"}) {
-    std::string sql = std::string("EXPLAIN QUERY PLAN SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples "
-                                  "FROM measurements m JOIN commits c ON c.id = m.commit_id "
-                                  "WHERE m.metric_id = 1 AND m.testbed_id = 1") +
-                      branch_filter + " ORDER BY m.time DESC, m.commit_id DESC";
-    sqlite3_stmt* plan = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw, sql.c_str(), -1, &plan, nullptr) == SQLITE_OK);
-    std::string details;
-    while (sqlite3_step(plan) == SQLITE_ROW) details += std::string(reinterpret_cast<const char*>(sqlite3_column_text(plan, 3))) + "\n";
-    sqlite3_finalize(plan);
-    INFO(details);
-    CHECK_THAT(details, Catch::Contains("SEARCH m USING INDEX measurements_"));
-    CHECK_THAT(details, !Catch::Contains("TEMP B-TREE"));
-    CHECK_THAT(details, !Catch::Contains("SCAN m"));
-  }
-  sqlite3_close(raw);
+  CHECK(db->ExplainSeries({.project = "demo", .benchmark = "BM_Missing"}).empty());
 }

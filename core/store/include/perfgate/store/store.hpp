@@ -94,6 +94,30 @@ struct TokenInfo {
   bool revoked = false;
 };
 
+// A stored run with what identifies it, for copying a store (perfgate migrate).
+struct StoredRun {
+  std::int64_t id = 0;
+  RunInput input;  // the run alone (its own samples, not pooled with the commit's other runs)
+};
+
+// A token as stored: only its hash, never the token.
+struct StoredToken {
+  std::string project;
+  TokenInfo info;
+  std::string token_hash;
+};
+
+// What a store holds, to check a copy.
+struct StoreTotals {
+  std::int64_t projects = 0;
+  std::int64_t commits = 0;
+  std::int64_t runs = 0;
+  std::int64_t measurements = 0;
+  std::int64_t samples = 0;
+  std::int64_t tokens = 0;
+  bool operator==(const StoreTotals&) const = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -140,6 +164,22 @@ class Store {
 
   // Size of the database in bytes (for /metrics).
   virtual std::int64_t SizeBytes() = 0;
+
+  // How the backend runs LoadSeries(query): its query plan, one line per step,
+  // so that tests pin the query the store really runs. Empty when the series
+  // does not exist.
+  virtual std::vector<std::string> ExplainSeries(const SeriesQuery& query) = 0;
+
+  // Changes whenever a run is stored, by this connection or any other: a cache
+  // of answers computed from stored data is fresh while this is unchanged.
+  virtual std::int64_t DataVersion() = 0;
+
+  // For copying a store: runs with id > `after`, oldest first, at most `limit`.
+  virtual std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) = 0;
+  virtual std::vector<StoredToken> AllTokens() = 0;
+  // Stores a token copied from another store; false when its hash is already here.
+  virtual bool ImportToken(const StoredToken& token) = 0;
+  virtual StoreTotals Totals() = 0;
 };
 
 // Hex SHA-256 of a token, as stored.
