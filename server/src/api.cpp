@@ -16,6 +16,10 @@
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/gate/check.hpp"
+#include "perfgate/gate/compare.hpp"
+#include "perfgate/gate/refs.hpp"
+#include "perfgate/model/names.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
@@ -28,7 +32,6 @@ namespace perfgate::server {
 
 namespace {
 
-constexpr std::size_t kMaxNameBytes = 512;
 constexpr std::size_t kMaxSeriesLimit = 100000;
 
 // Ends the current request with an error answer; caught in Api::Handle. Only
@@ -52,24 +55,27 @@ ApiResponse ErrorResponse(const RequestError& error) {
                      .route = ""};
 }
 
-// Project, branch, testbed and benchmark names are stored exactly as given, any
-// Unicode included; only what cannot be shown or stored safely is refused.
+// Project, branch, testbed and benchmark names follow the one name rule
+// (model/names.hpp) that the CLI follows too.
 void RequireText(const std::string& where, const std::string& value, bool required) {
   if (value.empty()) {
     if (required) throw RequestError{400, "missing_parameter", where + ": required", where};
     return;
   }
-  if (value.size() > kMaxNameBytes) {
-    throw RequestError{400, "invalid_parameter",
-                       where + ": longer than " + std::to_string(kMaxNameBytes) + " bytes", where};
-  }
-  if (!IsValidUtf8(value)) throw RequestError{400, "invalid_parameter", where + ": not valid UTF-8", where};
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      throw RequestError{400, "invalid_parameter", where + ": control characters are not allowed", where};
-    }
-  }
+  if (auto problem = model::NameProblem(value)) throw RequestError{400, "invalid_parameter", where + ": " + *problem, where};
+}
+
+// A use case's expected failure as the API answers it: 400 or 404 with its message.
+RequestError FromGate(const gate::GateError& error) {
+  bool not_found = error.kind == gate::ErrorKind::kNotFound;
+  std::string code = !error.code.empty() ? error.code : not_found ? "not_found" : "invalid_parameter";
+  return RequestError{not_found ? 404 : 400, code, error.message, error.where};
+}
+
+template <typename T>
+T OrThrow(gate::Result<T> result) {
+  if (!result) throw FromGate(result.error());
+  return std::move(*result);
 }
 
 std::optional<double> ParseNumber(const std::string& text) {
@@ -178,68 +184,6 @@ constexpr const char* kAlertsRoute = "/api/v1/projects/{project}/alerts";
 RequestError MethodNotAllowed(const std::string& method, const std::string& allowed) {
   return RequestError{405, "method_not_allowed", method + " is not allowed here; use " + allowed, "",
                       {{"Allow", allowed}}};
-}
-
-store::CommitInfo ResolveRef(store::Store& store, const std::string& project, const std::string& where,
-                             const std::string& ref) {
-  auto commit = store.ResolveCommit(project, ref);
-  if (!commit) {
-    throw RequestError{404, "commit_not_found",
-                       where + ": no commit or branch " + ref + " with results in project " + project +
-                           " (a full SHA, a unique prefix of 7+ characters, or a branch name)",
-                       where};
-  }
-  return *commit;
-}
-
-// "default" when every commit ran there, else the first testbed they all ran on.
-std::string ChooseTestbed(store::Store& store, const std::string& project, const std::vector<std::string>& shas) {
-  std::vector<std::string> testbeds = store.Testbeds(project);
-  std::stable_partition(testbeds.begin(), testbeds.end(), [](const std::string& name) { return name == "default"; });
-  for (const std::string& candidate : testbeds) {
-    bool everywhere = std::all_of(shas.begin(), shas.end(),
-                                  [&](const std::string& sha) { return store.HasResults(project, sha, candidate); });
-    if (everywhere) return candidate;
-  }
-  return "default";
-}
-
-model::Report LoadResults(store::Store& store, const std::string& project, const std::string& where,
-                          const store::CommitInfo& commit, const std::string& testbed) {
-  auto results = store.LoadCommitResults(project, commit.sha, testbed);
-  if (!results) {
-    throw RequestError{404, "results_not_found", where + ": commit " + commit.sha + " has no results on testbed " + testbed,
-                       where};
-  }
-  return *results;
-}
-
-// Single values are judged against the spread of the base branch's recent
-// history: the coefficient of variation of its last 30 commits' values. The
-// returned function uses `store` and must not outlive it.
-detect::HistoryNoise HistoryNoiseOf(store::Store& store, std::string project, std::string branch, std::string testbed) {
-  return [&store, project = std::move(project), branch = std::move(branch), testbed = std::move(testbed)](
-             std::string_view benchmark, std::string_view metric) -> std::optional<double> {
-    auto series = store.LoadSeries(store::SeriesQuery{.project = project, .benchmark = std::string(benchmark),
-                                                      .metric = std::string(metric), .branch = branch,
-                                                      .testbed = testbed, .limit = 30});
-    if (!series) return std::nullopt;
-    std::vector<double> values;
-    for (const store::SeriesPoint& point : series->points) {
-      if (std::isfinite(point.value)) values.push_back(point.value);
-    }
-    if (values.size() < 5) return std::nullopt;
-    return stats::Summarize(values).cv;
-  };
-}
-
-// The project's mainline when it has a conventional name ("main", "master",
-// "trunk"); "" (every branch) otherwise.
-std::string Mainline(store::Store& store, const std::string& project) {
-  for (const char* name : {"main", "master", "trunk"}) {
-    if (store.ResolveCommit(project, name)) return name;
-  }
-  return "";
 }
 
 }  // namespace
@@ -427,6 +371,9 @@ ApiResponse Api::Upload(Context& context) {
   if (report->benchmarks.empty()) {
     throw RequestError{400, "invalid_results", "body: the file holds no benchmark results", "body"};
   }
+  if (auto problem = gate::CheckResultNames(*report)) {
+    throw RequestError{400, "invalid_results", "body: " + problem->message, "body: " + problem->where};
+  }
   store::RunInput input{.project = context.project, .commit = std::move(commit), .testbed = std::move(testbed),
                         .report = std::move(*report), .received_at = now};
   store::IngestOutcome outcome = stores_.Write([&](store::Store& store) { return store.Ingest(input); });
@@ -507,80 +454,81 @@ ApiResponse Api::SeriesRoute(Context& context) {
   return Json(200, report::SeriesJson(*series, change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series)));
 }
 
+namespace {
+
+// "json" (default), "markdown" or, where allowed, "text".
+std::string FormatParam(const std::string& format, bool text_allowed) {
+  if (format.empty()) return "json";
+  if (format == "json" || format == "markdown" || (text_allowed && format == "text")) return format;
+  throw RequestError{400, "invalid_parameter",
+                     "format: expected json, markdown" + std::string(text_allowed ? " or text" : "") + ", got " + format,
+                     "format"};
+}
+
+ApiResponse Rendered(std::string body, const char* content_type) {
+  return ApiResponse{.status = 200, .content_type = content_type, .body = std::move(body), .headers = {}, .route = ""};
+}
+
+}  // namespace
+
+// The parameters are the flags of `perfgate compare`; gate::CompareSides decides.
 ApiResponse Api::Compare(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  std::string base_ref = context.Param("base");
-  std::string head_ref = context.Param("head");
-  RequireText("base", base_ref, true);
-  RequireText("head", head_ref, true);
-  std::string testbed = context.Param("testbed");
-  RequireText("testbed", testbed, false);
-  std::string format = context.Param("format");
-  if (format.empty()) format = "json";
-  if (format != "json" && format != "markdown") {
-    throw RequestError{400, "invalid_parameter", "format: expected json or markdown, got " + format, "format"};
-  }
-  detect::CompareOptions options;
+  gate::CompareRequest request{.project = context.project, .base = {}, .head = {}, .testbed = context.Param("testbed"),
+                               .name_map = {}, .options = {}};
+  request.base.ref = context.Param("base");
+  request.head.ref = context.Param("head");
+  request.base.testbed = context.Param("base_testbed");
+  request.head.testbed = context.Param("head_testbed");
+  RequireText("base", request.base.ref, true);
+  RequireText("head", request.head.ref, true);
+  RequireText("testbed", request.testbed, false);
+  RequireText("base_testbed", request.base.testbed, false);
+  RequireText("head_testbed", request.head.testbed, false);
+  std::string format = FormatParam(context.Param("format"), /*text_allowed=*/true);
   if (std::string metric = context.Param("metric"); !metric.empty()) {
     RequireText("metric", metric, false);
-    options.metric = metric;
+    request.options.metric = metric;
   }
   if (std::string threshold = context.Param("threshold"); !threshold.empty()) {
-    auto value = ParseFraction(threshold);
-    if (!value || *value < 0 || *value >= 10) {
-      throw RequestError{400, "invalid_parameter", "threshold: expected a percentage such as 5% or 0.05, got " + threshold,
-                         "threshold"};
-    }
-    options.threshold = *value;
+    request.options.threshold = OrThrow(gate::ParseThreshold("threshold", threshold));
   }
   if (std::string alpha = context.Param("alpha"); !alpha.empty()) {
-    auto value = ParseNumber(alpha);
-    if (!value || *value <= 0 || *value >= 1) {
-      throw RequestError{400, "invalid_parameter", "alpha: expected a number between 0 and 1, got " + alpha, "alpha"};
-    }
-    options.alpha = *value;
+    request.options.alpha = OrThrow(gate::ParseAlpha("alpha", alpha));
+  }
+  // One BASE_NAME=HEAD_NAME per line (names never hold control characters).
+  std::string map = context.Param("map");
+  for (std::size_t begin = 0; begin < map.size();) {
+    std::size_t end = std::min(map.find('\n', begin), map.size());
+    request.name_map.push_back(OrThrow(gate::ParseNameMapping("map", map.substr(begin, end - begin))));
+    begin = end + 1;
   }
 
   auto reader = stores_.Read();
-  store::CommitInfo base = ResolveRef(*reader, context.project, "base", base_ref);
-  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
-  if (testbed.empty()) testbed = ChooseTestbed(*reader, context.project, {base.sha, head.sha});
-  model::Report base_report = LoadResults(*reader, context.project, "base", base, testbed);
-  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
-  options.history_noise = HistoryNoiseOf(*reader, context.project, base.branch, testbed);
-  detect::Comparison comparison = detect::CompareReports(base_report, head_report, options);
-  comparison.base.label = base.sha;
-  comparison.head.label = head.sha;
-  if (format == "markdown") {
-    return ApiResponse{.status = 200, .content_type = "text/markdown; charset=utf-8",
-                       .body = report::CompareMarkdown(comparison), .headers = {}, .route = ""};
-  }
-  nlohmann::json body = report::CompareJson(comparison);
-  // Which commits the refs resolved to, and where they ran.
-  for (auto [key, commit] : {std::pair{"base", &base}, std::pair{"head", &head}}) {
-    body[key]["commit"] = commit->sha;
-    body[key]["branch"] = commit->branch;
-    body[key]["time"] = model::FormatIsoTime(commit->time);
-    body[key]["testbed"] = testbed;
-  }
-  return Json(200, body);
+  gate::CompareOutcome outcome = OrThrow(gate::CompareSides(&*reader, request));
+  if (format == "markdown") return Rendered(report::CompareMarkdown(outcome.comparison), "text/markdown; charset=utf-8");
+  if (format == "text") return Rendered(report::CompareText(outcome.comparison), "text/plain; charset=utf-8");
+  return Json(200, report::CompareJson(outcome.comparison, outcome.base, outcome.head));
 }
 
+// The parameters are the flags of `perfgate check` for stored commits, the body
+// its perfgate.json; gate::Check decides.
 ApiResponse Api::Check(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  std::string head_ref = context.Param("head");
-  std::string base_ref = context.Param("base");
-  std::string testbed = context.Param("testbed");
-  RequireText("head", head_ref, true);
-  RequireText("base", base_ref, false);
-  RequireText("testbed", testbed, false);
-  std::string format = context.Param("format");
-  if (format.empty()) format = "json";
-  if (format != "json" && format != "markdown") {
-    throw RequestError{400, "invalid_parameter", "format: expected json or markdown, got " + format, "format"};
+  gate::CheckRequest request{.project = context.project, .head = {}, .base = std::nullopt,
+                             .testbed = context.Param("testbed"), .event_base_sha = context.Param("event_base")};
+  request.head.ref = context.Param("head");
+  RequireText("head", request.head.ref, true);
+  if (std::string base = context.Param("base"); !base.empty()) {
+    RequireText("base", base, true);
+    request.base = gate::SideRequest{.ref = base, .results = std::nullopt, .label = "", .testbed = ""};
   }
+  RequireText("testbed", request.testbed, false);
+  RequireText("event_base", request.event_base_sha, false);
+  std::string dashboard_url = context.Param("dashboard_url");
+  std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
   if (context.request.body.empty()) {
     throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
   }
@@ -591,57 +539,12 @@ ApiResponse Api::Check(Context& context) {
   }
 
   auto reader = stores_.Read();
-  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
-  std::optional<store::CommitInfo> base;
-  if (!base_ref.empty()) {
-    base = ResolveRef(*reader, context.project, "base", base_ref);
-  }
-  if (testbed.empty()) {
-    testbed = ChooseTestbed(*reader, context.project,
-                            base ? std::vector<std::string>{head.sha, base->sha} : std::vector<std::string>{head.sha});
-  }
-  if (!base) {
-    // The pull request's baseline: its merge-base on the baseline branch, or the
-    // nearest ancestor with results.
-    std::vector<store::CommitInfo> ancestors = reader->Ancestors(context.project, head.sha, 500);
-    std::vector<detect::BaselineCandidate> candidates;
-    for (const store::CommitInfo& ancestor : ancestors) {
-      if (ancestor.sha == head.sha) continue;
-      candidates.push_back(detect::BaselineCandidate{
-          .sha = ancestor.sha, .branch = ancestor.branch,
-          .has_results = reader->HasResults(context.project, ancestor.sha, testbed)});
-    }
-    // DESIGN.md: the merge-base on the base branch, never merely the previous
-    // upload; without "baseline" in the config, the project's mainline.
-    std::string branch = config->baseline_branch.empty() ? Mainline(*reader, context.project) : config->baseline_branch;
-    if (auto chosen = detect::ChooseBaseline(candidates, branch)) {
-      base = reader->FindCommit(context.project, candidates[*chosen].sha);
-    }
-  }
-  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
-  std::optional<model::Report> base_report;
-  if (base) base_report = LoadResults(*reader, context.project, "base", *base, testbed);
-
-  detect::CheckOptions options{
-      .base_label = base ? (base->branch.empty() ? "" : base->branch + " @ ") + base->sha.substr(0, 7) : "",
-      .head_label = (head.branch.empty() ? "" : head.branch + " @ ") + head.sha.substr(0, 7),
-      .history_noise = HistoryNoiseOf(*reader, context.project, base ? base->branch : head.branch, testbed)};
-  auto check = detect::EvaluateCheck(*config, base_report, head_report, options);
-  if (!check) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(check.error()),
-                       "perfgate.json: " + check.error().where};
-  }
-  check->project = context.project;
+  gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
   if (format == "markdown") {
-    return ApiResponse{.status = 200, .content_type = "text/markdown; charset=utf-8",
-                       .body = report::CheckMarkdown(*check), .headers = {}, .route = ""};
+    return Rendered(report::CheckMarkdown(outcome.result, report::CheckReportOptions{.dashboard_url = dashboard_url}),
+                    "text/markdown; charset=utf-8");
   }
-  nlohmann::json body = report::CheckJson(*check);
-  body["head"] = {{"commit", head.sha}, {"branch", head.branch}, {"time", model::FormatIsoTime(head.time)}};
-  body["base"] = base ? nlohmann::json{{"commit", base->sha}, {"branch", base->branch}, {"time", model::FormatIsoTime(base->time)}}
-                      : nlohmann::json();
-  body["testbed"] = testbed;
-  return Json(200, body);
+  return Json(200, report::CheckJson(outcome.result, outcome.base, outcome.head, outcome.testbed));
 }
 
 ApiResponse Api::Alerts(Context& context) {
@@ -684,7 +587,7 @@ ApiResponse Api::Alerts(Context& context) {
   }
 
   auto reader = stores_.Read();
-  if (branch.empty()) branch = Mainline(*reader, context.project);
+  if (branch.empty()) branch = gate::Mainline(*reader, context.project);
   std::vector<std::string> testbeds =
       testbed.empty() ? reader->Testbeds(context.project) : std::vector<std::string>{testbed};
   struct Alert {

@@ -363,4 +363,13 @@ nlohmann::json CheckJson(const CheckResult& check) {
                         {"comparison", CompareJson(check.comparison)}};
 }
 
+nlohmann::json CheckJson(const detect::CheckResult& check, const std::optional<model::ResultsOrigin>& base,
+                         const std::optional<model::ResultsOrigin>& head, const std::string& testbed) {
+  nlohmann::json body = CheckJson(check);
+  body["base"] = OriginJson(base);
+  body["head"] = OriginJson(head);
+  body["testbed"] = testbed;
+  return body;
+}
+
 }  // namespace perfgate::report
