@@ -47,12 +47,6 @@ Resolved Resolve(const model::Benchmark& benchmark, const Budget& budget, const 
   return resolved;
 }
 
-std::optional<double> Aggregate(const model::Metric& metric, std::string_view key) {
-  auto found = metric.aggregates.find(std::string(key));
-  if (found == metric.aggregates.end() || !std::isfinite(found->second)) return std::nullopt;
-  return found->second;
-}
-
 // Whether the budget's limit may be compared with values in `unit`; the limit
 // converted to that unit when so.
 std::optional<double> LimitIn(const model::Quantity& limit, std::string_view unit, bool fraction) {
@@ -187,44 +181,9 @@ std::string_view ToString(BudgetStatus status) {
 }
 
 std::optional<double> MetricStatistic(const model::Metric& metric, std::string_view statistic) {
-  std::vector<double> values;
-  for (double value : metric.samples) {
-    if (!std::isnan(value)) values.push_back(value);
-  }
-  if (!values.empty()) {
-    stats::Summary summary = stats::Summarize(values);
-    if (statistic == "median") return summary.median;
-    if (statistic == "mean") return summary.mean;
-    if (statistic == "min") return summary.min;
-    if (statistic == "max") return summary.max;
-    if (statistic == "p50") return summary.p50;
-    if (statistic == "p90") return summary.p90;
-    if (statistic == "p95") return summary.p95;
-    if (statistic == "p99") return summary.p99;
-    if (statistic == "p99.9" || statistic == "p999") return summary.p999;
-    if (statistic == "stddev") return summary.stddev;
-    if (statistic == "cv") return summary.cv;
-    return std::nullopt;
-  }
-  // Aggregates only: what the harness computed, under the names adapters use.
-  if (statistic == "median" || statistic == "p50") {
-    if (auto value = Aggregate(metric, statistic)) return value;
-    if (auto value = Aggregate(metric, statistic == "median" ? "p50" : "median")) return value;
-    if (statistic == "median") return Aggregate(metric, "mean");
-    return std::nullopt;
-  }
-  if (statistic == "p99.9" || statistic == "p999") {
-    if (auto value = Aggregate(metric, "p99.9")) return value;
-    return Aggregate(metric, "p999");
-  }
-  if (statistic == "cv") {
-    if (auto value = Aggregate(metric, "cv")) return value;
-    auto stddev = Aggregate(metric, "stddev");
-    auto mean = Aggregate(metric, "mean");
-    if (stddev && mean && *mean != 0) return *stddev / *mean;
-    return std::nullopt;
-  }
-  return Aggregate(metric, statistic);
+  std::optional<Statistic> parsed = ParseStatistic(statistic);
+  if (!parsed) return std::nullopt;
+  return MetricStatistic(metric, *parsed);
 }
 
 tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "perfgate/detect/metric_value.hpp"
 #include "perfgate/stats/benjamini_hochberg.hpp"
 #include "perfgate/stats/mann_whitney.hpp"
 
@@ -179,8 +180,9 @@ BenchmarkComparison CompareMetric(const std::string& benchmark_name, const std::
 
   const std::vector<double> base_values = base_metric != nullptr ? ValuesOf(*base_metric) : std::vector<double>{};
   const std::vector<double> head_values = head_metric != nullptr ? ValuesOf(*head_metric) : std::vector<double>{};
-  if (!base_values.empty()) row.base = stats::Summarize(base_values);
-  if (!head_values.empty()) row.head = stats::Summarize(head_values);
+  // A summary-only side keeps the harness's mean, min, max and percentiles, n = 0.
+  if (!base_values.empty()) row.base = SummarizeMetric(*base_metric);
+  if (!head_values.empty()) row.head = SummarizeMetric(*head_metric);
   if (!row.base || !row.head) return row;
 
   if (*row.base->median != 0) {

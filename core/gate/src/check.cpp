@@ -86,11 +86,14 @@ Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, co
   }
 
   detect::CheckOptions options{.base_label = base_label, .head_label = head_label, .history_noise = {}};
+  detect::HistoryNoise history;
   if (store != nullptr) {
     std::string branch = base_commit ? base_commit->branch : config.baseline_branch;
     if (branch.empty()) branch = Mainline(*store, request.project);
-    options.history_noise = HistoryNoise(*store, request.project, branch, testbed);
+    history = HistoryNoise(*store, request.project, branch, testbed);
   }
+  const model::Report no_baseline;
+  options.history_noise = NoiseOrHarnessSpread(std::move(history), base_results ? *base_results : no_baseline, *head_results);
   auto result = detect::EvaluateCheck(config, base_results, *head_results, options);
   if (!result) {
     return Fail(ErrorKind::kInvalidInput, "perfgate.json: " + result.error().where,

@@ -106,11 +106,13 @@ Result<CompareOutcome> CompareSides(store::Store* store, const CompareRequest& r
   }
 
   detect::CompareOptions options = request.options;
+  detect::HistoryNoise history;
   if (store != nullptr) {
     const LoadedSide& base = loaded[0];
     std::string testbed = base.commit ? base.testbed : (loaded[1].commit ? loaded[1].testbed : request.testbed);
-    options.history_noise = HistoryNoise(*store, request.project, base.commit ? base.commit->branch : "", testbed);
+    history = HistoryNoise(*store, request.project, base.commit ? base.commit->branch : "", testbed);
   }
+  options.history_noise = NoiseOrHarnessSpread(std::move(history), loaded[0].results, loaded[1].results);
   CompareOutcome outcome;
   outcome.comparison = detect::CompareReports(loaded[0].results, loaded[1].results, options);
   outcome.comparison.base.label = loaded[0].label;

@@ -85,7 +85,8 @@ nlohmann::json SideStats(const std::optional<stats::Summary>& side) {
   if (!side) return nullptr;
   return nlohmann::json{{"n", side->n},           {"median", text::FiniteOrNull(side->median)}, {"mean", text::FiniteOrNull(side->mean)},
                         {"min", text::FiniteOrNull(side->min)}, {"max", text::FiniteOrNull(side->max)},     {"stddev", text::FiniteOrNull(side->stddev)},
-                        {"cv", text::FiniteOrNull(side->cv)}};
+                        {"cv", text::FiniteOrNull(side->cv)}, {"p50", text::FiniteOrNull(side->p50)},
+                        {"p95", text::FiniteOrNull(side->p95)}, {"p99", text::FiniteOrNull(side->p99)}};
 }
 
 nlohmann::json SideJson(const detect::ComparedSide& side) {

@@ -14,6 +14,7 @@
 
 #include "perfgate/detect/budget.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/detect/metric_value.hpp"
 #include "perfgate/model/report.hpp"
 
 namespace perfgate::detect {
@@ -105,11 +106,8 @@ struct CheckOptions {
 tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,
                                                      const model::Report& head, const CheckOptions& options = {});
 
-// The value of `statistic` ("median", "mean", "min", "max", "p50", "p90", "p95",
-// "p99", "p99.9"/"p999", "stddev", "cv") of a metric: computed from its samples
-// (NaN dropped) when it has any, else the harness's aggregate of that name
-// ("median" falls back to "mean"; "cv" to stddev / mean). In the metric's unit,
-// cv as a fraction. Absent when not computable (stddev/cv of one value).
+// metric_value.hpp's MetricStatistic for a statistic by name; absent for a name
+// that is not one.
 std::optional<double> MetricStatistic(const model::Metric& metric, std::string_view statistic);
 
 // An ancestor of a pull request's head, as the store knows it.

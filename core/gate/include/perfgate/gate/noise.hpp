@@ -6,6 +6,7 @@
 #include <string>
 
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/model/report.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::gate {
@@ -21,5 +22,13 @@ inline constexpr std::size_t kMinNoiseHistory = 5;
 // robust to the very outliers a regression makes. Absent with fewer than
 // kMinNoiseHistory finite values. `store` must outlive the returned function.
 detect::HistoryNoise HistoryNoise(store::Store& store, std::string project, std::string branch, std::string testbed);
+
+// The noise a single-value comparison is judged by: `history` when it knows the
+// series (null `history` knows none), else the harness's own spread when both
+// sides carry only the harness's summary (n = 0): the larger of their cvs.
+// Absent otherwise: such rows stay inconclusive. `base` and `head` must outlive
+// the returned function.
+detect::HistoryNoise NoiseOrHarnessSpread(detect::HistoryNoise history, const model::Report& base,
+                                          const model::Report& head);
 
 }  // namespace perfgate::gate

@@ -32,7 +32,8 @@ std::string CompareMarkdown(const detect::Comparison& comparison);
 // The object of `perfgate compare --format json` (DESIGN.md):
 // {"base": {"label","format","context"}, "head": {...},
 //  "benchmarks": [{"name","metric","unit","direction","base":{"n","median","mean",
-//    "min","max","stddev","cv"}|null,"head":{...}|null,"ratio","change","p_value",
+//    "min","max","stddev","cv","p50","p95","p99"}|null (n = 0: the harness's own
+//    summary, no raw samples),"head":{...}|null,"ratio","change","p_value",
 //    "ci_low","ci_high","verdict"}],
 //  "summary": {"regressed","improved","unchanged","inconclusive","geomean_ratio"}}
 // Absent or non-finite numbers are null.
