@@ -228,15 +228,16 @@ TEST_CASE("Relative budgets read the baseline in the metric's direction", "[chec
   auto base = ReportOf({Bench("lat", "real_time", "ns", Around(100, 10)),
                         Bench("rate", "items_per_second", "/s", Around(1000, 10), model::Direction::kHigherIsBetter)});
   auto head = ReportOf({Bench("lat", "real_time", "ns", Around(160, 10)),
-                        Bench("rate", "items_per_second", "/s", Around(600, 10), model::Direction::kHigherIsBetter)});
+                        Bench("rate", "items_per_second", "/s", Around(400, 10), model::Direction::kHigherIsBetter)});
   auto result = detect::EvaluateCheck(config, base, head);
   REQUIRE(result);
   REQUIRE(result->budgets.size() == 2);
   CHECK(result->budgets[0].status == BudgetStatus::kBroken);
   CHECK(result->budgets[0].actual == Approx(0.6).epsilon(0.01));
   CHECK(result->budgets[1].status == BudgetStatus::kBroken);
-  CHECK(result->budgets[1].actual == Approx(1000.0 / 600 - 1).epsilon(0.01));
-  CHECK(result->budgets[1].change == Approx(-0.4).epsilon(0.01));
+  // One definition of change: head / base - 1 = -60 %, a 60 % regression of a rate.
+  CHECK(result->budgets[1].actual == Approx(0.6).epsilon(0.01));
+  CHECK(result->budgets[1].change == Approx(-0.6).epsilon(0.01));
   CHECK(result->summary.regressions == 2);         // the comparison agrees, in both directions
   CHECK(result->summary.failing_regressions == 0);  // regressions are warn-level here
   CHECK_FALSE(result->passed);                      // but the error-level budget breaks
@@ -245,6 +246,32 @@ TEST_CASE("Relative budgets read the baseline in the metric's direction", "[chec
   REQUIRE(without_base);
   REQUIRE(without_base->budgets.size() == 1);
   CHECK(without_base->budgets[0].status == BudgetStatus::kPending);
+}
+
+TEST_CASE("A star regression budget covers every metric of a benchmark, each in its own direction", "[check][regression]") {
+  auto config = ConfigOf(R"({"budgets": [{"benchmark": "*", "max_regression": "10%"}]})");
+  auto base = ReportOf({Bench("copy", "real_time", "ns", Around(100, 10))});
+  auto head = ReportOf({Bench("copy", "real_time", "ns", Around(100, 10))});
+  // The same benchmark's throughput drops by a quarter while its time holds.
+  model::MetricNamed(base.benchmarks[0], "bytes_per_second", "B/s", model::Direction::kHigherIsBetter).samples =
+      Around(4e9, 10);
+  model::MetricNamed(head.benchmarks[0], "bytes_per_second", "B/s", model::Direction::kHigherIsBetter).samples =
+      Around(3e9, 10);
+  auto result = detect::EvaluateCheck(config, base, head);
+  REQUIRE(result);
+  REQUIRE(result->budgets.size() == 2);
+  CHECK(result->budgets[0].metric == "real_time");
+  CHECK(result->budgets[0].status == BudgetStatus::kMet);
+  CHECK(result->budgets[1].metric == "bytes_per_second");
+  CHECK(result->budgets[1].status == BudgetStatus::kBroken);
+  CHECK(result->budgets[1].change == Approx(-0.25).epsilon(0.01));
+  CHECK_FALSE(result->passed);
+
+  // Naming a metric narrows it to that one.
+  auto named = detect::EvaluateCheck(
+      ConfigOf(R"({"budgets": [{"benchmark": "*", "metric": "real_time", "max_regression": "10%"}]})"), base, head);
+  REQUIRE(named);
+  CHECK(named->budgets.size() == 1);
 }
 
 TEST_CASE("Regressions fail the check only at level error", "[check][regression]") {

@@ -157,9 +157,14 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
       why_missing = "a zero value on a side";
       return std::optional<BudgetResult>{};
     }
-    double ratio = metric.direction == model::Direction::kLowerIsBetter ? *result.head_value / *result.base_value
-                                                                         : *result.base_value / *result.head_value;
-    result.actual = ratio - 1;
+    if (!std::isfinite(*result.base_value) || !std::isfinite(*result.head_value)) {
+      why_missing = "an infinite value on a side";
+      return std::optional<BudgetResult>{};
+    }
+    // The change (head / base - 1, as everywhere) in the metric's bad direction:
+    // ops/s from 4 to 3 is a change of -25 %, a regression of 25 %.
+    double change = *result.head_value / *result.base_value - 1;
+    result.actual = metric.direction == model::Direction::kLowerIsBetter ? change : -change;
   } else {
     result.actual = result.head_value;
   }
@@ -224,15 +229,31 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     for (const auto& benchmark : head.benchmarks) {
       if (!GlobMatch(budget.pattern, benchmark.name)) continue;
       matched = true;
-      auto one = EvaluateOne(budget, benchmark, base_report, config, rows, why_missing);
-      if (!one) return tl::unexpected(one.error());
-      if (*one) {
-        result.budgets.push_back(std::move(**one));
-        ++evaluated;
-      } else if (IsLiteralPattern(budget.pattern)) {
-        result.budgets.push_back(PendingResult(budget, benchmark.name, why_missing));
-        ++evaluated;
+      // A regression budget that names no metric covers every metric of the
+      // benchmark, each in its own direction; any other budget, one metric.
+      std::vector<Budget> applied;
+      if (budget.kind == BudgetKind::kMaxRegression && !budget.metric && !benchmark.metrics.empty()) {
+        for (const model::Metric& metric : benchmark.metrics) {
+          applied.push_back(budget);
+          applied.back().metric = metric.name;
+        }
+      } else {
+        applied.push_back(budget);
       }
+      std::size_t evaluated_here = 0;
+      for (const Budget& one_budget : applied) {
+        auto one = EvaluateOne(one_budget, benchmark, base_report, config, rows, why_missing);
+        if (!one) return tl::unexpected(one.error());
+        if (*one) {
+          result.budgets.push_back(std::move(**one));
+          ++evaluated_here;
+        }
+      }
+      if (evaluated_here == 0 && IsLiteralPattern(budget.pattern)) {
+        result.budgets.push_back(PendingResult(budget, benchmark.name, why_missing));
+        ++evaluated_here;
+      }
+      evaluated += evaluated_here;
     }
     if (evaluated == 0) {
       std::string note = !matched ? "no data yet: no benchmark matches" : "no data yet: " + why_missing;

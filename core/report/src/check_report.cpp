@@ -32,7 +32,13 @@ std::string Value(const std::optional<double>& value, const BudgetResult& result
   if (!value || !std::isfinite(*value)) return "-";
   if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
                               result.budget.kind == BudgetKind::kMaxCv || result.statistic == "cv")) {
-    return result.budget.kind == BudgetKind::kMaxRegression ? text::SignedPercent(*value) : PlainPercent(*value);
+    if (result.budget.kind != BudgetKind::kMaxRegression) return PlainPercent(*value);
+    // One definition of change everywhere: head / base - 1, with its sense beside it.
+    if (!result.change || !std::isfinite(*result.change)) return "-";
+    std::string text = text::SignedPercent(*result.change);
+    if (*value > 0) text += " (worse)";
+    if (*value < 0) text += " (better)";
+    return text;
   }
   return model::FormatQuantity(*value, result.unit);
 }

@@ -41,9 +41,10 @@ struct BudgetResult {
   std::string unit;
   std::string value_unit;  // unit of head_value and base_value: the metric's ("" for cv, a fraction)
   model::Direction direction = model::Direction::kLowerIsBetter;
-  // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the regression in the
-  // metric's bad direction (head/base - 1 for lower-is-better, base/head - 1 for
-  // higher-is-better). Absent when pending.
+  // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the change (head/base - 1)
+  // in the metric's bad direction: the change itself for lower-is-better, its
+  // negation for higher-is-better (ops/s 4 -> 3: change -25 %, actual 25 %).
+  // Absent when pending.
   std::optional<double> actual;
   std::optional<double> head_value;  // the head's value of the statistic
   std::optional<double> base_value;  // the baseline's value of the statistic, when known
@@ -99,7 +100,8 @@ struct CheckOptions {
 // Compares `head` against `base` (absent: no baseline; every row is new and
 // relative budgets are pending) with the config's defaults, then evaluates every
 // budget whose level is not off against every head benchmark its pattern
-// matches. A literal pattern without data, or a glob for which no matching
+// matches; a max_regression budget without "metric" against every metric of
+// each (a throughput drop is caught where only real_time was before). A literal pattern without data, or a glob for which no matching
 // benchmark has the metric, gives one pending result. Returns a ConfigError
 // naming the budget ("budgets[1].max") when a limit's unit does not fit the
 // metric it is applied to (a time on a B/s metric). Deterministic; never throws.
