@@ -110,7 +110,7 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
   if (!entry.is_object()) return ConfigError{path, "expected an object, got " + TypeName(entry)};
   if (auto error = CheckKeys(entry, path,
                              {"benchmark", "file", "metric", "statistic", "max", "min", "max_regression", "max_cv",
-                              "max_size", "stretch", "level", "description"})) {
+                              "max_size", "stretch", "level", "description", "min_ratio", "of_testbed"})) {
     return error;
   }
   Budget base;
@@ -223,8 +223,27 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
     out.push_back(std::move(budget));
     ++added;
   }
+  if (entry.contains("min_ratio") != entry.contains("of_testbed")) {
+    return ConfigError{path + (entry.contains("min_ratio") ? ".min_ratio" : ".of_testbed"),
+                       "min_ratio and of_testbed go together (\"min_ratio\": \"95%\", \"of_testbed\": \"go\")"};
+  }
+  if (entry.contains("min_ratio")) {
+    auto fraction = FractionAt(entry["min_ratio"], path + ".min_ratio");
+    if (!fraction) return fraction.error();
+    if (!(*fraction > 0)) return ConfigError{path + ".min_ratio", "must be above 0"};
+    auto testbed = String(entry["of_testbed"], path + ".of_testbed");
+    if (!testbed) return testbed.error();
+    if (testbed->empty()) return ConfigError{path + ".of_testbed", "must not be empty"};
+    Budget budget = base;
+    budget.key = "min_ratio";
+    budget.kind = BudgetKind::kMinRatio;
+    budget.limit = model::Quantity{*fraction, ""};
+    budget.of_testbed = *testbed;
+    out.push_back(std::move(budget));
+    ++added;
+  }
   if (added == 0) {
-    return ConfigError{path, "has no limit (expected max, min, max_regression, max_cv or max_size)"};
+    return ConfigError{path, "has no limit (expected max, min, max_regression, max_cv, max_size or min_ratio)"};
   }
   return std::nullopt;
 }
@@ -323,6 +342,7 @@ std::string_view ToString(BudgetKind kind) {
     case BudgetKind::kMin: return "min";
     case BudgetKind::kMaxRegression: return "max_regression";
     case BudgetKind::kMaxCv: return "max_cv";
+    case BudgetKind::kMinRatio: return "min_ratio";
   }
   return "max";
 }

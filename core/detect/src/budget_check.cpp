@@ -69,7 +69,10 @@ BudgetResult PendingResult(const Budget& budget, std::string benchmark, std::str
   result.benchmark = std::move(benchmark);
   result.statistic = budget.kind == BudgetKind::kMaxCv ? "cv" : budget.statistic.value_or("");
   if (budget.metric && IsStatistic(*budget.metric)) result.statistic = *budget.metric;
-  result.unit = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMaxCv ? "" : budget.limit.unit;
+  result.unit = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMaxCv ||
+                        budget.kind == BudgetKind::kMinRatio
+                    ? ""
+                    : budget.limit.unit;
   result.limit = budget.limit.value;
   if (budget.stretch) result.stretch = budget.stretch->value;
   result.status = BudgetStatus::kPending;
@@ -78,7 +81,7 @@ BudgetResult PendingResult(const Budget& budget, std::string benchmark, std::str
 }
 
 BudgetStatus Judge(const Budget& budget, double actual, double limit, const std::optional<double>& stretch) {
-  bool lower_limit = budget.kind == BudgetKind::kMin;
+  bool lower_limit = budget.kind == BudgetKind::kMin || budget.kind == BudgetKind::kMinRatio;
   bool within = lower_limit ? actual >= limit : actual <= limit;
   if (!within) return budget.level == BudgetLevel::kWarn ? BudgetStatus::kWarning : BudgetStatus::kBroken;
   if (stretch && (lower_limit ? actual >= *stretch : actual <= *stretch)) return BudgetStatus::kStretchMet;
@@ -91,7 +94,8 @@ BudgetStatus Judge(const Budget& budget, double actual, double limit, const std:
 tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget& budget,
                                                                    const model::Benchmark& benchmark,
                                                                    const model::Report* base, const Config& config,
-                                                                   const RowIndex& rows, std::string& why_missing) {
+                                                                   const RowIndex& rows, const CheckOptions& options,
+                                                                   std::string& why_missing) {
   if (benchmark.error || benchmark.skipped) {
     why_missing = benchmark.error ? "the benchmark failed: " + *benchmark.error : "the benchmark was skipped";
     return std::optional<BudgetResult>{};
@@ -110,7 +114,7 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
   result.direction = metric.direction;
   result.value_unit = resolved.statistic == "cv" ? "" : metric.unit;
   bool fraction_value = resolved.statistic == "cv";
-  bool relative = budget.kind == BudgetKind::kMaxRegression;
+  bool relative = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMinRatio;
   result.unit = fraction_value || relative || budget.kind == BudgetKind::kMaxCv ? "" : metric.unit;
 
   auto limit = LimitIn(budget.limit, metric.unit, fraction_value || relative || budget.kind == BudgetKind::kMaxCv);
@@ -144,7 +148,27 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
     why_missing = "no " + resolved.statistic + " of " + metric.name + " (needs samples)";
     return std::optional<BudgetResult>{};
   }
-  if (relative) {
+  if (budget.kind == BudgetKind::kMinRatio) {
+    auto other = options.testbed_results.find(budget.of_testbed);
+    const model::Benchmark* reference = other != options.testbed_results.end() ? other->second.FindBenchmark(benchmark.name) : nullptr;
+    const model::Metric* reference_metric = reference != nullptr ? reference->FindMetric(metric.name) : nullptr;
+    std::optional<double> reference_value;
+    if (reference_metric != nullptr) reference_value = MetricStatistic(*reference_metric, resolved.statistic);
+    if (!reference_value) {
+      why_missing = "no " + metric.name + " on testbed " + budget.of_testbed + " for this commit";
+      return std::optional<BudgetResult>{};
+    }
+    if (!(*reference_value > 0 && *result.head_value > 0) || !std::isfinite(*reference_value) ||
+        !std::isfinite(*result.head_value)) {
+      why_missing = "a zero or infinite value on a testbed";
+      return std::optional<BudgetResult>{};
+    }
+    // The other testbed stands where the baseline stands for other budgets.
+    result.base_value = reference_value;
+    result.change = *result.head_value / *reference_value - 1;
+    result.actual = metric.direction == model::Direction::kHigherIsBetter ? *result.head_value / *reference_value
+                                                                          : *reference_value / *result.head_value;
+  } else if (relative) {
     if (!base) {
       why_missing = "no baseline";
       return std::optional<BudgetResult>{};
@@ -242,7 +266,7 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
       }
       std::size_t evaluated_here = 0;
       for (const Budget& one_budget : applied) {
-        auto one = EvaluateOne(one_budget, benchmark, base_report, config, rows, why_missing);
+        auto one = EvaluateOne(one_budget, benchmark, base_report, config, rows, options, why_missing);
         if (!one) return tl::unexpected(one.error());
         if (*one) {
           result.budgets.push_back(std::move(**one));

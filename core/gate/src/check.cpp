@@ -92,6 +92,15 @@ Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, co
     if (branch.empty()) branch = Mainline(*store, request.project);
     history = HistoryNoise(*store, request.project, branch, testbed);
   }
+  // min_ratio budgets hold the head against another testbed on the same commit.
+  if (store != nullptr && head_commit) {
+    for (const detect::Budget& budget : config.budgets) {
+      if (budget.kind != detect::BudgetKind::kMinRatio || options.testbed_results.contains(budget.of_testbed)) continue;
+      if (auto other = store->LoadCommitResults(request.project, head_commit->sha, budget.of_testbed)) {
+        options.testbed_results.emplace(budget.of_testbed, std::move(*other));
+      }
+    }
+  }
   const model::Report no_baseline;
   options.history_noise = NoiseOrHarnessSpread(std::move(history), base_results ? *base_results : no_baseline, *head_results);
   auto result = detect::EvaluateCheck(config, base_results, *head_results, options);

@@ -31,7 +31,8 @@ std::string Code(std::string_view name) { return "`" + text::TableCell(name) + "
 std::string Value(const std::optional<double>& value, const BudgetResult& result) {
   if (!value || !std::isfinite(*value)) return "-";
   if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
-                              result.budget.kind == BudgetKind::kMaxCv || result.statistic == "cv")) {
+                              result.budget.kind == BudgetKind::kMaxCv || result.budget.kind == BudgetKind::kMinRatio ||
+                              result.statistic == "cv")) {
     if (result.budget.kind != BudgetKind::kMaxRegression) return PlainPercent(*value);
     // One definition of change everywhere: head / base - 1, with its sense beside it.
     if (!result.change || !std::isfinite(*result.change)) return "-";
@@ -62,6 +63,7 @@ std::string LimitText(const BudgetResult& result) {
   switch (result.budget.kind) {
     case BudgetKind::kMaxRegression: text = "regression ≤ " + PlainPercent(result.limit); break;
     case BudgetKind::kMaxCv: text = "cv ≤ " + PlainPercent(result.limit); break;
+    case BudgetKind::kMinRatio: text = "≥ " + PlainPercent(result.limit) + " of " + result.budget.of_testbed; break;
     default:
       if (result.unit.empty() && result.statistic == "cv") {
         text = relation + PlainPercent(result.limit);

@@ -154,3 +154,41 @@ TEST_CASE("Thresholds, alphas and name mappings are parsed once for both doors",
   CHECK(mapping->second == "b=c");
   CHECK_FALSE(gate::ParseNameMapping("map", "=b"));
 }
+
+TEST_CASE("A min_ratio budget holds one testbed to a ratio of another on the same commit", "[gate][check][testbed]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  Store(*db, Sha('a'), "", "main", 1, Results("stream", {100, 100, 100}), "go");
+  Store(*db, Sha('a'), "", "main", 1, Results("stream", {103, 103, 103}), "rust");
+  Store(*db, Sha('b'), "", "main", 2, Results("stream", {110, 110, 110}), "rust");
+  auto config = detect::ParseConfig(
+      R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%", "of_testbed": "go"}]})");
+  REQUIRE(config);
+  auto check = [&](const std::string& head) {
+    gate::CheckRequest request;
+    request.project = "p";
+    request.head.ref = head;
+    request.testbed = "rust";
+    return gate::Check(db.get(), *config, request);
+  };
+  auto near = check(Sha('a'));
+  REQUIRE(near);
+  REQUIRE(near->result.budgets.size() == 1);
+  const detect::BudgetResult& met = near->result.budgets[0];
+  CHECK(met.status == detect::BudgetStatus::kMet);
+  CHECK(*met.actual == Approx(100.0 / 103.0));  // a time: go / rust, at least 95 %
+  CHECK(*met.change == Approx(103.0 / 100.0 - 1));
+
+  // A commit that never ran on go has nothing to be held against: pending, not passed.
+  auto alone = check(Sha('b'));
+  REQUIRE(alone);
+  CHECK(alone->result.budgets[0].status == detect::BudgetStatus::kPending);
+  CHECK_THAT(alone->result.budgets[0].note, Catch::Contains("testbed go"));
+
+  Store(*db, Sha('b'), "", "main", 2, Results("stream", {100, 100, 100}), "go");
+  auto slower = check(Sha('b'));
+  REQUIRE(slower);
+  CHECK(slower->result.budgets[0].status == detect::BudgetStatus::kBroken);
+  CHECK_FALSE(slower->result.passed);
+
+  CHECK_FALSE(detect::ParseConfig(R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%"}]})"));
+}

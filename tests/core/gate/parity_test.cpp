@@ -94,7 +94,9 @@ std::vector<Scenario> Scenarios() {
     s.compares = {{Sha('a'), Sha('a'), "--base-testbed", "go", "--head-testbed", "rust", "--map", "BM_Stream=bench_stream"},
                   {Sha('a'), Sha('b'), "--testbed", "rust"},
                   {Sha('a'), Sha('b')}};
-    s.checks = {{"--head", Sha('b'), "--testbed", "rust"}, {"--head", Sha('b')}};
+    s.checks = {{"--head", Sha('b'), "--testbed", "rust"}, {"--head", Sha('b')}, {"--head", Sha('a'), "--testbed", "rust"}};
+    s.config = R"({"project":"parity","budgets":[{"benchmark":"*","max_regression":"10%"},)"
+               R"({"benchmark":"bench_stream","min_ratio":"95%","of_testbed":"go"}]})";
     scenarios.push_back(s);
   }
   {  // A head without a stored parent: no baseline, relative budgets pending.

@@ -28,7 +28,11 @@ std::string_view ToString(BudgetLevel level);
 //   kMaxRegression    head / baseline - 1 in the metric's bad direction (a fraction)
 //   kMaxCv            coefficient of variation of the head's samples (a fraction)
 // A `file` entry's max_size is a kMax on benchmark "size/<file name>", metric "value".
-enum class BudgetKind { kMax, kMin, kMaxRegression, kMaxCv };
+//   kMinRatio         the head's value against another testbed's on the same
+//                     commit ("min_ratio": "95%", "of_testbed": "go"), in the
+//                     metric's good direction: head / other for higher-is-better,
+//                     other / head for lower-is-better; at least the limit
+enum class BudgetKind { kMax, kMin, kMaxRegression, kMaxCv, kMinRatio };
 
 // "max", "min", "max_regression", "max_cv".
 std::string_view ToString(BudgetKind kind);
@@ -57,6 +61,7 @@ struct Budget {
   std::optional<model::Quantity> stretch;
   BudgetLevel level = BudgetLevel::kError;
   std::string description;  // "" when none
+  std::string of_testbed;   // kMinRatio: the testbed the head is held against
 };
 
 struct ConfigDefaults {

@@ -4,6 +4,7 @@
 // the choice of a pull request's baseline among the head's ancestors.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,7 +45,7 @@ struct BudgetResult {
   // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the change (head/base - 1)
   // in the metric's bad direction: the change itself for lower-is-better, its
   // negation for higher-is-better (ops/s 4 -> 3: change -25 %, actual 25 %).
-  // Absent when pending.
+  // kMinRatio: the ratio to the other testbed in the good direction. Absent when pending.
   std::optional<double> actual;
   std::optional<double> head_value;  // the head's value of the statistic
   std::optional<double> base_value;  // the baseline's value of the statistic, when known
@@ -95,6 +96,9 @@ struct CheckOptions {
   std::string base_label;  // "main @ 1a2b3c4", a file name
   std::string head_label;
   HistoryNoise history_noise;  // forwarded to CompareReports
+  // The head commit's results on other testbeds, by testbed, for min_ratio
+  // budgets; a budget whose testbed is absent here is pending.
+  std::map<std::string, model::Report> testbed_results;
 };
 
 // Compares `head` against `base` (absent: no baseline; every row is new and
