@@ -172,15 +172,6 @@ ApiResponse Api::Handle(const ApiRequest& request) {
 
 namespace {
 
-// The route templates, also the `route` label of logs and metrics.
-constexpr const char* kProjectsRoute = "/api/v1/projects";
-constexpr const char* kRunsRoute = "/api/v1/projects/{project}/runs";
-constexpr const char* kBenchmarksRoute = "/api/v1/projects/{project}/benchmarks";
-constexpr const char* kSeriesRoute = "/api/v1/projects/{project}/series";
-constexpr const char* kCompareRoute = "/api/v1/projects/{project}/compare";
-constexpr const char* kCheckRoute = "/api/v1/projects/{project}/check";
-constexpr const char* kAlertsRoute = "/api/v1/projects/{project}/alerts";
-
 RequestError MethodNotAllowed(const std::string& method, const std::string& allowed) {
   return RequestError{405, "method_not_allowed", method + " is not allowed here; use " + allowed, "",
                       {{"Allow", allowed}}};
@@ -188,25 +179,54 @@ RequestError MethodNotAllowed(const std::string& method, const std::string& allo
 
 }  // namespace
 
+struct Api::RouteEntry {
+  const char* route;  // the template, also the `route` label of logs and metrics
+  const char* method;  // GET routes answer HEAD too
+  ApiResponse (Api::*handler)(Context&);
+};
+
+const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string* project) {
+  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects};
+  // /api/v1/projects/{project}/<leaf>
+  static const std::pair<std::string_view, RouteEntry> kProjectRoutes[] = {
+      {"runs", {"/api/v1/projects/{project}/runs", "POST", &Api::Upload}},
+      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks}},
+      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute}},
+      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare}},
+      {"check", {"/api/v1/projects/{project}/check", "POST", &Api::Check}},
+      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts}},
+  };
+  static const std::pair<std::string_view, RouteEntry> kTopRoutes[] = {
+      {"healthz", {"/healthz", "GET", &Api::Healthz}},
+      {"metrics", {"/metrics", "GET", &Api::MetricsRoute}},
+  };
+  if (!path.empty() && path.back().empty()) path.pop_back();  // "/api/v1/projects/"
+  if (!path.empty() && path[0] == "api") {
+    if (path.size() < 3 || path[1] != "v1" || path[2] != "projects") return nullptr;
+    if (path.size() == 3) return &kProjects;
+    if (path.size() != 5) return nullptr;
+    for (const auto& [leaf, entry] : kProjectRoutes) {
+      if (leaf == path[4]) {
+        *project = path[3];
+        return &entry;
+      }
+    }
+    return nullptr;
+  }
+  if (path.size() == 1) {
+    for (const auto& [leaf, entry] : kTopRoutes) {
+      if (leaf == path[0]) return &entry;
+    }
+  }
+  return nullptr;
+}
+
 std::string RouteTemplate(std::string_view method, std::string_view target) {
   auto segments = DecodePathSegments(SplitTarget(target).path);
   if (!segments) return "unmatched";
-  std::vector<std::string>& path = *segments;
-  if (!path.empty() && path.back().empty()) path.pop_back();
-  if (!path.empty() && path[0] == "api") {
-    if (path.size() == 3 && path[1] == "v1" && path[2] == "projects") return kProjectsRoute;
-    if (path.size() == 5 && path[1] == "v1" && path[2] == "projects") {
-      const std::string& leaf = path[4];
-      if (leaf == "runs") return kRunsRoute;
-      if (leaf == "benchmarks") return kBenchmarksRoute;
-      if (leaf == "series") return kSeriesRoute;
-      if (leaf == "compare") return kCompareRoute;
-      if (leaf == "check") return kCheckRoute;
-      if (leaf == "alerts") return kAlertsRoute;
-    }
-    return "unmatched";
-  }
-  if (path.size() == 1 && (path[0] == "healthz" || path[0] == "metrics")) return "/" + path[0];
+  std::string project;
+  if (const Api::RouteEntry* entry = Api::FindRoute(*segments, &project)) return entry->route;
+  if (!segments->empty() && (*segments)[0] == "api") return "unmatched";
   return method == "GET" || method == "HEAD" ? "static" : "unmatched";
 }
 
@@ -221,49 +241,26 @@ ApiResponse Api::Route(const ApiRequest& request) {
   const std::vector<std::string>& path = context.segments;
   const std::string& method = request.method;
 
-  auto answer = [&](const char* route, ApiResponse (Api::*handler)(Context&), const char* allowed) {
-    if (method != allowed && !(std::string_view(allowed) == "GET" && method == "HEAD")) {
-      RequestError error = MethodNotAllowed(method, allowed);
-      ApiResponse response = ErrorResponse(error);
-      response.route = route;
-      return response;
-    }
+  if (const RouteEntry* entry = FindRoute(path, &context.project)) {
     ApiResponse response;
-    try {
-      response = (this->*handler)(context);
-    } catch (const RequestError& error) {
-      response = ErrorResponse(error);
+    std::string_view allowed = entry->method;
+    if (method != allowed && !(allowed == "GET" && method == "HEAD")) {
+      response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
+    } else {
+      try {
+        response = (this->*entry->handler)(context);
+      } catch (const RequestError& error) {
+        response = ErrorResponse(error);
+      }
     }
-    response.route = route;
+    response.route = entry->route;
     return response;
-  };
-
+  }
   if (!path.empty() && path[0] == "api") {
-    std::vector<std::string> api_path = path;
-    if (!api_path.empty() && api_path.back().empty()) api_path.pop_back();  // "/api/v1/projects/"
-    if (api_path.size() == 3 && api_path[1] == "v1" && api_path[2] == "projects") {
-      return answer(kProjectsRoute, &Api::Projects, "GET");
-    }
-    if (api_path.size() == 5 && api_path[1] == "v1" && api_path[2] == "projects") {
-      context.project = api_path[3];
-      const std::string& leaf = api_path[4];
-      if (leaf == "runs") return answer(kRunsRoute, &Api::Upload, "POST");
-      if (leaf == "benchmarks") return answer(kBenchmarksRoute, &Api::Benchmarks, "GET");
-      if (leaf == "series") return answer(kSeriesRoute, &Api::SeriesRoute, "GET");
-      if (leaf == "compare") return answer(kCompareRoute, &Api::Compare, "GET");
-      if (leaf == "check") return answer(kCheckRoute, &Api::Check, "POST");
-      if (leaf == "alerts") return answer(kAlertsRoute, &Api::Alerts, "GET");
-    }
     ApiResponse response = ErrorResponse(
-        RequestError{404, "not_found", "no API route " + std::string(target.path) + " (see DESIGN.md: /api/v1/...)", ""});
+        RequestError{404, "not_found", "no API route " + std::string(target.path) + " (see server/README.md: /api/v1/...)", ""});
     response.route = "unmatched";
     return response;
-  }
-  if (path.size() == 1 && path[0] == "healthz") {
-    return answer("/healthz", &Api::Healthz, "GET");
-  }
-  if (path.size() == 1 && path[0] == "metrics") {
-    return answer("/metrics", &Api::MetricsRoute, "GET");
   }
   if (method != "GET" && method != "HEAD") {
     ApiResponse response = ErrorResponse(MethodNotAllowed(method, "GET"));
