@@ -130,6 +130,10 @@ TEST_CASE("Globs match star, question mark and classes; bad globs are reported",
   CHECK(detect::GlobMatch("x\\*y", "x*y"));
   CHECK_FALSE(detect::GlobMatch("x\\*y", "xzy"));
   CHECK(detect::GlobMatch("*/*/threads:2", "BM/a/threads:2"));
+  // fnmatch(3) without flags: a leading dot is not special, "]" first in a class is literal, "^" negates.
+  CHECK(detect::GlobMatch("*", ".hidden/x"));
+  CHECK(detect::GlobMatch("[]x]", "]"));
+  CHECK_FALSE(detect::GlobMatch("[^a]", "a"));
   CHECK(detect::GlobError("[abc"));
   CHECK(detect::GlobError("[]"));
   CHECK(detect::GlobError("a]"));

@@ -1,5 +1,7 @@
 #include "perfgate/detect/budget.hpp"
 
+#include <fnmatch.h>
+
 #include <array>
 #include <filesystem>
 #include <set>
@@ -261,70 +263,6 @@ std::optional<std::size_t> ClassLength(std::string_view pattern, std::size_t sta
   return i - start + 1;
 }
 
-bool ClassMatches(std::string_view cls, char c) {
-  // cls is "[...]" including brackets.
-  std::size_t i = 1;
-  bool negate = false;
-  if (cls[i] == '!' || cls[i] == '^') {
-    negate = true;
-    ++i;
-  }
-  bool matched = false;
-  std::size_t end = cls.size() - 1;
-  for (; i < end; ++i) {
-    if (i + 2 < end && cls[i + 1] == '-') {
-      if (c >= cls[i] && c <= cls[i + 2]) matched = true;
-      i += 2;
-    } else if (cls[i] == c) {
-      matched = true;
-    }
-  }
-  return matched != negate;
-}
-
-bool MatchFrom(std::string_view pattern, std::string_view name) {
-  std::size_t p = 0, n = 0;
-  std::optional<std::size_t> star_p, star_n;
-  while (n < name.size()) {
-    if (p < pattern.size()) {
-      char c = pattern[p];
-      if (c == '*') {
-        star_p = ++p;
-        star_n = n;
-        continue;
-      }
-      if (c == '?') {
-        ++p;
-        ++n;
-        continue;
-      }
-      if (c == '[') {
-        auto length = ClassLength(pattern, p);
-        if (length && ClassMatches(pattern.substr(p, *length), name[n])) {
-          p += *length;
-          ++n;
-          continue;
-        }
-      } else if (c == '\\' && p + 1 < pattern.size()) {
-        if (pattern[p + 1] == name[n]) {
-          p += 2;
-          ++n;
-          continue;
-        }
-      } else if (c == name[n]) {
-        ++p;
-        ++n;
-        continue;
-      }
-    }
-    if (!star_p) return false;
-    p = *star_p;
-    n = ++*star_n;
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 }  // namespace
 
 std::string_view ToString(BudgetLevel level) {
@@ -359,6 +297,7 @@ bool IsStatistic(std::string_view name) {
 }
 
 std::optional<std::string> GlobError(std::string_view pattern) {
+  if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
       if (i + 1 == pattern.size()) return "a trailing '\\' escapes nothing";
@@ -376,7 +315,10 @@ std::optional<std::string> GlobError(std::string_view pattern) {
 
 bool GlobMatch(std::string_view pattern, std::string_view name) {
   if (GlobError(pattern)) return false;
-  return MatchFrom(pattern, name);
+  // fnmatch(3) without flags is exactly the glob documented in budget.hpp: '*'
+  // crosses '/', a leading '.' is not special, '\' escapes; the C locale the
+  // program runs in makes '?' and classes match bytes.
+  return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
 }
 
 bool IsLiteralPattern(std::string_view pattern) {
