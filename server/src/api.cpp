@@ -16,6 +16,7 @@
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/gate/alerts.hpp"
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/refs.hpp"
@@ -584,53 +585,37 @@ ApiResponse Api::Alerts(Context& context) {
   }
 
   auto reader = stores_.Read();
-  if (branch.empty()) branch = gate::Mainline(*reader, context.project);
-  std::vector<std::string> testbeds =
-      testbed.empty() ? reader->Testbeds(context.project) : std::vector<std::string>{testbed};
-  struct Alert {
-    std::int64_t time;
-    nlohmann::json json;
-  };
-  std::vector<Alert> alerts;
-  for (const store::BenchmarkInfo& benchmark : reader->Benchmarks(context.project, "")) {
-    for (const store::MetricInfo& info : benchmark.metrics) {
-      if (!metric.empty() && info.name != metric) continue;
-      for (const std::string& bed : testbeds) {
-        auto series = reader->LoadSeries(store::SeriesQuery{.project = context.project, .benchmark = benchmark.name,
-                                                            .metric = info.name, .branch = branch, .testbed = bed,
-                                                            .limit = 1000});
-        if (!series || series->testbed != bed) continue;
-        for (const report::SeriesChange& change :
-             change_points_.ChangesOf(SeriesKey(context.project, *series, 1000), *series)) {
-          if (!(std::abs(change.change) >= min_change)) continue;
-          const store::SeriesPoint& point = series->points[change.index];
-          bool worse = info.direction == model::Direction::kLowerIsBetter ? change.change > 0 : change.change < 0;
-          alerts.push_back(Alert{point.time,
-                                 {{"kind", worse ? "regression" : "improvement"},
-                                  {"benchmark", benchmark.name},
-                                  {"metric", info.name},
-                                  {"unit", info.unit},
-                                  {"direction", model::ToString(info.direction)},
-                                  {"testbed", bed},
-                                  {"branch", series->branch},
-                                  {"commit", point.commit},
-                                  // The last commit at the old level: what to compare the change against.
-                                  {"base", change.index > 0 ? series->points[change.index - 1].commit : std::string()},
-                                  {"time", model::FormatIsoTime(point.time)},
-                                  {"index", change.index},
-                                  {"before", change.before},
-                                  {"after", change.after},
-                                  {"change", std::isfinite(change.change) ? nlohmann::json(change.change) : nlohmann::json()},
-                                  {"p_value", change.p_value}}});
-        }
-      }
+  gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
+                          .min_change = min_change, .limit = limit};
+  auto changes_of = [&](const store::Series& series) {
+    std::vector<gate::SeriesShift> shifts;
+    for (const report::SeriesChange& change :
+         change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series)) {
+      shifts.push_back({change.index, change.before, change.after, change.change, change.p_value});
     }
-  }
-  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) { return a.time > b.time; });
-  if (alerts.size() > limit) alerts.resize(limit);
+    return shifts;
+  };
+  gate::AlertsAnswer answer = gate::FindAlerts(*reader, query, changes_of);
   nlohmann::json list = nlohmann::json::array();
-  for (Alert& alert : alerts) list.push_back(std::move(alert.json));
-  std::string body = Dump({{"project", context.project}, {"branch", branch}, {"alerts", std::move(list)}});
+  for (const gate::Alert& alert : answer.alerts) {
+    const gate::SeriesShift& shift = alert.shift;
+    list.push_back({{"kind", alert.regression ? "regression" : "improvement"},
+                    {"benchmark", alert.benchmark},
+                    {"metric", alert.metric.name},
+                    {"unit", alert.metric.unit},
+                    {"direction", model::ToString(alert.metric.direction)},
+                    {"testbed", alert.testbed},
+                    {"branch", alert.branch},
+                    {"commit", alert.commit},
+                    {"base", alert.base},
+                    {"time", model::FormatIsoTime(alert.time)},
+                    {"index", shift.index},
+                    {"before", shift.before},
+                    {"after", shift.after},
+                    {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
+                    {"p_value", shift.p_value}});
+  }
+  std::string body = Dump({{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
   {
     std::lock_guard lock(alerts_mutex_);
     alerts_cache_[key] = CachedAlerts{generation, std::chrono::steady_clock::now(), body};

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "perfgate/gate/alerts.hpp"
 #include "perfgate/gate/baseline.hpp"
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
@@ -191,4 +192,28 @@ TEST_CASE("A min_ratio budget holds one testbed to a ratio of another on the sam
   CHECK_FALSE(slower->result.passed);
 
   CHECK_FALSE(detect::ParseConfig(R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%"}]})"));
+}
+
+TEST_CASE("Alerts call a shift worse by its metric's direction and skip the small ones", "[gate][alerts]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  model::Report first = Results("BM_A", {100});
+  model::MetricNamed(first.benchmarks[0], "items_per_second", "/s", model::Direction::kHigherIsBetter).samples = {50};
+  Store(*db, Sha('a'), "", "main", 1, first);
+  Store(*db, Sha('b'), Sha('a'), "main", 2, first);
+  // Every series shifts by +10 % at its second point; a 1 % one is below min_change.
+  auto changes_of = [](const store::Series& series) {
+    std::vector<gate::SeriesShift> shifts{{1, 100, 110, 0.10, 0.001}};
+    if (series.metric.name == "real_time") shifts.push_back({1, 100, 101, 0.01, 0.001});
+    return shifts;
+  };
+  gate::AlertsAnswer answer = gate::FindAlerts(*db, gate::AlertsQuery{.project = "p"}, changes_of);
+  CHECK(answer.branch == "main");  // the mainline
+  REQUIRE(answer.alerts.size() == 2);
+  for (const gate::Alert& alert : answer.alerts) {
+    CHECK(alert.commit == Sha('b'));
+    CHECK(alert.base == Sha('a'));
+    CHECK(alert.regression == (alert.metric.name == "real_time"));  // a faster rate is better
+  }
+  CHECK(gate::FindAlerts(*db, gate::AlertsQuery{.project = "p", .metric = "items_per_second"}, changes_of).alerts.size() == 1);
+  CHECK(gate::FindAlerts(*db, gate::AlertsQuery{.project = "p", .limit = 1}, changes_of).alerts.size() == 1);
 }
