@@ -81,9 +81,9 @@ int CheckOnServer(const CheckOptions& options, const std::string& config_text, c
 
 int RunCheck(CheckOptions options) {
   std::string config_text = ReadInput(options.config);
-  auto parsed = detect::ParseConfig(config_text);
-  if (!parsed) throw UsageError(options.config + ": " + detect::ToString(parsed.error()));
-  const detect::Config& config = *parsed;
+  auto parsed = config::ParseConfig(config_text);
+  if (!parsed) throw UsageError(options.config + ": " + config::ToString(parsed.error()));
+  const config::Config& config = *parsed;
   std::string project = options.project.empty() ? config.project : options.project;
   if (!options.head_file.empty() && !options.head.empty()) throw UsageError("give a results FILE or --head, not both");
   if (!options.base.empty() && !options.base_file.empty()) throw UsageError("give --base or --base-file, not both");

@@ -12,7 +12,7 @@
 
 #include "change_cache.hpp"
 #include "http_util.hpp"
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
@@ -530,9 +530,9 @@ ApiResponse Api::Check(Context& context) {
   if (context.request.body.empty()) {
     throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
   }
-  auto config = detect::ParseConfig(context.request.body);
+  auto config = config::ParseConfig(context.request.body);
   if (!config) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(config.error()),
+    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
                        "perfgate.json: " + config.error().where};
   }
 

@@ -1,24 +1,24 @@
 #include <catch2/catch.hpp>
 
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 
 using namespace perfgate;
-using detect::BudgetKind;
-using detect::BudgetLevel;
+using config::BudgetKind;
+using config::BudgetLevel;
 using detect::BudgetStatus;
 
 namespace {
 
-detect::ConfigError ErrorOf(const std::string& text) {
-  auto config = detect::ParseConfig(text);
+config::ConfigError ErrorOf(const std::string& text) {
+  auto config = config::ParseConfig(text);
   REQUIRE_FALSE(config.has_value());
   return config.error();
 }
 
-detect::Config ConfigOf(const std::string& text) {
-  auto config = detect::ParseConfig(text);
-  INFO((config ? std::string() : detect::ToString(config.error())));
+config::Config ConfigOf(const std::string& text) {
+  auto config = config::ParseConfig(text);
+  INFO((config ? std::string() : config::ToString(config.error())));
   REQUIRE(config.has_value());
   return *config;
 }
@@ -115,31 +115,31 @@ TEST_CASE("Config errors name the key path", "[check][config]") {
         "budgets[0].stretch");
   CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "10ms", "stretch": "1GB/s"}]})").where ==
         "budgets[0].stretch");
-  CHECK(detect::ToString(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "5parsecs"}]})"))
+  CHECK(config::ToString(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "5parsecs"}]})"))
             .starts_with("budgets[0].max: "));
 }
 
 TEST_CASE("Globs match star, question mark and classes; bad globs are reported", "[check][glob]") {
-  CHECK(detect::GlobMatch("*", "anything/at/all"));
-  CHECK(detect::GlobMatch("e2e/private_message*", "e2e/private_message/1KiB"));
-  CHECK_FALSE(detect::GlobMatch("e2e/private_message*", "e2e/group_message"));
-  CHECK(detect::GlobMatch("BM_Sort/?4", "BM_Sort/64"));
-  CHECK_FALSE(detect::GlobMatch("BM_Sort/?4", "BM_Sort/1024"));
-  CHECK(detect::GlobMatch("size/[a-c]*.so", "size/b.so"));
-  CHECK_FALSE(detect::GlobMatch("size/[!a-c]*.so", "size/b.so"));
-  CHECK(detect::GlobMatch("x\\*y", "x*y"));
-  CHECK_FALSE(detect::GlobMatch("x\\*y", "xzy"));
-  CHECK(detect::GlobMatch("*/*/threads:2", "BM/a/threads:2"));
+  CHECK(config::GlobMatch("*", "anything/at/all"));
+  CHECK(config::GlobMatch("e2e/private_message*", "e2e/private_message/1KiB"));
+  CHECK_FALSE(config::GlobMatch("e2e/private_message*", "e2e/group_message"));
+  CHECK(config::GlobMatch("BM_Sort/?4", "BM_Sort/64"));
+  CHECK_FALSE(config::GlobMatch("BM_Sort/?4", "BM_Sort/1024"));
+  CHECK(config::GlobMatch("size/[a-c]*.so", "size/b.so"));
+  CHECK_FALSE(config::GlobMatch("size/[!a-c]*.so", "size/b.so"));
+  CHECK(config::GlobMatch("x\\*y", "x*y"));
+  CHECK_FALSE(config::GlobMatch("x\\*y", "xzy"));
+  CHECK(config::GlobMatch("*/*/threads:2", "BM/a/threads:2"));
   // fnmatch(3) without flags: a leading dot is not special, "]" first in a class is literal, "^" negates.
-  CHECK(detect::GlobMatch("*", ".hidden/x"));
-  CHECK(detect::GlobMatch("[]x]", "]"));
-  CHECK_FALSE(detect::GlobMatch("[^a]", "a"));
-  CHECK(detect::GlobError("[abc"));
-  CHECK(detect::GlobError("[]"));
-  CHECK(detect::GlobError("a]"));
-  CHECK(detect::GlobError("trailing\\"));
-  CHECK_FALSE(detect::GlobError("a[]b]c"));
-  CHECK_FALSE(detect::GlobMatch("[abc", "[abc"));
+  CHECK(config::GlobMatch("*", ".hidden/x"));
+  CHECK(config::GlobMatch("[]x]", "]"));
+  CHECK_FALSE(config::GlobMatch("[^a]", "a"));
+  CHECK(config::GlobError("[abc"));
+  CHECK(config::GlobError("[]"));
+  CHECK(config::GlobError("a]"));
+  CHECK(config::GlobError("trailing\\"));
+  CHECK_FALSE(config::GlobError("a[]b]c"));
+  CHECK_FALSE(config::GlobMatch("[abc", "[abc"));
 }
 
 TEST_CASE("A budget with no data is pending and never passes", "[check][pending]") {

@@ -8,6 +8,17 @@
 
 namespace perfgate::detect {
 
+// The perfgate.json schema, as this file evaluates it.
+using config::Budget;
+using config::BudgetKind;
+using config::BudgetLevel;
+using config::Config;
+using config::ConfigDefaults;
+using config::ConfigError;
+using config::GlobMatch;
+using config::IsLiteralPattern;
+using config::IsStatistic;
+
 namespace {
 
 bool IsCanonicalUnit(std::string_view unit) {

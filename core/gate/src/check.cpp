@@ -25,7 +25,7 @@ Result<store::CommitInfo> Resolve(store::Store* store, const std::string& projec
 
 }  // namespace
 
-Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, const CheckRequest& request) {
+Result<CheckOutcome> Check(store::Store* store, const config::Config& config, const CheckRequest& request) {
   CheckOutcome outcome;
   std::optional<model::Report> head_results;
   std::optional<store::CommitInfo> head_commit;
@@ -94,8 +94,8 @@ Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, co
   }
   // min_ratio budgets hold the head against another testbed on the same commit.
   if (store != nullptr && head_commit) {
-    for (const detect::Budget& budget : config.budgets) {
-      if (budget.kind != detect::BudgetKind::kMinRatio || options.testbed_results.contains(budget.of_testbed)) continue;
+    for (const config::Budget& budget : config.budgets) {
+      if (budget.kind != config::BudgetKind::kMinRatio || options.testbed_results.contains(budget.of_testbed)) continue;
       if (auto other = store->LoadCommitResults(request.project, head_commit->sha, budget.of_testbed)) {
         options.testbed_results.emplace(budget.of_testbed, std::move(*other));
       }
@@ -106,7 +106,7 @@ Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, co
   auto result = detect::EvaluateCheck(config, base_results, *head_results, options);
   if (!result) {
     return Fail(ErrorKind::kInvalidInput, "perfgate.json: " + result.error().where,
-                "perfgate.json: " + detect::ToString(result.error()), "invalid_config");
+                "perfgate.json: " + config::ToString(result.error()), "invalid_config");
   }
   outcome.result = std::move(*result);
   outcome.result.project = request.project;

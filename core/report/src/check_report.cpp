@@ -17,7 +17,7 @@ namespace perfgate::report {
 
 namespace {
 
-using detect::BudgetKind;
+using config::BudgetKind;
 using detect::BudgetResult;
 using detect::BudgetStatus;
 using detect::CheckResult;
@@ -200,7 +200,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                  0};
   for (const auto& row : comparison.benchmarks) {
     if (row.verdict != Verdict::kRegressed) continue;
-    std::string mark = check.regression_level == detect::BudgetLevel::kError ? "🔴 " : "⚠️ ";
+    std::string mark = check.regression_level == config::BudgetLevel::kError ? "🔴 " : "⚠️ ";
     breaches.rows.push_back("| " + mark + Code(row.name) + " | " + row.metric + " | " +
                             (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") +
                             " | " +
@@ -341,7 +341,7 @@ nlohmann::json CheckJson(const CheckResult& check) {
                        {"metric", result.metric},
                        {"statistic", result.statistic},
                        {"unit", result.unit},
-                       {"level", detect::ToString(result.budget.level)},
+                       {"level", config::ToString(result.budget.level)},
                        {"status", detect::ToString(result.status)},
                        {"actual", text::FiniteOrNull(result.actual)},
                        {"head", text::FiniteOrNull(result.head_value)},

@@ -161,7 +161,7 @@ TEST_CASE("A min_ratio budget holds one testbed to a ratio of another on the sam
   Store(*db, Sha('a'), "", "main", 1, Results("stream", {100, 100, 100}), "go");
   Store(*db, Sha('a'), "", "main", 1, Results("stream", {103, 103, 103}), "rust");
   Store(*db, Sha('b'), "", "main", 2, Results("stream", {110, 110, 110}), "rust");
-  auto config = detect::ParseConfig(
+  auto config = config::ParseConfig(
       R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%", "of_testbed": "go"}]})");
   REQUIRE(config);
   auto check = [&](const std::string& head) {
@@ -191,7 +191,7 @@ TEST_CASE("A min_ratio budget holds one testbed to a ratio of another on the sam
   CHECK(slower->result.budgets[0].status == detect::BudgetStatus::kBroken);
   CHECK_FALSE(slower->result.passed);
 
-  CHECK_FALSE(detect::ParseConfig(R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%"}]})"));
+  CHECK_FALSE(config::ParseConfig(R"({"budgets": [{"benchmark": "stream", "min_ratio": "95%"}]})"));
 }
 
 TEST_CASE("Alerts call a shift worse by its metric's direction and skip the small ones", "[gate][alerts]") {

@@ -1,5 +1,5 @@
 #pragma once
-// Evaluating a Config (budget.hpp) against a pull request's head results and its
+// Evaluating a config::Config (perfgate.json, config/config.hpp) against a pull request's head results and its
 // baseline: the comparison verdicts, every budget's status, and pass/fail. Also
 // the choice of a pull request's baseline among the head's ancestors.
 
@@ -13,7 +13,7 @@
 
 #include <tl/expected.hpp>
 
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/detect/metric_value.hpp"
 #include "perfgate/model/report.hpp"
@@ -31,7 +31,7 @@ std::string_view ToString(BudgetStatus status);
 // One budget applied to one benchmark (or to its pattern, when pending because
 // nothing matched).
 struct BudgetResult {
-  Budget budget;
+  config::Budget budget;
   std::string benchmark;  // the matched benchmark; the pattern when nothing matched
   std::string metric;     // the stored metric the value comes from ("real_time"); "" when pending
   // What was measured of it: "median", "p99", "cv", ... For kMaxRegression the
@@ -82,7 +82,7 @@ struct CheckResult {
   std::string project;
   Comparison comparison;
   bool has_baseline = false;
-  BudgetLevel regression_level = BudgetLevel::kError;
+  config::BudgetLevel regression_level = config::BudgetLevel::kError;
   std::vector<BudgetResult> budgets;  // in config order, matches in head order
   CheckSummary summary;
   // Head benchmarks with a percentile budget (p50..p99.9), or with 20+ samples
@@ -109,7 +109,7 @@ struct CheckOptions {
 // benchmark has the metric, gives one pending result. Returns a ConfigError
 // naming the budget ("budgets[1].max") when a limit's unit does not fit the
 // metric it is applied to (a time on a B/s metric). Deterministic; never throws.
-tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,
+tl::expected<CheckResult, config::ConfigError> EvaluateCheck(const config::Config& config, const std::optional<model::Report>& base,
                                                      const model::Report& head, const CheckOptions& options = {});
 
 // metric_value.hpp's MetricStatistic for a statistic by name; absent for a name

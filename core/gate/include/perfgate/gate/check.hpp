@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/error.hpp"
@@ -37,6 +37,6 @@ struct CheckOutcome {
 // Errors: refs or testbeds the store lacks (kNotFound), a ref without a store
 // and a budget that does not fit its metric (kInvalidInput; `where` is
 // "perfgate.json: budgets[1].max"). Throws store::StoreError only.
-Result<CheckOutcome> Check(store::Store* store, const detect::Config& config, const CheckRequest& request);
+Result<CheckOutcome> Check(store::Store* store, const config::Config& config, const CheckRequest& request);
 
 }  // namespace perfgate::gate

@@ -1,9 +1,10 @@
 #pragma once
-// perfgate.json: the budgets a pull request is checked against (DESIGN.md,
-// "Budgets"). Parsing validates everything that can be validated without data:
+// The perfgate.json schema: the budgets a pull request is checked against
+// (docs/architecture.md, README "Budgets"); its own module, so the schema is read
+// without the evaluation. Parsing validates everything that can be validated without data:
 // keys, types, units, globs, levels. Whether a budget's unit fits its metric is
 // known only when the metric is seen, so that is checked by EvaluateCheck
-// (budget_check.hpp).
+// (detect/budget_check.hpp).
 
 #include <cstddef>
 #include <optional>
@@ -15,7 +16,7 @@
 
 #include "perfgate/model/units.hpp"
 
-namespace perfgate::detect {
+namespace perfgate::config {
 
 // error: a breach fails the check; warn: reported only; off: not evaluated.
 enum class BudgetLevel { kError, kWarn, kOff };
@@ -113,4 +114,4 @@ bool GlobMatch(std::string_view pattern, std::string_view name);
 // True when the pattern has no glob metacharacters (it names one benchmark).
 bool IsLiteralPattern(std::string_view pattern);
 
-}  // namespace perfgate::detect
+}  // namespace perfgate::config

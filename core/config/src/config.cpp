@@ -1,4 +1,4 @@
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 
 #include <fnmatch.h>
 
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace perfgate::detect {
+namespace perfgate::config {
 
 namespace {
 
@@ -363,4 +363,4 @@ tl::expected<Config, ConfigError> ParseConfig(std::string_view json_text) {
   return config;
 }
 
-}  // namespace perfgate::detect
+}  // namespace perfgate::config
