@@ -301,7 +301,8 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     bool budgeted = false;
     for (const auto& budget : result.budgets) {
       if (budget.benchmark != benchmark.name || budget.metric.empty()) continue;
-      if (budget.statistic.size() > 1 && budget.statistic[0] == 'p' && budget.statistic != "p50") {
+      auto statistic = ParseStatistic(budget.statistic);
+      if (statistic && IsPercentile(*statistic) && *statistic != Statistic::kP50) {
         metric = benchmark.FindMetric(budget.metric);
         budgeted = true;
         break;

@@ -157,9 +157,10 @@ void RenderTable(const Table& table, std::string& out) {
   }
 }
 
+// "median" or one of p50..p99.9 (detect::Statistic), named by its string.
 bool IsPercentile(std::string_view statistic) {
-  return statistic == "p50" || statistic == "p90" || statistic == "p95" || statistic == "p99" ||
-         statistic == "p99.9" || statistic == "median";
+  auto parsed = detect::ParseStatistic(statistic);
+  return parsed && (*parsed == detect::Statistic::kMedian || detect::IsPercentile(*parsed));
 }
 
 std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
