@@ -421,6 +421,23 @@ ApiResponse Api::Benchmarks(Context& context) {
                     {"benchmarks", std::move(benchmarks)}});
 }
 
+namespace {
+
+// "json" (default), "markdown" or, where allowed, "text".
+std::string FormatParam(const std::string& format, bool text_allowed) {
+  if (format.empty()) return "json";
+  if (format == "json" || format == "markdown" || (text_allowed && format == "text")) return format;
+  throw RequestError{400, "invalid_parameter",
+                     "format: expected json, markdown" + std::string(text_allowed ? " or text" : "") + ", got " + format,
+                     "format"};
+}
+
+ApiResponse Rendered(std::string body, const char* content_type) {
+  return ApiResponse{.status = 200, .content_type = content_type, .body = std::move(body), .headers = {}, .route = ""};
+}
+
+}  // namespace
+
 ApiResponse Api::SeriesRoute(Context& context) {
   RequireProject(context);
   Authorize(context, false);
@@ -428,6 +445,10 @@ ApiResponse Api::SeriesRoute(Context& context) {
                            .metric = context.Param("metric"), .branch = context.Param("branch"),
                            .testbed = context.Param("testbed")};
   RequireText("benchmark", query.benchmark, true);
+  std::string format = context.Param("format");
+  if (!format.empty() && format != "json" && format != "text") {
+    throw RequestError{400, "invalid_parameter", "format: expected json or text, got " + format, "format"};
+  }
   RequireText("metric", query.metric, false);
   RequireText("branch", query.branch, false);
   RequireText("testbed", query.testbed, false);
@@ -449,25 +470,11 @@ ApiResponse Api::SeriesRoute(Context& context) {
                            (query.branch.empty() ? "" : ", branch " + query.branch) + " in project " + context.project,
                        "benchmark"};
   }
-  return Json(200, report::SeriesJson(*series, change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series)));
+  auto changes = change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series);
+  if (format == "text") return Rendered(report::SeriesText(*series, changes), "text/plain; charset=utf-8");
+  return Json(200, report::SeriesJson(*series, changes));
 }
 
-namespace {
-
-// "json" (default), "markdown" or, where allowed, "text".
-std::string FormatParam(const std::string& format, bool text_allowed) {
-  if (format.empty()) return "json";
-  if (format == "json" || format == "markdown" || (text_allowed && format == "text")) return format;
-  throw RequestError{400, "invalid_parameter",
-                     "format: expected json, markdown" + std::string(text_allowed ? " or text" : "") + ", got " + format,
-                     "format"};
-}
-
-ApiResponse Rendered(std::string body, const char* content_type) {
-  return ApiResponse{.status = 200, .content_type = content_type, .body = std::move(body), .headers = {}, .route = ""};
-}
-
-}  // namespace
 
 // The parameters are the flags of `perfgate compare`; gate::CompareSides decides.
 ApiResponse Api::Compare(Context& context) {

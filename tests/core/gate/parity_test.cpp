@@ -118,7 +118,7 @@ struct Answer {
 
 }  // namespace
 
-TEST_CASE("compare and check give the same JSON through --db and --server", "[gate][parity][cli][server]") {
+TEST_CASE("compare, check and history give the same JSON through --db and --server", "[gate][parity][cli][server]") {
   for (const Scenario& scenario : Scenarios()) {
     DYNAMIC_SECTION(scenario.name) {
       TestServer server("parity");
@@ -163,6 +163,22 @@ TEST_CASE("compare and check give the same JSON through --db and --server", "[ga
             CHECK(local.text == remote.text);
           }
         }
+      }
+
+      // history: the first benchmark's series, both formats.
+      const std::string& benchmark = scenario.uploads.front().benchmarks.front().first;
+      for (const std::string format : {"json", "text"}) {
+        auto ask = [&](const std::vector<std::string>& door) {
+          std::vector<std::string> command = {"history", "--project", "parity", "--benchmark", benchmark, "--format", format};
+          command.insert(command.end(), door.begin(), door.end());
+          return RunPerfgate(command);
+        };
+        auto local = ask({"--db", db});
+        auto remote = ask({"--server", url});
+        INFO("history " << benchmark << " --format " << format << "\n" << local.err << remote.err);
+        CHECK(local.exit_code == 0);
+        CHECK(remote.exit_code == 0);
+        CHECK(local.out == remote.out);
       }
 
       std::filesystem::path config = server.dir() / "perfgate.json";
