@@ -1,8 +1,9 @@
 #include "perfgate/config/config.hpp"
 
+#include "perfgate/config/statistic.hpp"
+
 #include <fnmatch.h>
 
-#include <array>
 #include <filesystem>
 #include <set>
 
@@ -13,9 +14,6 @@ namespace perfgate::config {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 12> kStatistics = {"median", "mean", "min", "max", "p50", "p90",
-                                                           "p95", "p99", "p99.9", "p999", "stddev", "cv"};
 
 tl::unexpected<ConfigError> Fail(std::string where, std::string reason) {
   return tl::unexpected(ConfigError{std::move(where), std::move(reason)});
@@ -289,12 +287,7 @@ std::string ToString(const ConfigError& error) {
   return error.where.empty() ? error.reason : error.where + ": " + error.reason;
 }
 
-bool IsStatistic(std::string_view name) {
-  for (auto statistic : kStatistics) {
-    if (name == statistic) return true;
-  }
-  return false;
-}
+bool IsStatistic(std::string_view name) { return ParseStatistic(name).has_value(); }
 
 std::optional<std::string> GlobError(std::string_view pattern) {
   if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";

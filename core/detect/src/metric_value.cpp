@@ -7,12 +7,6 @@ namespace perfgate::detect {
 
 namespace {
 
-constexpr std::pair<Statistic, std::string_view> kNames[] = {
-    {Statistic::kMedian, "median"}, {Statistic::kMean, "mean"}, {Statistic::kMin, "min"},
-    {Statistic::kMax, "max"},       {Statistic::kP50, "p50"},   {Statistic::kP90, "p90"},
-    {Statistic::kP95, "p95"},       {Statistic::kP99, "p99"},   {Statistic::kP999, "p99.9"},
-    {Statistic::kStddev, "stddev"}, {Statistic::kCv, "cv"}};
-
 std::optional<double> Aggregate(const model::Metric& metric, std::string_view key) {
   auto found = metric.aggregates.find(std::string(key));
   if (found == metric.aggregates.end() || !std::isfinite(found->second)) return std::nullopt;
@@ -27,26 +21,6 @@ std::optional<double> FirstAggregate(const model::Metric& metric, Keys... keys) 
 }
 
 }  // namespace
-
-std::string_view ToString(Statistic statistic) {
-  for (const auto& [value, name] : kNames) {
-    if (value == statistic) return name;
-  }
-  return "median";
-}
-
-std::optional<Statistic> ParseStatistic(std::string_view name) {
-  if (name == "p999") return Statistic::kP999;
-  for (const auto& [value, known] : kNames) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
-
-bool IsPercentile(Statistic statistic) {
-  return statistic == Statistic::kP50 || statistic == Statistic::kP90 || statistic == Statistic::kP95 ||
-         statistic == Statistic::kP99 || statistic == Statistic::kP999;
-}
 
 std::vector<double> SampleValues(const model::Metric& metric) {
   std::vector<double> values;

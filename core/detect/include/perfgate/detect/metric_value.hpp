@@ -7,19 +7,17 @@
 #include <string_view>
 #include <vector>
 
+#include "perfgate/config/statistic.hpp"
 #include "perfgate/model/report.hpp"
 #include "perfgate/stats/descriptive.hpp"
 
 namespace perfgate::detect {
 
-enum class Statistic { kMedian, kMean, kMin, kMax, kP50, kP90, kP95, kP99, kP999, kStddev, kCv };
-
-// "median", "mean", "min", "max", "p50", "p90", "p95", "p99", "p99.9", "stddev", "cv".
-std::string_view ToString(Statistic statistic);
-// Inverse of ToString; also accepts "p999" for p99.9. Absent for anything else.
-std::optional<Statistic> ParseStatistic(std::string_view name);
-// The percentiles p50..p99.9 (median is a percentile too, but is named apart).
-bool IsPercentile(Statistic statistic);
+// The statistics are the schema's (config/statistic.hpp).
+using config::IsPercentile;
+using config::ParseStatistic;
+using config::Statistic;
+using config::ToString;
 
 // The raw samples of a metric without NaN; empty for a summary-only metric.
 std::vector<double> SampleValues(const model::Metric& metric);
