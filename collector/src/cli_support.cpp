@@ -12,6 +12,7 @@
 #include "perfgate/store/open.hpp"
 #include "perfgate/store/postgres_store.hpp"
 #include "perfgate/stats/descriptive.hpp"
+#include "perfgate/model/names.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
 namespace perfgate::collector {
@@ -94,41 +95,59 @@ GithubContext ReadGithubContext() {
   return context;
 }
 
-detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& project, const std::string& testbed,
-                                           const std::string& branch) {
-  constexpr std::size_t kNoiseHistory = 30;
-  return [&db, project, testbed, branch](std::string_view benchmark, std::string_view metric) -> std::optional<double> {
-    std::optional<store::Series> series =
-        db.LoadSeries(store::SeriesQuery{.project = project, .benchmark = std::string(benchmark),
-                                         .metric = std::string(metric), .branch = branch, .testbed = testbed,
-                                         .limit = kNoiseHistory});
-    if (!series || series->points.size() < 5) return std::nullopt;
-    std::vector<double> values;
-    for (const store::SeriesPoint& point : series->points) values.push_back(point.value);
-    return stats::RelativeMedianAbsoluteDeviation(values);
-  };
+int ExitCodeForStatus(int status) {
+  if (status >= 200 && status < 300) return kSuccess;
+  switch (status) {
+    case 400: case 401: case 403: case 404: case 405: case 409: case 413: case 414: case 415: case 422:
+      return kInvalidInput;
+    default:
+      return kEnvironmentFailure;
+  }
 }
 
-std::string ServerBody(const std::string& server_url, const std::function<server::HttpResponse()>& send) {
+namespace {
+// The message of the server's {"error":{"code","message"}}, else the body as sent.
+std::string ServerMessage(const std::string& body) {
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object() && json.contains("error") && json["error"].is_object() && json["error"].contains("message") &&
+      json["error"]["message"].is_string()) {
+    return json["error"]["message"].get<std::string>();
+  }
+  return body;
+}
+}  // namespace
+
+server::HttpResponse ServerCall(const std::string& server_url, const std::function<server::HttpResponse()>& send) {
   server::HttpResponse response;
   try {
     response = send();
   } catch (const server::ConnectionError& error) {
     throw EnvironmentError("--server " + server_url + ": " + error.what());
   }
-  if (response.status == 400 || response.status == 404) throw UsageError("the server says: " + response.body);
-  if (response.status != 200) {
-    throw EnvironmentError("--server " + server_url + ": HTTP " + std::to_string(response.status) + ": " + response.body);
+  int code = ExitCodeForStatus(response.status);
+  if (code == kSuccess) return response;
+  std::string message = "--server " + server_url + ": HTTP " + std::to_string(response.status) + ": " +
+                        ServerMessage(response.body);
+  if (code == kInvalidInput) throw UsageError(message);
+  throw EnvironmentError(message);
+}
+
+std::string QueryString(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::string query;
+  for (const auto& [name, value] : parameters) {
+    if (!value.empty()) query += (query.empty() ? "" : "&") + name + "=" + server::UrlEncode(value);
   }
-  return std::move(response.body);
+  return query;
+}
+
+std::string ServerBody(const std::string& server_url, const std::function<server::HttpResponse()>& send) {
+  return std::move(ServerCall(server_url, send).body);
 }
 
 void RequireName(const std::string& what, const std::string& value) {
-  if (value.empty()) throw UsageError(what + " must not be empty");
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7f) throw UsageError(what + " \"" + value + "\" contains a control character");
-  }
-  if (value.size() > 1024) throw UsageError(what + " is longer than 1024 characters");
+  if (auto problem = model::NameProblem(value)) throw UsageError(what + " \"" + value + "\": " + *problem);
 }
+
+void ThrowGateError(const gate::GateError& error) { throw UsageError(error.message); }
 
 }  // namespace perfgate::collector

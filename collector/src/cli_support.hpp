@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "perfgate/detect/compare.hpp"
+#include "perfgate/gate/error.hpp"
 #include "perfgate/model/report.hpp"
 #include "perfgate/server/client.hpp"
 #include "perfgate/store/store.hpp"
@@ -74,19 +74,32 @@ struct GithubContext {
 };
 GithubContext ReadGithubContext();
 
-// Noise of single-value comparisons from history: the robust relative spread of
-// the newest 30 commits of each series on `branch` (absent under 5 commits).
-// `db` must outlive the returned function.
-detect::HistoryNoise HistoryNoiseFromStore(store::Store& db, const std::string& project, const std::string& testbed,
-                                           const std::string& branch);
+// The one table from the server's HTTP status to the CLI's exit code, for every
+// command: 2xx -> 0; a refusal of what was sent (400, 401, 403, 404, 405, 409,
+// 413, 414, 415, 422: the request, the token, a name) -> 2; anything else (408,
+// 429, 5xx, an unexpected status) is the environment -> 3.
+int ExitCodeForStatus(int status);
 
 // Sends one request to the perfgate server at `server_url` and returns the
-// response body, mapping failures to the CLI's errors: unreachable or any
-// other status than 200 -> EnvironmentError (exit 3); 400 or 404 -> UsageError
-// (exit 2) carrying the server's message.
+// response; unreachable -> EnvironmentError, a status ExitCodeForStatus maps to 2
+// -> UsageError, to 3 -> EnvironmentError, each carrying the server's message.
+server::HttpResponse ServerCall(const std::string& server_url, const std::function<server::HttpResponse()>& send);
+// "name=value&..." percent-encoded, leaving out empty values; "" when all are.
+std::string QueryString(const std::vector<std::pair<std::string, std::string>>& parameters);
+
+// Its body.
 std::string ServerBody(const std::string& server_url, const std::function<server::HttpResponse()>& send);
 
-// Rejects a project, benchmark or testbed name that is empty or has control characters.
+// Rejects a name the one name rule (model/names.hpp) refuses: UsageError naming `what`.
 void RequireName(const std::string& what, const std::string& value);
+
+// A use case's expected failure, as the CLI reports it: UsageError (exit 2).
+[[noreturn]] void ThrowGateError(const gate::GateError& error);
+
+template <typename T>
+T OrThrow(gate::Result<T> result) {
+  if (!result) ThrowGateError(result.error());
+  return std::move(*result);
+}
 
 }  // namespace perfgate::collector

@@ -5,6 +5,8 @@
 
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_support.hpp"
 #include "perfgate/report/series_report.hpp"
 #include "perfgate/server/client.hpp"
@@ -27,11 +29,19 @@ struct HistoryOptions {
 
 int HistoryFromServer(const HistoryOptions& options) {
   server::Client client(options.server);
-  std::string target = "/api/v1/projects/" + server::UrlEncode(options.project) + "/series?benchmark=" +
-                       server::UrlEncode(options.benchmark) + "&metric=" + server::UrlEncode(options.metric) +
-                       "&branch=" + server::UrlEncode(options.branch) + "&testbed=" + server::UrlEncode(options.testbed) +
-                       "&limit=" + std::to_string(options.limit);
-  std::cout << ServerBody(options.server, [&] { return client.Get(target); }) << "\n";
+  std::string target = "/api/v1/projects/" + server::UrlEncode(options.project) + "/series?" +
+                       QueryString({{"benchmark", options.benchmark}, {"metric", options.metric},
+                                    {"branch", options.branch}, {"testbed", options.testbed},
+                                    {"limit", std::to_string(options.limit)}, {"format", options.format}});
+  std::string body = ServerBody(options.server, [&] { return client.Get(target); });
+  if (options.format == "json") {
+    // Printed as the --db door prints it.
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded()) throw EnvironmentError("--server: the series route did not return JSON");
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << body;
+  }
   return kSuccess;
 }
 

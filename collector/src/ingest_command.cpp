@@ -100,14 +100,12 @@ void UploadToServer(const IngestOptions& options, const store::CommitInfo& commi
     } catch (const server::ConnectionError& error) {
       throw EnvironmentError("--server " + options.server + ": " + error.what());
     }
-    if (response.status == 400 || response.status == 413) {
-      throw UsageError(upload.source + ": the server refused it (" + std::to_string(response.status) + "): " + response.body);
-    }
-    if (response.status == 401 || response.status == 403) {
-      throw UsageError("--token: the server refused the token (" + std::to_string(response.status) + ")");
-    }
-    if (response.status != 200 && response.status != 201) {
-      throw EnvironmentError("--server: HTTP " + std::to_string(response.status) + ": " + response.body);
+    if (int code = ExitCodeForStatus(response.status); code != kSuccess) {
+      std::string who = response.status == 401 || response.status == 403 ? std::string("--token: the server refused the token")
+                                                                          : upload.source + ": the server refused it";
+      std::string message = who + " (HTTP " + std::to_string(response.status) + "): " + response.body;
+      if (code == kInvalidInput) throw UsageError(message);
+      throw EnvironmentError(message);
     }
     auto body = nlohmann::json::parse(response.body, nullptr, false);
     std::cout << upload.source << ": " << (response.status == 201 ? "stored as run " : "already stored as run ")
@@ -126,6 +124,8 @@ int RunIngest(IngestOptions options) {
   if (options.commit.empty()) throw UsageError("--commit SHA is required (GITHUB_SHA is not set either)");
   RequireName("--commit", options.commit);
   RequireName("--testbed", options.testbed);
+  if (!options.branch.empty()) RequireName("--branch", options.branch);
+  if (!options.parent.empty()) RequireName("--parent", options.parent);
   if (options.db.empty() == options.server.empty()) throw UsageError("give exactly one of --db PATH and --server URL");
   if (options.files.empty() && options.metrics.empty() && options.file_sizes.empty()) {
     throw UsageError("nothing to ingest: give a results FILE, --metric NAME=VALUE or --file-size PATH");
@@ -143,6 +143,7 @@ int RunIngest(IngestOptions options) {
     std::string text = ReadInput(file);
     auto report = parse::Parse(text, options.format);
     if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
+    if (auto problem = gate::CheckResultNames(*report)) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + problem->message);
     uploads.push_back(Upload{file, std::move(text), std::move(*report)});
   }
   if (!options.metrics.empty() || !options.file_sizes.empty()) {

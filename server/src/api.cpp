@@ -12,10 +12,15 @@
 
 #include "change_cache.hpp"
 #include "http_util.hpp"
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/gate/alerts.hpp"
+#include "perfgate/gate/check.hpp"
+#include "perfgate/gate/compare.hpp"
+#include "perfgate/gate/refs.hpp"
+#include "perfgate/model/names.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
@@ -28,7 +33,6 @@ namespace perfgate::server {
 
 namespace {
 
-constexpr std::size_t kMaxNameBytes = 512;
 constexpr std::size_t kMaxSeriesLimit = 100000;
 
 // Ends the current request with an error answer; caught in Api::Handle. Only
@@ -52,24 +56,27 @@ ApiResponse ErrorResponse(const RequestError& error) {
                      .route = ""};
 }
 
-// Project, branch, testbed and benchmark names are stored exactly as given, any
-// Unicode included; only what cannot be shown or stored safely is refused.
+// Project, branch, testbed and benchmark names follow the one name rule
+// (model/names.hpp) that the CLI follows too.
 void RequireText(const std::string& where, const std::string& value, bool required) {
   if (value.empty()) {
     if (required) throw RequestError{400, "missing_parameter", where + ": required", where};
     return;
   }
-  if (value.size() > kMaxNameBytes) {
-    throw RequestError{400, "invalid_parameter",
-                       where + ": longer than " + std::to_string(kMaxNameBytes) + " bytes", where};
-  }
-  if (!IsValidUtf8(value)) throw RequestError{400, "invalid_parameter", where + ": not valid UTF-8", where};
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      throw RequestError{400, "invalid_parameter", where + ": control characters are not allowed", where};
-    }
-  }
+  if (auto problem = model::NameProblem(value)) throw RequestError{400, "invalid_parameter", where + ": " + *problem, where};
+}
+
+// A use case's expected failure as the API answers it: 400 or 404 with its message.
+RequestError FromGate(const gate::GateError& error) {
+  bool not_found = error.kind == gate::ErrorKind::kNotFound;
+  std::string code = !error.code.empty() ? error.code : not_found ? "not_found" : "invalid_parameter";
+  return RequestError{not_found ? 404 : 400, code, error.message, error.where};
+}
+
+template <typename T>
+T OrThrow(gate::Result<T> result) {
+  if (!result) throw FromGate(result.error());
+  return std::move(*result);
 }
 
 std::optional<double> ParseNumber(const std::string& text) {
@@ -166,103 +173,61 @@ ApiResponse Api::Handle(const ApiRequest& request) {
 
 namespace {
 
-// The route templates, also the `route` label of logs and metrics.
-constexpr const char* kProjectsRoute = "/api/v1/projects";
-constexpr const char* kRunsRoute = "/api/v1/projects/{project}/runs";
-constexpr const char* kBenchmarksRoute = "/api/v1/projects/{project}/benchmarks";
-constexpr const char* kSeriesRoute = "/api/v1/projects/{project}/series";
-constexpr const char* kCompareRoute = "/api/v1/projects/{project}/compare";
-constexpr const char* kCheckRoute = "/api/v1/projects/{project}/check";
-constexpr const char* kAlertsRoute = "/api/v1/projects/{project}/alerts";
-
 RequestError MethodNotAllowed(const std::string& method, const std::string& allowed) {
   return RequestError{405, "method_not_allowed", method + " is not allowed here; use " + allowed, "",
                       {{"Allow", allowed}}};
 }
 
-store::CommitInfo ResolveRef(store::Store& store, const std::string& project, const std::string& where,
-                             const std::string& ref) {
-  auto commit = store.ResolveCommit(project, ref);
-  if (!commit) {
-    throw RequestError{404, "commit_not_found",
-                       where + ": no commit or branch " + ref + " with results in project " + project +
-                           " (a full SHA, a unique prefix of 7+ characters, or a branch name)",
-                       where};
-  }
-  return *commit;
-}
-
-// "default" when every commit ran there, else the first testbed they all ran on.
-std::string ChooseTestbed(store::Store& store, const std::string& project, const std::vector<std::string>& shas) {
-  std::vector<std::string> testbeds = store.Testbeds(project);
-  std::stable_partition(testbeds.begin(), testbeds.end(), [](const std::string& name) { return name == "default"; });
-  for (const std::string& candidate : testbeds) {
-    bool everywhere = std::all_of(shas.begin(), shas.end(),
-                                  [&](const std::string& sha) { return store.HasResults(project, sha, candidate); });
-    if (everywhere) return candidate;
-  }
-  return "default";
-}
-
-model::Report LoadResults(store::Store& store, const std::string& project, const std::string& where,
-                          const store::CommitInfo& commit, const std::string& testbed) {
-  auto results = store.LoadCommitResults(project, commit.sha, testbed);
-  if (!results) {
-    throw RequestError{404, "results_not_found", where + ": commit " + commit.sha + " has no results on testbed " + testbed,
-                       where};
-  }
-  return *results;
-}
-
-// Single values are judged against the spread of the base branch's recent
-// history: the coefficient of variation of its last 30 commits' values. The
-// returned function uses `store` and must not outlive it.
-detect::HistoryNoise HistoryNoiseOf(store::Store& store, std::string project, std::string branch, std::string testbed) {
-  return [&store, project = std::move(project), branch = std::move(branch), testbed = std::move(testbed)](
-             std::string_view benchmark, std::string_view metric) -> std::optional<double> {
-    auto series = store.LoadSeries(store::SeriesQuery{.project = project, .benchmark = std::string(benchmark),
-                                                      .metric = std::string(metric), .branch = branch,
-                                                      .testbed = testbed, .limit = 30});
-    if (!series) return std::nullopt;
-    std::vector<double> values;
-    for (const store::SeriesPoint& point : series->points) {
-      if (std::isfinite(point.value)) values.push_back(point.value);
-    }
-    if (values.size() < 5) return std::nullopt;
-    return stats::Summarize(values).cv;
-  };
-}
-
-// The project's mainline when it has a conventional name ("main", "master",
-// "trunk"); "" (every branch) otherwise.
-std::string Mainline(store::Store& store, const std::string& project) {
-  for (const char* name : {"main", "master", "trunk"}) {
-    if (store.ResolveCommit(project, name)) return name;
-  }
-  return "";
-}
-
 }  // namespace
+
+struct Api::RouteEntry {
+  const char* route;  // the template, also the `route` label of logs and metrics
+  const char* method;  // GET routes answer HEAD too
+  ApiResponse (Api::*handler)(Context&);
+};
+
+const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string* project) {
+  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects};
+  // /api/v1/projects/{project}/<leaf>
+  static const std::pair<std::string_view, RouteEntry> kProjectRoutes[] = {
+      {"runs", {"/api/v1/projects/{project}/runs", "POST", &Api::Upload}},
+      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks}},
+      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute}},
+      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare}},
+      {"check", {"/api/v1/projects/{project}/check", "POST", &Api::Check}},
+      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts}},
+  };
+  static const std::pair<std::string_view, RouteEntry> kTopRoutes[] = {
+      {"healthz", {"/healthz", "GET", &Api::Healthz}},
+      {"metrics", {"/metrics", "GET", &Api::MetricsRoute}},
+  };
+  if (!path.empty() && path.back().empty()) path.pop_back();  // "/api/v1/projects/"
+  if (!path.empty() && path[0] == "api") {
+    if (path.size() < 3 || path[1] != "v1" || path[2] != "projects") return nullptr;
+    if (path.size() == 3) return &kProjects;
+    if (path.size() != 5) return nullptr;
+    for (const auto& [leaf, entry] : kProjectRoutes) {
+      if (leaf == path[4]) {
+        *project = path[3];
+        return &entry;
+      }
+    }
+    return nullptr;
+  }
+  if (path.size() == 1) {
+    for (const auto& [leaf, entry] : kTopRoutes) {
+      if (leaf == path[0]) return &entry;
+    }
+  }
+  return nullptr;
+}
 
 std::string RouteTemplate(std::string_view method, std::string_view target) {
   auto segments = DecodePathSegments(SplitTarget(target).path);
   if (!segments) return "unmatched";
-  std::vector<std::string>& path = *segments;
-  if (!path.empty() && path.back().empty()) path.pop_back();
-  if (!path.empty() && path[0] == "api") {
-    if (path.size() == 3 && path[1] == "v1" && path[2] == "projects") return kProjectsRoute;
-    if (path.size() == 5 && path[1] == "v1" && path[2] == "projects") {
-      const std::string& leaf = path[4];
-      if (leaf == "runs") return kRunsRoute;
-      if (leaf == "benchmarks") return kBenchmarksRoute;
-      if (leaf == "series") return kSeriesRoute;
-      if (leaf == "compare") return kCompareRoute;
-      if (leaf == "check") return kCheckRoute;
-      if (leaf == "alerts") return kAlertsRoute;
-    }
-    return "unmatched";
-  }
-  if (path.size() == 1 && (path[0] == "healthz" || path[0] == "metrics")) return "/" + path[0];
+  std::string project;
+  if (const Api::RouteEntry* entry = Api::FindRoute(*segments, &project)) return entry->route;
+  if (!segments->empty() && (*segments)[0] == "api") return "unmatched";
   return method == "GET" || method == "HEAD" ? "static" : "unmatched";
 }
 
@@ -277,49 +242,26 @@ ApiResponse Api::Route(const ApiRequest& request) {
   const std::vector<std::string>& path = context.segments;
   const std::string& method = request.method;
 
-  auto answer = [&](const char* route, ApiResponse (Api::*handler)(Context&), const char* allowed) {
-    if (method != allowed && !(std::string_view(allowed) == "GET" && method == "HEAD")) {
-      RequestError error = MethodNotAllowed(method, allowed);
-      ApiResponse response = ErrorResponse(error);
-      response.route = route;
-      return response;
-    }
+  if (const RouteEntry* entry = FindRoute(path, &context.project)) {
     ApiResponse response;
-    try {
-      response = (this->*handler)(context);
-    } catch (const RequestError& error) {
-      response = ErrorResponse(error);
+    std::string_view allowed = entry->method;
+    if (method != allowed && !(allowed == "GET" && method == "HEAD")) {
+      response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
+    } else {
+      try {
+        response = (this->*entry->handler)(context);
+      } catch (const RequestError& error) {
+        response = ErrorResponse(error);
+      }
     }
-    response.route = route;
+    response.route = entry->route;
     return response;
-  };
-
+  }
   if (!path.empty() && path[0] == "api") {
-    std::vector<std::string> api_path = path;
-    if (!api_path.empty() && api_path.back().empty()) api_path.pop_back();  // "/api/v1/projects/"
-    if (api_path.size() == 3 && api_path[1] == "v1" && api_path[2] == "projects") {
-      return answer(kProjectsRoute, &Api::Projects, "GET");
-    }
-    if (api_path.size() == 5 && api_path[1] == "v1" && api_path[2] == "projects") {
-      context.project = api_path[3];
-      const std::string& leaf = api_path[4];
-      if (leaf == "runs") return answer(kRunsRoute, &Api::Upload, "POST");
-      if (leaf == "benchmarks") return answer(kBenchmarksRoute, &Api::Benchmarks, "GET");
-      if (leaf == "series") return answer(kSeriesRoute, &Api::SeriesRoute, "GET");
-      if (leaf == "compare") return answer(kCompareRoute, &Api::Compare, "GET");
-      if (leaf == "check") return answer(kCheckRoute, &Api::Check, "POST");
-      if (leaf == "alerts") return answer(kAlertsRoute, &Api::Alerts, "GET");
-    }
     ApiResponse response = ErrorResponse(
-        RequestError{404, "not_found", "no API route " + std::string(target.path) + " (see DESIGN.md: /api/v1/...)", ""});
+        RequestError{404, "not_found", "no API route " + std::string(target.path) + " (see server/README.md: /api/v1/...)", ""});
     response.route = "unmatched";
     return response;
-  }
-  if (path.size() == 1 && path[0] == "healthz") {
-    return answer("/healthz", &Api::Healthz, "GET");
-  }
-  if (path.size() == 1 && path[0] == "metrics") {
-    return answer("/metrics", &Api::MetricsRoute, "GET");
   }
   if (method != "GET" && method != "HEAD") {
     ApiResponse response = ErrorResponse(MethodNotAllowed(method, "GET"));
@@ -427,6 +369,9 @@ ApiResponse Api::Upload(Context& context) {
   if (report->benchmarks.empty()) {
     throw RequestError{400, "invalid_results", "body: the file holds no benchmark results", "body"};
   }
+  if (auto problem = gate::CheckResultNames(*report)) {
+    throw RequestError{400, "invalid_results", "body: " + problem->message, "body: " + problem->where};
+  }
   store::RunInput input{.project = context.project, .commit = std::move(commit), .testbed = std::move(testbed),
                         .report = std::move(*report), .received_at = now};
   store::IngestOutcome outcome = stores_.Write([&](store::Store& store) { return store.Ingest(input); });
@@ -475,6 +420,23 @@ ApiResponse Api::Benchmarks(Context& context) {
                     {"benchmarks", std::move(benchmarks)}});
 }
 
+namespace {
+
+// "json" (default), "markdown" or, where allowed, "text".
+std::string FormatParam(const std::string& format, bool text_allowed) {
+  if (format.empty()) return "json";
+  if (format == "json" || format == "markdown" || (text_allowed && format == "text")) return format;
+  throw RequestError{400, "invalid_parameter",
+                     "format: expected json, markdown" + std::string(text_allowed ? " or text" : "") + ", got " + format,
+                     "format"};
+}
+
+ApiResponse Rendered(std::string body, const char* content_type) {
+  return ApiResponse{.status = 200, .content_type = content_type, .body = std::move(body), .headers = {}, .route = ""};
+}
+
+}  // namespace
+
 ApiResponse Api::SeriesRoute(Context& context) {
   RequireProject(context);
   Authorize(context, false);
@@ -482,6 +444,10 @@ ApiResponse Api::SeriesRoute(Context& context) {
                            .metric = context.Param("metric"), .branch = context.Param("branch"),
                            .testbed = context.Param("testbed")};
   RequireText("benchmark", query.benchmark, true);
+  std::string format = context.Param("format");
+  if (!format.empty() && format != "json" && format != "text") {
+    throw RequestError{400, "invalid_parameter", "format: expected json or text, got " + format, "format"};
+  }
   RequireText("metric", query.metric, false);
   RequireText("branch", query.branch, false);
   RequireText("testbed", query.testbed, false);
@@ -503,144 +469,86 @@ ApiResponse Api::SeriesRoute(Context& context) {
                            (query.branch.empty() ? "" : ", branch " + query.branch) + " in project " + context.project,
                        "benchmark"};
   }
-  return Json(200, report::SeriesJson(*series, change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series)));
+  auto changes = change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series);
+  if (format == "text") return Rendered(report::SeriesText(*series, changes), "text/plain; charset=utf-8");
+  return Json(200, report::SeriesJson(*series, changes));
 }
 
+
+// The parameters are the flags of `perfgate compare`; gate::CompareSides decides.
 ApiResponse Api::Compare(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  std::string base_ref = context.Param("base");
-  std::string head_ref = context.Param("head");
-  RequireText("base", base_ref, true);
-  RequireText("head", head_ref, true);
-  std::string testbed = context.Param("testbed");
-  RequireText("testbed", testbed, false);
-  std::string format = context.Param("format");
-  if (format.empty()) format = "json";
-  if (format != "json" && format != "markdown") {
-    throw RequestError{400, "invalid_parameter", "format: expected json or markdown, got " + format, "format"};
-  }
-  detect::CompareOptions options;
+  gate::CompareRequest request{.project = context.project, .base = {}, .head = {}, .testbed = context.Param("testbed"),
+                               .name_map = {}, .options = {}};
+  request.base.ref = context.Param("base");
+  request.head.ref = context.Param("head");
+  request.base.testbed = context.Param("base_testbed");
+  request.head.testbed = context.Param("head_testbed");
+  RequireText("base", request.base.ref, true);
+  RequireText("head", request.head.ref, true);
+  RequireText("testbed", request.testbed, false);
+  RequireText("base_testbed", request.base.testbed, false);
+  RequireText("head_testbed", request.head.testbed, false);
+  std::string format = FormatParam(context.Param("format"), /*text_allowed=*/true);
   if (std::string metric = context.Param("metric"); !metric.empty()) {
     RequireText("metric", metric, false);
-    options.metric = metric;
+    request.options.metric = metric;
   }
   if (std::string threshold = context.Param("threshold"); !threshold.empty()) {
-    auto value = ParseFraction(threshold);
-    if (!value || *value < 0 || *value >= 10) {
-      throw RequestError{400, "invalid_parameter", "threshold: expected a percentage such as 5% or 0.05, got " + threshold,
-                         "threshold"};
-    }
-    options.threshold = *value;
+    request.options.threshold = OrThrow(gate::ParseThreshold("threshold", threshold));
   }
   if (std::string alpha = context.Param("alpha"); !alpha.empty()) {
-    auto value = ParseNumber(alpha);
-    if (!value || *value <= 0 || *value >= 1) {
-      throw RequestError{400, "invalid_parameter", "alpha: expected a number between 0 and 1, got " + alpha, "alpha"};
-    }
-    options.alpha = *value;
+    request.options.alpha = OrThrow(gate::ParseAlpha("alpha", alpha));
+  }
+  // One BASE_NAME=HEAD_NAME per line (names never hold control characters).
+  std::string map = context.Param("map");
+  for (std::size_t begin = 0; begin < map.size();) {
+    std::size_t end = std::min(map.find('\n', begin), map.size());
+    request.name_map.push_back(OrThrow(gate::ParseNameMapping("map", map.substr(begin, end - begin))));
+    begin = end + 1;
   }
 
   auto reader = stores_.Read();
-  store::CommitInfo base = ResolveRef(*reader, context.project, "base", base_ref);
-  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
-  if (testbed.empty()) testbed = ChooseTestbed(*reader, context.project, {base.sha, head.sha});
-  model::Report base_report = LoadResults(*reader, context.project, "base", base, testbed);
-  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
-  options.history_noise = HistoryNoiseOf(*reader, context.project, base.branch, testbed);
-  detect::Comparison comparison = detect::CompareReports(base_report, head_report, options);
-  comparison.base.label = base.sha;
-  comparison.head.label = head.sha;
-  if (format == "markdown") {
-    return ApiResponse{.status = 200, .content_type = "text/markdown; charset=utf-8",
-                       .body = report::CompareMarkdown(comparison), .headers = {}, .route = ""};
-  }
-  nlohmann::json body = report::CompareJson(comparison);
-  // Which commits the refs resolved to, and where they ran.
-  for (auto [key, commit] : {std::pair{"base", &base}, std::pair{"head", &head}}) {
-    body[key]["commit"] = commit->sha;
-    body[key]["branch"] = commit->branch;
-    body[key]["time"] = model::FormatIsoTime(commit->time);
-    body[key]["testbed"] = testbed;
-  }
-  return Json(200, body);
+  gate::CompareOutcome outcome = OrThrow(gate::CompareSides(&*reader, request));
+  if (format == "markdown") return Rendered(report::CompareMarkdown(outcome.comparison), "text/markdown; charset=utf-8");
+  if (format == "text") return Rendered(report::CompareText(outcome.comparison), "text/plain; charset=utf-8");
+  return Json(200, report::CompareJson(outcome.comparison, outcome.base, outcome.head));
 }
 
+// The parameters are the flags of `perfgate check` for stored commits, the body
+// its perfgate.json; gate::Check decides.
 ApiResponse Api::Check(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  std::string head_ref = context.Param("head");
-  std::string base_ref = context.Param("base");
-  std::string testbed = context.Param("testbed");
-  RequireText("head", head_ref, true);
-  RequireText("base", base_ref, false);
-  RequireText("testbed", testbed, false);
-  std::string format = context.Param("format");
-  if (format.empty()) format = "json";
-  if (format != "json" && format != "markdown") {
-    throw RequestError{400, "invalid_parameter", "format: expected json or markdown, got " + format, "format"};
+  gate::CheckRequest request{.project = context.project, .head = {}, .base = std::nullopt,
+                             .testbed = context.Param("testbed"), .event_base_sha = context.Param("event_base")};
+  request.head.ref = context.Param("head");
+  RequireText("head", request.head.ref, true);
+  if (std::string base = context.Param("base"); !base.empty()) {
+    RequireText("base", base, true);
+    request.base = gate::SideRequest{.ref = base, .results = std::nullopt, .label = "", .testbed = ""};
   }
+  RequireText("testbed", request.testbed, false);
+  RequireText("event_base", request.event_base_sha, false);
+  std::string dashboard_url = context.Param("dashboard_url");
+  std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
   if (context.request.body.empty()) {
     throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
   }
-  auto config = detect::ParseConfig(context.request.body);
+  auto config = config::ParseConfig(context.request.body);
   if (!config) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(config.error()),
+    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
                        "perfgate.json: " + config.error().where};
   }
 
   auto reader = stores_.Read();
-  store::CommitInfo head = ResolveRef(*reader, context.project, "head", head_ref);
-  std::optional<store::CommitInfo> base;
-  if (!base_ref.empty()) {
-    base = ResolveRef(*reader, context.project, "base", base_ref);
-  }
-  if (testbed.empty()) {
-    testbed = ChooseTestbed(*reader, context.project,
-                            base ? std::vector<std::string>{head.sha, base->sha} : std::vector<std::string>{head.sha});
-  }
-  if (!base) {
-    // The pull request's baseline: its merge-base on the baseline branch, or the
-    // nearest ancestor with results.
-    std::vector<store::CommitInfo> ancestors = reader->Ancestors(context.project, head.sha, 500);
-    std::vector<detect::BaselineCandidate> candidates;
-    for (const store::CommitInfo& ancestor : ancestors) {
-      if (ancestor.sha == head.sha) continue;
-      candidates.push_back(detect::BaselineCandidate{
-          .sha = ancestor.sha, .branch = ancestor.branch,
-          .has_results = reader->HasResults(context.project, ancestor.sha, testbed)});
-    }
-    // DESIGN.md: the merge-base on the base branch, never merely the previous
-    // upload; without "baseline" in the config, the project's mainline.
-    std::string branch = config->baseline_branch.empty() ? Mainline(*reader, context.project) : config->baseline_branch;
-    if (auto chosen = detect::ChooseBaseline(candidates, branch)) {
-      base = reader->FindCommit(context.project, candidates[*chosen].sha);
-    }
-  }
-  model::Report head_report = LoadResults(*reader, context.project, "head", head, testbed);
-  std::optional<model::Report> base_report;
-  if (base) base_report = LoadResults(*reader, context.project, "base", *base, testbed);
-
-  detect::CheckOptions options{
-      .base_label = base ? (base->branch.empty() ? "" : base->branch + " @ ") + base->sha.substr(0, 7) : "",
-      .head_label = (head.branch.empty() ? "" : head.branch + " @ ") + head.sha.substr(0, 7),
-      .history_noise = HistoryNoiseOf(*reader, context.project, base ? base->branch : head.branch, testbed)};
-  auto check = detect::EvaluateCheck(*config, base_report, head_report, options);
-  if (!check) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + detect::ToString(check.error()),
-                       "perfgate.json: " + check.error().where};
-  }
-  check->project = context.project;
+  gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
   if (format == "markdown") {
-    return ApiResponse{.status = 200, .content_type = "text/markdown; charset=utf-8",
-                       .body = report::CheckMarkdown(*check), .headers = {}, .route = ""};
+    return Rendered(report::CheckMarkdown(outcome.result, report::CheckReportOptions{.dashboard_url = dashboard_url}),
+                    "text/markdown; charset=utf-8");
   }
-  nlohmann::json body = report::CheckJson(*check);
-  body["head"] = {{"commit", head.sha}, {"branch", head.branch}, {"time", model::FormatIsoTime(head.time)}};
-  body["base"] = base ? nlohmann::json{{"commit", base->sha}, {"branch", base->branch}, {"time", model::FormatIsoTime(base->time)}}
-                      : nlohmann::json();
-  body["testbed"] = testbed;
-  return Json(200, body);
+  return Json(200, report::CheckJson(outcome.result, outcome.base, outcome.head, outcome.testbed));
 }
 
 ApiResponse Api::Alerts(Context& context) {
@@ -685,53 +593,37 @@ ApiResponse Api::Alerts(Context& context) {
     }
   }
 
-  if (branch.empty()) branch = Mainline(*reader, context.project);
-  std::vector<std::string> testbeds =
-      testbed.empty() ? reader->Testbeds(context.project) : std::vector<std::string>{testbed};
-  struct Alert {
-    std::int64_t time;
-    nlohmann::json json;
-  };
-  std::vector<Alert> alerts;
-  for (const store::BenchmarkInfo& benchmark : reader->Benchmarks(context.project, "")) {
-    for (const store::MetricInfo& info : benchmark.metrics) {
-      if (!metric.empty() && info.name != metric) continue;
-      for (const std::string& bed : testbeds) {
-        auto series = reader->LoadSeries(store::SeriesQuery{.project = context.project, .benchmark = benchmark.name,
-                                                            .metric = info.name, .branch = branch, .testbed = bed,
-                                                            .limit = 1000});
-        if (!series || series->testbed != bed) continue;
-        for (const report::SeriesChange& change :
-             change_points_.ChangesOf(SeriesKey(context.project, *series, 1000), *series)) {
-          if (!(std::abs(change.change) >= min_change)) continue;
-          const store::SeriesPoint& point = series->points[change.index];
-          bool worse = info.direction == model::Direction::kLowerIsBetter ? change.change > 0 : change.change < 0;
-          alerts.push_back(Alert{point.time,
-                                 {{"kind", worse ? "regression" : "improvement"},
-                                  {"benchmark", benchmark.name},
-                                  {"metric", info.name},
-                                  {"unit", info.unit},
-                                  {"direction", model::ToString(info.direction)},
-                                  {"testbed", bed},
-                                  {"branch", series->branch},
-                                  {"commit", point.commit},
-                                  // The last commit at the old level: what to compare the change against.
-                                  {"base", change.index > 0 ? series->points[change.index - 1].commit : std::string()},
-                                  {"time", model::FormatIsoTime(point.time)},
-                                  {"index", change.index},
-                                  {"before", change.before},
-                                  {"after", change.after},
-                                  {"change", std::isfinite(change.change) ? nlohmann::json(change.change) : nlohmann::json()},
-                                  {"p_value", change.p_value}}});
-        }
-      }
+  gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
+                          .min_change = min_change, .limit = limit};
+  auto changes_of = [&](const store::Series& series) {
+    std::vector<gate::SeriesShift> shifts;
+    for (const report::SeriesChange& change :
+         change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series)) {
+      shifts.push_back({change.index, change.before, change.after, change.change, change.p_value});
     }
-  }
-  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) { return a.time > b.time; });
-  if (alerts.size() > limit) alerts.resize(limit);
+    return shifts;
+  };
+  gate::AlertsAnswer answer = gate::FindAlerts(*reader, query, changes_of);
   nlohmann::json list = nlohmann::json::array();
-  for (Alert& alert : alerts) list.push_back(std::move(alert.json));
-  std::string body = Dump({{"project", context.project}, {"branch", branch}, {"alerts", std::move(list)}});
+  for (const gate::Alert& alert : answer.alerts) {
+    const gate::SeriesShift& shift = alert.shift;
+    list.push_back({{"kind", alert.regression ? "regression" : "improvement"},
+                    {"benchmark", alert.benchmark},
+                    {"metric", alert.metric.name},
+                    {"unit", alert.metric.unit},
+                    {"direction", model::ToString(alert.metric.direction)},
+                    {"testbed", alert.testbed},
+                    {"branch", alert.branch},
+                    {"commit", alert.commit},
+                    {"base", alert.base},
+                    {"time", model::FormatIsoTime(alert.time)},
+                    {"index", shift.index},
+                    {"before", shift.before},
+                    {"after", shift.after},
+                    {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
+                    {"p_value", shift.p_value}});
+  }
+  std::string body = Dump({{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
   {
     std::lock_guard lock(alerts_mutex_);
     alerts_cache_[key] = CachedAlerts{version, body};

@@ -58,6 +58,13 @@ class Api {
 
  private:
   struct Context;
+  // The one route table: template, method and handler of every route; both
+  // Route and RouteTemplate read it.
+  struct RouteEntry;
+  friend std::string RouteTemplate(std::string_view method, std::string_view target);
+  // The route of a decoded path (a trailing "/" ignored) and, for project
+  // routes, the project segment; null when none matches.
+  static const RouteEntry* FindRoute(std::vector<std::string> path, std::string* project);
   ApiResponse Route(const ApiRequest& request);
   ApiResponse Upload(Context& context);
   ApiResponse Projects(Context& context);

@@ -1,24 +1,24 @@
 #include <catch2/catch.hpp>
 
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 
 using namespace perfgate;
-using detect::BudgetKind;
-using detect::BudgetLevel;
+using config::BudgetKind;
+using config::BudgetLevel;
 using detect::BudgetStatus;
 
 namespace {
 
-detect::ConfigError ErrorOf(const std::string& text) {
-  auto config = detect::ParseConfig(text);
+config::ConfigError ErrorOf(const std::string& text) {
+  auto config = config::ParseConfig(text);
   REQUIRE_FALSE(config.has_value());
   return config.error();
 }
 
-detect::Config ConfigOf(const std::string& text) {
-  auto config = detect::ParseConfig(text);
-  INFO((config ? std::string() : detect::ToString(config.error())));
+config::Config ConfigOf(const std::string& text) {
+  auto config = config::ParseConfig(text);
+  INFO((config ? std::string() : config::ToString(config.error())));
   REQUIRE(config.has_value());
   return *config;
 }
@@ -115,27 +115,31 @@ TEST_CASE("Config errors name the key path", "[check][config]") {
         "budgets[0].stretch");
   CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "10ms", "stretch": "1GB/s"}]})").where ==
         "budgets[0].stretch");
-  CHECK(detect::ToString(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "5parsecs"}]})"))
+  CHECK(config::ToString(ErrorOf(R"({"budgets": [{"benchmark": "a", "max": "5parsecs"}]})"))
             .starts_with("budgets[0].max: "));
 }
 
 TEST_CASE("Globs match star, question mark and classes; bad globs are reported", "[check][glob]") {
-  CHECK(detect::GlobMatch("*", "anything/at/all"));
-  CHECK(detect::GlobMatch("e2e/private_message*", "e2e/private_message/1KiB"));
-  CHECK_FALSE(detect::GlobMatch("e2e/private_message*", "e2e/group_message"));
-  CHECK(detect::GlobMatch("BM_Sort/?4", "BM_Sort/64"));
-  CHECK_FALSE(detect::GlobMatch("BM_Sort/?4", "BM_Sort/1024"));
-  CHECK(detect::GlobMatch("size/[a-c]*.so", "size/b.so"));
-  CHECK_FALSE(detect::GlobMatch("size/[!a-c]*.so", "size/b.so"));
-  CHECK(detect::GlobMatch("x\\*y", "x*y"));
-  CHECK_FALSE(detect::GlobMatch("x\\*y", "xzy"));
-  CHECK(detect::GlobMatch("*/*/threads:2", "BM/a/threads:2"));
-  CHECK(detect::GlobError("[abc"));
-  CHECK(detect::GlobError("[]"));
-  CHECK(detect::GlobError("a]"));
-  CHECK(detect::GlobError("trailing\\"));
-  CHECK_FALSE(detect::GlobError("a[]b]c"));
-  CHECK_FALSE(detect::GlobMatch("[abc", "[abc"));
+  CHECK(config::GlobMatch("*", "anything/at/all"));
+  CHECK(config::GlobMatch("e2e/private_message*", "e2e/private_message/1KiB"));
+  CHECK_FALSE(config::GlobMatch("e2e/private_message*", "e2e/group_message"));
+  CHECK(config::GlobMatch("BM_Sort/?4", "BM_Sort/64"));
+  CHECK_FALSE(config::GlobMatch("BM_Sort/?4", "BM_Sort/1024"));
+  CHECK(config::GlobMatch("size/[a-c]*.so", "size/b.so"));
+  CHECK_FALSE(config::GlobMatch("size/[!a-c]*.so", "size/b.so"));
+  CHECK(config::GlobMatch("x\\*y", "x*y"));
+  CHECK_FALSE(config::GlobMatch("x\\*y", "xzy"));
+  CHECK(config::GlobMatch("*/*/threads:2", "BM/a/threads:2"));
+  // fnmatch(3) without flags: a leading dot is not special, "]" first in a class is literal, "^" negates.
+  CHECK(config::GlobMatch("*", ".hidden/x"));
+  CHECK(config::GlobMatch("[]x]", "]"));
+  CHECK_FALSE(config::GlobMatch("[^a]", "a"));
+  CHECK(config::GlobError("[abc"));
+  CHECK(config::GlobError("[]"));
+  CHECK(config::GlobError("a]"));
+  CHECK(config::GlobError("trailing\\"));
+  CHECK_FALSE(config::GlobError("a[]b]c"));
+  CHECK_FALSE(config::GlobMatch("[abc", "[abc"));
 }
 
 TEST_CASE("A budget with no data is pending and never passes", "[check][pending]") {
@@ -228,15 +232,16 @@ TEST_CASE("Relative budgets read the baseline in the metric's direction", "[chec
   auto base = ReportOf({Bench("lat", "real_time", "ns", Around(100, 10)),
                         Bench("rate", "items_per_second", "/s", Around(1000, 10), model::Direction::kHigherIsBetter)});
   auto head = ReportOf({Bench("lat", "real_time", "ns", Around(160, 10)),
-                        Bench("rate", "items_per_second", "/s", Around(600, 10), model::Direction::kHigherIsBetter)});
+                        Bench("rate", "items_per_second", "/s", Around(400, 10), model::Direction::kHigherIsBetter)});
   auto result = detect::EvaluateCheck(config, base, head);
   REQUIRE(result);
   REQUIRE(result->budgets.size() == 2);
   CHECK(result->budgets[0].status == BudgetStatus::kBroken);
   CHECK(result->budgets[0].actual == Approx(0.6).epsilon(0.01));
   CHECK(result->budgets[1].status == BudgetStatus::kBroken);
-  CHECK(result->budgets[1].actual == Approx(1000.0 / 600 - 1).epsilon(0.01));
-  CHECK(result->budgets[1].change == Approx(-0.4).epsilon(0.01));
+  // One definition of change: head / base - 1 = -60 %, a 60 % regression of a rate.
+  CHECK(result->budgets[1].actual == Approx(0.6).epsilon(0.01));
+  CHECK(result->budgets[1].change == Approx(-0.6).epsilon(0.01));
   CHECK(result->summary.regressions == 2);         // the comparison agrees, in both directions
   CHECK(result->summary.failing_regressions == 0);  // regressions are warn-level here
   CHECK_FALSE(result->passed);                      // but the error-level budget breaks
@@ -245,6 +250,32 @@ TEST_CASE("Relative budgets read the baseline in the metric's direction", "[chec
   REQUIRE(without_base);
   REQUIRE(without_base->budgets.size() == 1);
   CHECK(without_base->budgets[0].status == BudgetStatus::kPending);
+}
+
+TEST_CASE("A star regression budget covers every metric of a benchmark, each in its own direction", "[check][regression]") {
+  auto config = ConfigOf(R"({"budgets": [{"benchmark": "*", "max_regression": "10%"}]})");
+  auto base = ReportOf({Bench("copy", "real_time", "ns", Around(100, 10))});
+  auto head = ReportOf({Bench("copy", "real_time", "ns", Around(100, 10))});
+  // The same benchmark's throughput drops by a quarter while its time holds.
+  model::MetricNamed(base.benchmarks[0], "bytes_per_second", "B/s", model::Direction::kHigherIsBetter).samples =
+      Around(4e9, 10);
+  model::MetricNamed(head.benchmarks[0], "bytes_per_second", "B/s", model::Direction::kHigherIsBetter).samples =
+      Around(3e9, 10);
+  auto result = detect::EvaluateCheck(config, base, head);
+  REQUIRE(result);
+  REQUIRE(result->budgets.size() == 2);
+  CHECK(result->budgets[0].metric == "real_time");
+  CHECK(result->budgets[0].status == BudgetStatus::kMet);
+  CHECK(result->budgets[1].metric == "bytes_per_second");
+  CHECK(result->budgets[1].status == BudgetStatus::kBroken);
+  CHECK(result->budgets[1].change == Approx(-0.25).epsilon(0.01));
+  CHECK_FALSE(result->passed);
+
+  // Naming a metric narrows it to that one.
+  auto named = detect::EvaluateCheck(
+      ConfigOf(R"({"budgets": [{"benchmark": "*", "metric": "real_time", "max_regression": "10%"}]})"), base, head);
+  REQUIRE(named);
+  CHECK(named->budgets.size() == 1);
 }
 
 TEST_CASE("Regressions fail the check only at level error", "[check][regression]") {

@@ -27,7 +27,7 @@ std::vector<double> Ramp(double low, double high, std::size_t n) {
 }
 
 detect::CheckResult MixedCheck() {
-  auto config = detect::ParseConfig(R"({ "project": "meshara", "baseline": {"branch": "main"},
+  auto config = config::ParseConfig(R"({ "project": "meshara", "baseline": {"branch": "main"},
     "budgets": [
       { "benchmark": "e2e/private_message", "metric": "p99", "max": "50ms", "description": "private message p99" },
       { "benchmark": "throughput/*", "metric": "bytes_per_second", "min": "100MB/s", "stretch": "1GB/s" },
@@ -69,7 +69,7 @@ TEST_CASE("Markdown check report matches the golden file", "[report][check]") {
 }
 
 TEST_CASE("Markdown report without a baseline matches the golden file", "[report][check]") {
-  auto config = detect::ParseConfig(R"({"project": "demo", "budgets": [{"benchmark": "*", "max_regression": "10%"},
+  auto config = config::ParseConfig(R"({"project": "demo", "budgets": [{"benchmark": "*", "max_regression": "10%"},
                                                                       {"benchmark": "build/compile_time", "max": "2min"}]})");
   REQUIRE(config);
   model::Report head;
@@ -94,7 +94,7 @@ TEST_CASE("The report leads with the verdict and carries the comment marker", "[
 }
 
 TEST_CASE("A huge check stays under GitHub's comment limit and says what was omitted", "[report][check][truncation]") {
-  auto config = detect::ParseConfig(R"({"project": "big", "budgets": [{"benchmark": "*", "max_regression": "1%"},
+  auto config = config::ParseConfig(R"({"project": "big", "budgets": [{"benchmark": "*", "max_regression": "1%"},
                                                                      {"benchmark": "*", "metric": "p99", "max": "1ms"}]})");
   REQUIRE(config);
   model::Report base, head;

@@ -111,3 +111,19 @@ TEST_CASE("compare exits 1 when nine repetitions show a 50% slowdown", "[cli][co
   CHECK(faster.exit_code == 0);
   CHECK(nlohmann::json::parse(faster.out)["summary"]["improved"].get<int>() >= 2);
 }
+
+TEST_CASE("compare keeps a summary-only harness's own mean, min and max with n = 0", "[cli][compare]") {
+  // vitest prints its summary (mean 330 ns, median 271 ns, min 200 ns, max 1.79 ms), no samples.
+  auto fixture = FixturePath("vitest/vitest.json").string();
+  auto result = RunPerfgate({"compare", fixture, fixture, "--format", "json"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  auto row = nlohmann::json::parse(result.out)["benchmarks"][0];
+  CHECK(row["base"]["n"] == 0);
+  CHECK(row["base"]["mean"].get<double>() == Approx(330.1058976544349));
+  CHECK(row["base"]["median"].get<double>() == Approx(271.0));
+  CHECK(row["base"]["min"].get<double>() == Approx(200.0));
+  CHECK(row["base"]["max"].get<double>() == Approx(1788212.0));
+  CHECK(row["base"]["p99"].get<double>() == Approx(331.0));
+  CHECK(row["p_value"].is_null());  // no fake samples to test
+}

@@ -13,6 +13,7 @@
 #include <future>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "../process.hpp"
 #include "server_test_support.hpp"
@@ -188,4 +189,51 @@ TEST_CASE("perfgate serve announces its URL and finishes the request in flight o
   REQUIRE(upload.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
   CHECK(upload.get() == 201);
   CHECK(ReadAll(dir / "stderr.txt").find("SIGTERM") != std::string::npos);
+}
+
+TEST_CASE("compare --server forwards every flag, prints the format asked for and maps refusals to exit 2",
+          "[server][cli][compare]") {
+  TestServer server("cli-compare-flags");
+  std::string token = server.CreateToken("flags", "pgt_cli_flags_token_1");
+  std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  std::filesystem::path base = server.dir() / "base.json";
+  std::filesystem::path head = server.dir() / "head.json";
+  std::ofstream(base) << GbenchJson({{"BM_Flags/64", {100, 101, 102, 100, 101}}});
+  std::ofstream(head) << GbenchJson({{"BM_Flags/64", {103, 104, 105, 103, 104}}});
+  std::string base_sha(40, 'b'), head_sha(40, 'c');
+  for (auto [file, sha, testbed] : {std::tuple{base.string(), base_sha, "go"}, std::tuple{head.string(), head_sha, "go"}}) {
+    REQUIRE(RunPerfgate({"ingest", file, "--server", url, "--token", token, "--project", "flags", "--commit", sha,
+                         "--branch", "main", "--testbed", testbed}).exit_code == 0);
+  }
+  std::vector<std::string> compare = {"compare", base_sha, head_sha, "--server", url, "--project", "flags"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> command = compare;
+    command.insert(command.end(), extra.begin(), extra.end());
+    return RunPerfgate(command);
+  };
+
+  // +3 %: a regression only when the threshold says 3 % is too much.
+  auto loose = with({"--format", "json", "--threshold", "10%"});
+  INFO(loose.err);
+  REQUIRE(loose.exit_code == 0);
+  CHECK(json::parse(loose.out)["benchmarks"][0]["verdict"] == "unchanged");
+  auto strict = with({"--format", "json", "--threshold", "1%", "--alpha", "0.2"});
+  CHECK(strict.exit_code == 1);
+  CHECK(json::parse(strict.out)["benchmarks"][0]["verdict"] == "regressed");
+  CHECK(json::parse(strict.out)["head"]["testbed"] == "go");
+
+  auto text = with({"--format", "text"});
+  CHECK_THAT(text.out, Catch::Contains("Comparing") && !Catch::Contains("| Benchmark |"));
+  auto markdown = with({"--format", "markdown"});
+  CHECK_THAT(markdown.out, Catch::Contains("| Benchmark |"));
+
+  auto typo = with({"--metric", "cpu_tme"});
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.err, Catch::Contains("cpu_time"));
+  auto testbed = with({"--testbed", "rust"});
+  CHECK(testbed.exit_code == 2);
+  CHECK_THAT(testbed.err, Catch::Contains("HTTP 404") && Catch::Contains("go"));
+  CHECK(RunPerfgate({"compare", base_sha, "nosuchref", "--server", url, "--project", "flags"}).exit_code == 2);
+  // Nothing listens there: the environment, exit 3.
+  CHECK(RunPerfgate({"compare", base_sha, head_sha, "--server", "http://127.0.0.1:1", "--project", "flags"}).exit_code == 3);
 }

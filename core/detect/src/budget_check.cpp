@@ -8,6 +8,17 @@
 
 namespace perfgate::detect {
 
+// The perfgate.json schema, as this file evaluates it.
+using config::Budget;
+using config::BudgetKind;
+using config::BudgetLevel;
+using config::Config;
+using config::ConfigDefaults;
+using config::ConfigError;
+using config::GlobMatch;
+using config::IsLiteralPattern;
+using config::IsStatistic;
+
 namespace {
 
 bool IsCanonicalUnit(std::string_view unit) {
@@ -47,12 +58,6 @@ Resolved Resolve(const model::Benchmark& benchmark, const Budget& budget, const 
   return resolved;
 }
 
-std::optional<double> Aggregate(const model::Metric& metric, std::string_view key) {
-  auto found = metric.aggregates.find(std::string(key));
-  if (found == metric.aggregates.end() || !std::isfinite(found->second)) return std::nullopt;
-  return found->second;
-}
-
 // Whether the budget's limit may be compared with values in `unit`; the limit
 // converted to that unit when so.
 std::optional<double> LimitIn(const model::Quantity& limit, std::string_view unit, bool fraction) {
@@ -75,7 +80,10 @@ BudgetResult PendingResult(const Budget& budget, std::string benchmark, std::str
   result.benchmark = std::move(benchmark);
   result.statistic = budget.kind == BudgetKind::kMaxCv ? "cv" : budget.statistic.value_or("");
   if (budget.metric && IsStatistic(*budget.metric)) result.statistic = *budget.metric;
-  result.unit = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMaxCv ? "" : budget.limit.unit;
+  result.unit = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMaxCv ||
+                        budget.kind == BudgetKind::kMinRatio
+                    ? ""
+                    : budget.limit.unit;
   result.limit = budget.limit.value;
   if (budget.stretch) result.stretch = budget.stretch->value;
   result.status = BudgetStatus::kPending;
@@ -84,7 +92,7 @@ BudgetResult PendingResult(const Budget& budget, std::string benchmark, std::str
 }
 
 BudgetStatus Judge(const Budget& budget, double actual, double limit, const std::optional<double>& stretch) {
-  bool lower_limit = budget.kind == BudgetKind::kMin;
+  bool lower_limit = budget.kind == BudgetKind::kMin || budget.kind == BudgetKind::kMinRatio;
   bool within = lower_limit ? actual >= limit : actual <= limit;
   if (!within) return budget.level == BudgetLevel::kWarn ? BudgetStatus::kWarning : BudgetStatus::kBroken;
   if (stretch && (lower_limit ? actual >= *stretch : actual <= *stretch)) return BudgetStatus::kStretchMet;
@@ -97,7 +105,8 @@ BudgetStatus Judge(const Budget& budget, double actual, double limit, const std:
 tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget& budget,
                                                                    const model::Benchmark& benchmark,
                                                                    const model::Report* base, const Config& config,
-                                                                   const RowIndex& rows, std::string& why_missing) {
+                                                                   const RowIndex& rows, const CheckOptions& options,
+                                                                   std::string& why_missing) {
   if (benchmark.error || benchmark.skipped) {
     why_missing = benchmark.error ? "the benchmark failed: " + *benchmark.error : "the benchmark was skipped";
     return std::optional<BudgetResult>{};
@@ -116,7 +125,7 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
   result.direction = metric.direction;
   result.value_unit = resolved.statistic == "cv" ? "" : metric.unit;
   bool fraction_value = resolved.statistic == "cv";
-  bool relative = budget.kind == BudgetKind::kMaxRegression;
+  bool relative = budget.kind == BudgetKind::kMaxRegression || budget.kind == BudgetKind::kMinRatio;
   result.unit = fraction_value || relative || budget.kind == BudgetKind::kMaxCv ? "" : metric.unit;
 
   auto limit = LimitIn(budget.limit, metric.unit, fraction_value || relative || budget.kind == BudgetKind::kMaxCv);
@@ -150,7 +159,27 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
     why_missing = "no " + resolved.statistic + " of " + metric.name + " (needs samples)";
     return std::optional<BudgetResult>{};
   }
-  if (relative) {
+  if (budget.kind == BudgetKind::kMinRatio) {
+    auto other = options.testbed_results.find(budget.of_testbed);
+    const model::Benchmark* reference = other != options.testbed_results.end() ? other->second.FindBenchmark(benchmark.name) : nullptr;
+    const model::Metric* reference_metric = reference != nullptr ? reference->FindMetric(metric.name) : nullptr;
+    std::optional<double> reference_value;
+    if (reference_metric != nullptr) reference_value = MetricStatistic(*reference_metric, resolved.statistic);
+    if (!reference_value) {
+      why_missing = "no " + metric.name + " on testbed " + budget.of_testbed + " for this commit";
+      return std::optional<BudgetResult>{};
+    }
+    if (!(*reference_value > 0 && *result.head_value > 0) || !std::isfinite(*reference_value) ||
+        !std::isfinite(*result.head_value)) {
+      why_missing = "a zero or infinite value on a testbed";
+      return std::optional<BudgetResult>{};
+    }
+    // The other testbed stands where the baseline stands for other budgets.
+    result.base_value = reference_value;
+    result.change = *result.head_value / *reference_value - 1;
+    result.actual = metric.direction == model::Direction::kHigherIsBetter ? *result.head_value / *reference_value
+                                                                          : *reference_value / *result.head_value;
+  } else if (relative) {
     if (!base) {
       why_missing = "no baseline";
       return std::optional<BudgetResult>{};
@@ -163,9 +192,14 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
       why_missing = "a zero value on a side";
       return std::optional<BudgetResult>{};
     }
-    double ratio = metric.direction == model::Direction::kLowerIsBetter ? *result.head_value / *result.base_value
-                                                                         : *result.base_value / *result.head_value;
-    result.actual = ratio - 1;
+    if (!std::isfinite(*result.base_value) || !std::isfinite(*result.head_value)) {
+      why_missing = "an infinite value on a side";
+      return std::optional<BudgetResult>{};
+    }
+    // The change (head / base - 1, as everywhere) in the metric's bad direction:
+    // ops/s from 4 to 3 is a change of -25 %, a regression of 25 %.
+    double change = *result.head_value / *result.base_value - 1;
+    result.actual = metric.direction == model::Direction::kLowerIsBetter ? change : -change;
   } else {
     result.actual = result.head_value;
   }
@@ -187,44 +221,9 @@ std::string_view ToString(BudgetStatus status) {
 }
 
 std::optional<double> MetricStatistic(const model::Metric& metric, std::string_view statistic) {
-  std::vector<double> values;
-  for (double value : metric.samples) {
-    if (!std::isnan(value)) values.push_back(value);
-  }
-  if (!values.empty()) {
-    stats::Summary summary = stats::Summarize(values);
-    if (statistic == "median") return summary.median;
-    if (statistic == "mean") return summary.mean;
-    if (statistic == "min") return summary.min;
-    if (statistic == "max") return summary.max;
-    if (statistic == "p50") return summary.p50;
-    if (statistic == "p90") return summary.p90;
-    if (statistic == "p95") return summary.p95;
-    if (statistic == "p99") return summary.p99;
-    if (statistic == "p99.9" || statistic == "p999") return summary.p999;
-    if (statistic == "stddev") return summary.stddev;
-    if (statistic == "cv") return summary.cv;
-    return std::nullopt;
-  }
-  // Aggregates only: what the harness computed, under the names adapters use.
-  if (statistic == "median" || statistic == "p50") {
-    if (auto value = Aggregate(metric, statistic)) return value;
-    if (auto value = Aggregate(metric, statistic == "median" ? "p50" : "median")) return value;
-    if (statistic == "median") return Aggregate(metric, "mean");
-    return std::nullopt;
-  }
-  if (statistic == "p99.9" || statistic == "p999") {
-    if (auto value = Aggregate(metric, "p99.9")) return value;
-    return Aggregate(metric, "p999");
-  }
-  if (statistic == "cv") {
-    if (auto value = Aggregate(metric, "cv")) return value;
-    auto stddev = Aggregate(metric, "stddev");
-    auto mean = Aggregate(metric, "mean");
-    if (stddev && mean && *mean != 0) return *stddev / *mean;
-    return std::nullopt;
-  }
-  return Aggregate(metric, statistic);
+  std::optional<Statistic> parsed = ParseStatistic(statistic);
+  if (!parsed) return std::nullopt;
+  return MetricStatistic(metric, *parsed);
 }
 
 tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,
@@ -265,15 +264,31 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     for (const auto& benchmark : head.benchmarks) {
       if (!GlobMatch(budget.pattern, benchmark.name)) continue;
       matched = true;
-      auto one = EvaluateOne(budget, benchmark, base_report, config, rows, why_missing);
-      if (!one) return tl::unexpected(one.error());
-      if (*one) {
-        result.budgets.push_back(std::move(**one));
-        ++evaluated;
-      } else if (IsLiteralPattern(budget.pattern)) {
-        result.budgets.push_back(PendingResult(budget, benchmark.name, why_missing));
-        ++evaluated;
+      // A regression budget that names no metric covers every metric of the
+      // benchmark, each in its own direction; any other budget, one metric.
+      std::vector<Budget> applied;
+      if (budget.kind == BudgetKind::kMaxRegression && !budget.metric && !benchmark.metrics.empty()) {
+        for (const model::Metric& metric : benchmark.metrics) {
+          applied.push_back(budget);
+          applied.back().metric = metric.name;
+        }
+      } else {
+        applied.push_back(budget);
       }
+      std::size_t evaluated_here = 0;
+      for (const Budget& one_budget : applied) {
+        auto one = EvaluateOne(one_budget, benchmark, base_report, config, rows, options, why_missing);
+        if (!one) return tl::unexpected(one.error());
+        if (*one) {
+          result.budgets.push_back(std::move(**one));
+          ++evaluated_here;
+        }
+      }
+      if (evaluated_here == 0 && IsLiteralPattern(budget.pattern)) {
+        result.budgets.push_back(PendingResult(budget, benchmark.name, why_missing));
+        ++evaluated_here;
+      }
+      evaluated += evaluated_here;
     }
     if (evaluated == 0) {
       std::string note = !matched ? "no data yet: no benchmark matches" : "no data yet: " + why_missing;
@@ -286,7 +301,8 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     bool budgeted = false;
     for (const auto& budget : result.budgets) {
       if (budget.benchmark != benchmark.name || budget.metric.empty()) continue;
-      if (budget.statistic.size() > 1 && budget.statistic[0] == 'p' && budget.statistic != "p50") {
+      auto statistic = ParseStatistic(budget.statistic);
+      if (statistic && IsPercentile(*statistic) && *statistic != Statistic::kP50) {
         metric = benchmark.FindMetric(budget.metric);
         budgeted = true;
         break;

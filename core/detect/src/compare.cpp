@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "perfgate/detect/metric_value.hpp"
 #include "perfgate/stats/benjamini_hochberg.hpp"
 #include "perfgate/stats/mann_whitney.hpp"
 #include "perfgate/stats/t_test.hpp"
@@ -336,8 +337,9 @@ Work CompareMetric(const std::string& benchmark_name, const std::string& metric_
 
   const std::vector<double> base_values = base_metric != nullptr ? ValuesOf(*base_metric) : std::vector<double>{};
   const std::vector<double> head_values = head_metric != nullptr ? ValuesOf(*head_metric) : std::vector<double>{};
-  if (!base_values.empty()) row.base = stats::Summarize(base_values);
-  if (!head_values.empty()) row.head = stats::Summarize(head_values);
+  // A summary-only side keeps the harness's mean, min, max and percentiles, n = 0.
+  if (!base_values.empty()) row.base = SummarizeMetric(*base_metric);
+  if (!head_values.empty()) row.head = SummarizeMetric(*head_metric);
   if (!row.base || !row.head) return work;
 
   if (*row.base->median != 0) {

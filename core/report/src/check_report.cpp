@@ -17,7 +17,7 @@ namespace perfgate::report {
 
 namespace {
 
-using detect::BudgetKind;
+using config::BudgetKind;
 using detect::BudgetResult;
 using detect::BudgetStatus;
 using detect::CheckResult;
@@ -31,8 +31,15 @@ std::string Code(std::string_view name) { return "`" + text::TableCell(name) + "
 std::string Value(const std::optional<double>& value, const BudgetResult& result) {
   if (!value || !std::isfinite(*value)) return "-";
   if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
-                              result.budget.kind == BudgetKind::kMaxCv || result.statistic == "cv")) {
-    return result.budget.kind == BudgetKind::kMaxRegression ? text::SignedPercent(*value) : PlainPercent(*value);
+                              result.budget.kind == BudgetKind::kMaxCv || result.budget.kind == BudgetKind::kMinRatio ||
+                              result.statistic == "cv")) {
+    if (result.budget.kind != BudgetKind::kMaxRegression) return PlainPercent(*value);
+    // One definition of change everywhere: head / base - 1, with its sense beside it.
+    if (!result.change || !std::isfinite(*result.change)) return "-";
+    std::string text = text::SignedPercent(*result.change);
+    if (*value > 0) text += " (worse)";
+    if (*value < 0) text += " (better)";
+    return text;
   }
   return model::FormatQuantity(*value, result.unit);
 }
@@ -56,6 +63,7 @@ std::string LimitText(const BudgetResult& result) {
   switch (result.budget.kind) {
     case BudgetKind::kMaxRegression: text = "regression ≤ " + PlainPercent(result.limit); break;
     case BudgetKind::kMaxCv: text = "cv ≤ " + PlainPercent(result.limit); break;
+    case BudgetKind::kMinRatio: text = "≥ " + PlainPercent(result.limit) + " of " + result.budget.of_testbed; break;
     default:
       if (result.unit.empty() && result.statistic == "cv") {
         text = relation + PlainPercent(result.limit);
@@ -149,9 +157,10 @@ void RenderTable(const Table& table, std::string& out) {
   }
 }
 
+// "median" or one of p50..p99.9 (detect::Statistic), named by its string.
 bool IsPercentile(std::string_view statistic) {
-  return statistic == "p50" || statistic == "p90" || statistic == "p95" || statistic == "p99" ||
-         statistic == "p99.9" || statistic == "median";
+  auto parsed = detect::ParseStatistic(statistic);
+  return parsed && (*parsed == detect::Statistic::kMedian || detect::IsPercentile(*parsed));
 }
 
 std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
@@ -192,7 +201,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                  0};
   for (const auto& row : comparison.benchmarks) {
     if (row.verdict != Verdict::kRegressed) continue;
-    std::string mark = check.regression_level == detect::BudgetLevel::kError ? "🔴 " : "⚠️ ";
+    std::string mark = check.regression_level == config::BudgetLevel::kError ? "🔴 " : "⚠️ ";
     breaches.rows.push_back("| " + mark + Code(row.name) + " | " + row.metric + " | " +
                             (row.base && row.base->median ? model::FormatQuantity(*row.base->median, row.unit) : "-") +
                             " | " +
@@ -333,7 +342,7 @@ nlohmann::json CheckJson(const CheckResult& check) {
                        {"metric", result.metric},
                        {"statistic", result.statistic},
                        {"unit", result.unit},
-                       {"level", detect::ToString(result.budget.level)},
+                       {"level", config::ToString(result.budget.level)},
                        {"status", detect::ToString(result.status)},
                        {"actual", text::FiniteOrNull(result.actual)},
                        {"head", text::FiniteOrNull(result.head_value)},
@@ -361,6 +370,15 @@ nlohmann::json CheckJson(const CheckResult& check) {
                           {"pending", summary.pending}}},
                         {"budgets", budgets},
                         {"comparison", CompareJson(check.comparison)}};
+}
+
+nlohmann::json CheckJson(const detect::CheckResult& check, const std::optional<model::ResultsOrigin>& base,
+                         const std::optional<model::ResultsOrigin>& head, const std::string& testbed) {
+  nlohmann::json body = CheckJson(check);
+  body["base"] = OriginJson(base);
+  body["head"] = OriginJson(head);
+  body["testbed"] = testbed;
+  return body;
 }
 
 }  // namespace perfgate::report

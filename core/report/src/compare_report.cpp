@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "text_format.hpp"
 
@@ -84,7 +85,8 @@ nlohmann::json SideStats(const std::optional<stats::Summary>& side) {
   if (!side) return nullptr;
   return nlohmann::json{{"n", side->n},           {"median", text::FiniteOrNull(side->median)}, {"mean", text::FiniteOrNull(side->mean)},
                         {"min", text::FiniteOrNull(side->min)}, {"max", text::FiniteOrNull(side->max)},     {"stddev", text::FiniteOrNull(side->stddev)},
-                        {"cv", text::FiniteOrNull(side->cv)}};
+                        {"cv", text::FiniteOrNull(side->cv)}, {"p50", text::FiniteOrNull(side->p50)},
+                        {"p95", text::FiniteOrNull(side->p95)}, {"p99", text::FiniteOrNull(side->p99)}};
 }
 
 nlohmann::json SideJson(const detect::ComparedSide& side) {
@@ -199,6 +201,24 @@ nlohmann::json CompareJson(const Comparison& comparison) {
                           {"unchanged", summary.unchanged},
                           {"inconclusive", summary.inconclusive},
                           {"geomean_ratio", text::FiniteOrNull(summary.geomean_ratio)}}}};
+}
+
+nlohmann::json OriginJson(const std::optional<model::ResultsOrigin>& origin) {
+  if (!origin) return nullptr;
+  return nlohmann::json{{"commit", origin->commit},
+                        {"branch", origin->branch},
+                        {"time", model::FormatIsoTime(origin->time)},
+                        {"testbed", origin->testbed}};
+}
+
+nlohmann::json CompareJson(const Comparison& comparison, const std::optional<model::ResultsOrigin>& base,
+                           const std::optional<model::ResultsOrigin>& head) {
+  nlohmann::json body = CompareJson(comparison);
+  for (auto [key, origin] : {std::pair{"base", &base}, std::pair{"head", &head}}) {
+    if (!*origin) continue;
+    body[key].update(OriginJson(*origin));
+  }
+  return body;
 }
 
 }  // namespace perfgate::report

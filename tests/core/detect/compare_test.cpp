@@ -262,7 +262,7 @@ TEST_CASE("The default metric is real_time; another can be named or all compared
   CHECK(CompareReports(base, head, all).benchmarks.size() == 2);
 }
 
-TEST_CASE("A metric carried only as aggregates counts as one value", "[detect][compare]") {
+TEST_CASE("A metric carried only as aggregates keeps the harness's summary with n = 0", "[detect][compare]") {
   model::Report base;
   model::Report head;
   model::MetricNamed(base.BenchmarkNamed("BM_Agg"), "real_time", "ns", model::Direction::kLowerIsBetter)
@@ -271,9 +271,11 @@ TEST_CASE("A metric carried only as aggregates counts as one value", "[detect][c
       .aggregates = {{"mean", 12.0}};
   const auto comparison = CompareReports(base, head);
   const auto& row = Row(comparison, "BM_Agg");
-  CHECK(row.base->n == 1);
+  CHECK(row.base->n == 0);  // no raw sample stands behind it
   CHECK(*row.base->median == 9.0);
-  CHECK(*row.head->median == 12.0);
+  CHECK(*row.base->mean == 10.0);  // the harness's mean, not the median again
+  CHECK_FALSE(row.base->min);      // the harness gave none
+  CHECK(*row.head->median == 12.0);  // median falls back to the mean
   CHECK(row.verdict == Verdict::kInconclusive);
 }
 

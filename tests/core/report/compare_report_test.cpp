@@ -93,7 +93,7 @@ TEST_CASE("JSON comparison has exactly the DESIGN.md shape, plus two documented 
                                          "p_value_adjusted", "ratio", "repetitions_needed", "unit", "verdict"});
   std::vector<std::string> stats_keys;
   for (const auto& item : sort["base"].items()) stats_keys.push_back(item.key());
-  CHECK(stats_keys == std::vector<std::string>{"cv", "max", "mean", "median", "min", "n", "stddev"});
+  CHECK(stats_keys == std::vector<std::string>{"cv", "max", "mean", "median", "min", "n", "p50", "p95", "p99", "stddev"});
   CHECK(sort["verdict"] == "regressed");
   CHECK(sort["direction"] == "lower_is_better");
   CHECK(sort["base"]["n"] == 9);

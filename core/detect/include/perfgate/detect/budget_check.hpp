@@ -1,9 +1,10 @@
 #pragma once
-// Evaluating a Config (budget.hpp) against a pull request's head results and its
+// Evaluating a config::Config (perfgate.json, config/config.hpp) against a pull request's head results and its
 // baseline: the comparison verdicts, every budget's status, and pass/fail. Also
 // the choice of a pull request's baseline among the head's ancestors.
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,8 +13,9 @@
 
 #include <tl/expected.hpp>
 
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 #include "perfgate/detect/compare.hpp"
+#include "perfgate/detect/metric_value.hpp"
 #include "perfgate/model/report.hpp"
 
 namespace perfgate::detect {
@@ -29,7 +31,7 @@ std::string_view ToString(BudgetStatus status);
 // One budget applied to one benchmark (or to its pattern, when pending because
 // nothing matched).
 struct BudgetResult {
-  Budget budget;
+  config::Budget budget;
   std::string benchmark;  // the matched benchmark; the pattern when nothing matched
   std::string metric;     // the stored metric the value comes from ("real_time"); "" when pending
   // What was measured of it: "median", "p99", "cv", ... For kMaxRegression the
@@ -40,9 +42,10 @@ struct BudgetResult {
   std::string unit;
   std::string value_unit;  // unit of head_value and base_value: the metric's ("" for cv, a fraction)
   model::Direction direction = model::Direction::kLowerIsBetter;
-  // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the regression in the
-  // metric's bad direction (head/base - 1 for lower-is-better, base/head - 1 for
-  // higher-is-better). Absent when pending.
+  // kMax/kMin/kMaxCv: the head's value. kMaxRegression: the change (head/base - 1)
+  // in the metric's bad direction: the change itself for lower-is-better, its
+  // negation for higher-is-better (ops/s 4 -> 3: change -25 %, actual 25 %).
+  // kMinRatio: the ratio to the other testbed in the good direction. Absent when pending.
   std::optional<double> actual;
   std::optional<double> head_value;  // the head's value of the statistic
   std::optional<double> base_value;  // the baseline's value of the statistic, when known
@@ -79,7 +82,7 @@ struct CheckResult {
   std::string project;
   Comparison comparison;
   bool has_baseline = false;
-  BudgetLevel regression_level = BudgetLevel::kError;
+  config::BudgetLevel regression_level = config::BudgetLevel::kError;
   std::vector<BudgetResult> budgets;  // in config order, matches in head order
   CheckSummary summary;
   // Head benchmarks with a percentile budget (p50..p99.9), or with 20+ samples
@@ -93,23 +96,24 @@ struct CheckOptions {
   std::string base_label;  // "main @ 1a2b3c4", a file name
   std::string head_label;
   HistoryNoise history_noise;  // forwarded to CompareReports
+  // The head commit's results on other testbeds, by testbed, for min_ratio
+  // budgets; a budget whose testbed is absent here is pending.
+  std::map<std::string, model::Report> testbed_results;
 };
 
 // Compares `head` against `base` (absent: no baseline; every row is new and
 // relative budgets are pending) with the config's defaults, then evaluates every
 // budget whose level is not off against every head benchmark its pattern
-// matches. A literal pattern without data, or a glob for which no matching
+// matches; a max_regression budget without "metric" against every metric of
+// each (a throughput drop is caught where only real_time was before). A literal pattern without data, or a glob for which no matching
 // benchmark has the metric, gives one pending result. Returns a ConfigError
 // naming the budget ("budgets[1].max") when a limit's unit does not fit the
 // metric it is applied to (a time on a B/s metric). Deterministic; never throws.
-tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,
+tl::expected<CheckResult, config::ConfigError> EvaluateCheck(const config::Config& config, const std::optional<model::Report>& base,
                                                      const model::Report& head, const CheckOptions& options = {});
 
-// The value of `statistic` ("median", "mean", "min", "max", "p50", "p90", "p95",
-// "p99", "p99.9"/"p999", "stddev", "cv") of a metric: computed from its samples
-// (NaN dropped) when it has any, else the harness's aggregate of that name
-// ("median" falls back to "mean"; "cv" to stddev / mean). In the metric's unit,
-// cv as a fraction. Absent when not computable (stddev/cv of one value).
+// metric_value.hpp's MetricStatistic for a statistic by name; absent for a name
+// that is not one.
 std::optional<double> MetricStatistic(const model::Metric& metric, std::string_view statistic);
 
 // An ancestor of a pull request's head, as the store knows it.

@@ -3,12 +3,14 @@
 // pull-request comment and job summary, and JSON for machines.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "perfgate/detect/budget_check.hpp"
+#include "perfgate/model/origin.hpp"
 
 namespace perfgate::report {
 
@@ -47,5 +49,11 @@ std::string CheckMarkdown(const detect::CheckResult& check, const CheckReportOpt
 // Fractions (max_regression, max_cv, cv) have unit "" and are fractions.
 // Absent or non-finite numbers are null.
 nlohmann::json CheckJson(const detect::CheckResult& check);
+
+// The same with "base" and "head" ({"commit","branch","time","testbed"}, null
+// for a results file or no baseline) and "testbed" ("" when no side is stored):
+// what `check --db`, `check --server` and the check route print.
+nlohmann::json CheckJson(const detect::CheckResult& check, const std::optional<model::ResultsOrigin>& base,
+                         const std::optional<model::ResultsOrigin>& head, const std::string& testbed);
 
 }  // namespace perfgate::report

@@ -1,9 +1,10 @@
 #pragma once
-// perfgate.json: the budgets a pull request is checked against (DESIGN.md,
-// "Budgets"). Parsing validates everything that can be validated without data:
+// The perfgate.json schema: the budgets a pull request is checked against
+// (docs/architecture.md, README "Budgets"); its own module, so the schema is read
+// without the evaluation. Parsing validates everything that can be validated without data:
 // keys, types, units, globs, levels. Whether a budget's unit fits its metric is
 // known only when the metric is seen, so that is checked by EvaluateCheck
-// (budget_check.hpp).
+// (detect/budget_check.hpp).
 
 #include <cstddef>
 #include <optional>
@@ -15,7 +16,7 @@
 
 #include "perfgate/model/units.hpp"
 
-namespace perfgate::detect {
+namespace perfgate::config {
 
 // error: a breach fails the check; warn: reported only; off: not evaluated.
 enum class BudgetLevel { kError, kWarn, kOff };
@@ -28,7 +29,11 @@ std::string_view ToString(BudgetLevel level);
 //   kMaxRegression    head / baseline - 1 in the metric's bad direction (a fraction)
 //   kMaxCv            coefficient of variation of the head's samples (a fraction)
 // A `file` entry's max_size is a kMax on benchmark "size/<file name>", metric "value".
-enum class BudgetKind { kMax, kMin, kMaxRegression, kMaxCv };
+//   kMinRatio         the head's value against another testbed's on the same
+//                     commit ("min_ratio": "95%", "of_testbed": "go"), in the
+//                     metric's good direction: head / other for higher-is-better,
+//                     other / head for lower-is-better; at least the limit
+enum class BudgetKind { kMax, kMin, kMaxRegression, kMaxCv, kMinRatio };
 
 // "max", "min", "max_regression", "max_cv".
 std::string_view ToString(BudgetKind kind);
@@ -57,6 +62,7 @@ struct Budget {
   std::optional<model::Quantity> stretch;
   BudgetLevel level = BudgetLevel::kError;
   std::string description;  // "" when none
+  std::string of_testbed;   // kMinRatio: the testbed the head is held against
 };
 
 struct ConfigDefaults {
@@ -108,4 +114,4 @@ bool GlobMatch(std::string_view pattern, std::string_view name);
 // True when the pattern has no glob metacharacters (it names one benchmark).
 bool IsLiteralPattern(std::string_view pattern);
 
-}  // namespace perfgate::detect
+}  // namespace perfgate::config

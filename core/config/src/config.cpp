@@ -1,19 +1,19 @@
-#include "perfgate/detect/budget.hpp"
+#include "perfgate/config/config.hpp"
 
-#include <array>
+#include "perfgate/config/statistic.hpp"
+
+#include <fnmatch.h>
+
 #include <filesystem>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
-namespace perfgate::detect {
+namespace perfgate::config {
 
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 12> kStatistics = {"median", "mean", "min", "max", "p50", "p90",
-                                                           "p95", "p99", "p99.9", "p999", "stddev", "cv"};
 
 tl::unexpected<ConfigError> Fail(std::string where, std::string reason) {
   return tl::unexpected(ConfigError{std::move(where), std::move(reason)});
@@ -110,7 +110,7 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
   if (!entry.is_object()) return ConfigError{path, "expected an object, got " + TypeName(entry)};
   if (auto error = CheckKeys(entry, path,
                              {"benchmark", "file", "metric", "statistic", "max", "min", "max_regression", "max_cv",
-                              "max_size", "stretch", "level", "description"})) {
+                              "max_size", "stretch", "level", "description", "min_ratio", "of_testbed"})) {
     return error;
   }
   Budget base;
@@ -223,8 +223,27 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
     out.push_back(std::move(budget));
     ++added;
   }
+  if (entry.contains("min_ratio") != entry.contains("of_testbed")) {
+    return ConfigError{path + (entry.contains("min_ratio") ? ".min_ratio" : ".of_testbed"),
+                       "min_ratio and of_testbed go together (\"min_ratio\": \"95%\", \"of_testbed\": \"go\")"};
+  }
+  if (entry.contains("min_ratio")) {
+    auto fraction = FractionAt(entry["min_ratio"], path + ".min_ratio");
+    if (!fraction) return fraction.error();
+    if (!(*fraction > 0)) return ConfigError{path + ".min_ratio", "must be above 0"};
+    auto testbed = String(entry["of_testbed"], path + ".of_testbed");
+    if (!testbed) return testbed.error();
+    if (testbed->empty()) return ConfigError{path + ".of_testbed", "must not be empty"};
+    Budget budget = base;
+    budget.key = "min_ratio";
+    budget.kind = BudgetKind::kMinRatio;
+    budget.limit = model::Quantity{*fraction, ""};
+    budget.of_testbed = *testbed;
+    out.push_back(std::move(budget));
+    ++added;
+  }
   if (added == 0) {
-    return ConfigError{path, "has no limit (expected max, min, max_regression, max_cv or max_size)"};
+    return ConfigError{path, "has no limit (expected max, min, max_regression, max_cv, max_size or min_ratio)"};
   }
   return std::nullopt;
 }
@@ -240,70 +259,6 @@ std::optional<std::size_t> ClassLength(std::string_view pattern, std::size_t sta
   while (i < pattern.size() && pattern[i] != ']') ++i;
   if (i >= pattern.size() || i == first) return std::nullopt;
   return i - start + 1;
-}
-
-bool ClassMatches(std::string_view cls, char c) {
-  // cls is "[...]" including brackets.
-  std::size_t i = 1;
-  bool negate = false;
-  if (cls[i] == '!' || cls[i] == '^') {
-    negate = true;
-    ++i;
-  }
-  bool matched = false;
-  std::size_t end = cls.size() - 1;
-  for (; i < end; ++i) {
-    if (i + 2 < end && cls[i + 1] == '-') {
-      if (c >= cls[i] && c <= cls[i + 2]) matched = true;
-      i += 2;
-    } else if (cls[i] == c) {
-      matched = true;
-    }
-  }
-  return matched != negate;
-}
-
-bool MatchFrom(std::string_view pattern, std::string_view name) {
-  std::size_t p = 0, n = 0;
-  std::optional<std::size_t> star_p, star_n;
-  while (n < name.size()) {
-    if (p < pattern.size()) {
-      char c = pattern[p];
-      if (c == '*') {
-        star_p = ++p;
-        star_n = n;
-        continue;
-      }
-      if (c == '?') {
-        ++p;
-        ++n;
-        continue;
-      }
-      if (c == '[') {
-        auto length = ClassLength(pattern, p);
-        if (length && ClassMatches(pattern.substr(p, *length), name[n])) {
-          p += *length;
-          ++n;
-          continue;
-        }
-      } else if (c == '\\' && p + 1 < pattern.size()) {
-        if (pattern[p + 1] == name[n]) {
-          p += 2;
-          ++n;
-          continue;
-        }
-      } else if (c == name[n]) {
-        ++p;
-        ++n;
-        continue;
-      }
-    }
-    if (!star_p) return false;
-    p = *star_p;
-    n = ++*star_n;
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 }  // namespace
@@ -323,6 +278,7 @@ std::string_view ToString(BudgetKind kind) {
     case BudgetKind::kMin: return "min";
     case BudgetKind::kMaxRegression: return "max_regression";
     case BudgetKind::kMaxCv: return "max_cv";
+    case BudgetKind::kMinRatio: return "min_ratio";
   }
   return "max";
 }
@@ -331,14 +287,10 @@ std::string ToString(const ConfigError& error) {
   return error.where.empty() ? error.reason : error.where + ": " + error.reason;
 }
 
-bool IsStatistic(std::string_view name) {
-  for (auto statistic : kStatistics) {
-    if (name == statistic) return true;
-  }
-  return false;
-}
+bool IsStatistic(std::string_view name) { return ParseStatistic(name).has_value(); }
 
 std::optional<std::string> GlobError(std::string_view pattern) {
+  if (pattern.find('\0') != std::string_view::npos) return "contains a NUL character";
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
       if (i + 1 == pattern.size()) return "a trailing '\\' escapes nothing";
@@ -356,7 +308,10 @@ std::optional<std::string> GlobError(std::string_view pattern) {
 
 bool GlobMatch(std::string_view pattern, std::string_view name) {
   if (GlobError(pattern)) return false;
-  return MatchFrom(pattern, name);
+  // fnmatch(3) without flags is exactly the glob documented in budget.hpp: '*'
+  // crosses '/', a leading '.' is not special, '\' escapes; the C locale the
+  // program runs in makes '?' and classes match bytes.
+  return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
 }
 
 bool IsLiteralPattern(std::string_view pattern) {
@@ -401,4 +356,4 @@ tl::expected<Config, ConfigError> ParseConfig(std::string_view json_text) {
   return config;
 }
 
-}  // namespace perfgate::detect
+}  // namespace perfgate::config
