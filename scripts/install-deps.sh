@@ -12,6 +12,7 @@ build_packages=(
 )
 test_packages=(
   python3 python3-scipy libbenchmark-tools chromium sqlite3 wrk clang-14 libclang-rt-14-dev
+  python3-yaml dpkg-dev file
 )
 node_packages=(nodejs npm)
 
