@@ -1,22 +1,30 @@
 # perfgate serve in a container: Debian 12, the dashboard built into the binary,
-# an unprivileged user, the database on a volume.
+# an unprivileged user, the database on a volume. Three stages: the dashboard
+# (Node.js), perfgate and its .deb (Debian 12), and the runtime (the .deb only).
 #   docker build -t perfgate .
 #   docker run -d -p 127.0.0.1:8080:8080 -v perfgate-data:/var/lib/perfgate perfgate
 # See docs/deploy.md.
+
+# The dashboard, with a Node.js new enough for Vite (Debian 12's nodejs is 18).
+FROM node:22-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
 
 FROM debian:12-slim AS build
 ARG PERFGATE_COMMIT=unknown
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ca-certificates g++ cmake ninja-build pkg-config git nodejs npm dpkg-dev file \
+      ca-certificates g++ cmake ninja-build pkg-config dpkg-dev file \
       libsqlite3-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libexpected-dev libssl-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The dashboard first, so its npm layer is cached while C++ sources change.
-COPY web/package.json web/package-lock.json web/
-RUN cd web && npm ci --no-audit --no-fund
 COPY . .
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+COPY --from=web /web/dist /web-dist
+# The built dashboard is embedded in the binary (cmake/PerfgateWeb.cmake).
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPERFGATE_WEB_DIST=/web-dist \
       -DPERFGATE_BUILD_TESTS=OFF -DPERFGATE_BUILD_BENCHES=OFF -DPERFGATE_COMMIT="${PERFGATE_COMMIT}" \
  && cmake --build /build --target perfgate perfgate_help_text \
  && cd /build && cpack -G DEB && mv perfgate_*.deb /perfgate.deb

@@ -57,7 +57,9 @@ build() {
     echo "::group::perfgate: Debian packages"
     "$source_dir/scripts/install-deps.sh" --run
     echo "::endgroup::"
-    if command -v npm >/dev/null && [ ! -d "$source_dir/web/node_modules" ]; then
+    # The dashboard needs Node.js 20.19+ for Vite; with an older one perfgate is built without it.
+    if command -v npm >/dev/null && [ ! -d "$source_dir/web/node_modules" ] &&
+       node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
       echo "::group::perfgate: the dashboard's npm packages"
       (cd "$source_dir/web" && npm ci --no-audit --no-fund) ||
         echo "::warning::npm ci failed; perfgate is built without its dashboard (the gate works without it)"

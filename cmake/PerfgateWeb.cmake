@@ -14,11 +14,25 @@ set(perfgate_web_source "${PROJECT_SOURCE_DIR}/web")
 set(perfgate_web_generated "${PROJECT_BINARY_DIR}/generated/embedded_dashboard.cpp")
 set(perfgate_web_depends "")
 find_program(PERFGATE_NODE node)
+# Vite 8 needs Node.js 20.19 or later (Debian 12's nodejs is 18): an older node
+# is treated as absent, with a warning, rather than failing the build.
+set(perfgate_node_usable FALSE)
+if(PERFGATE_NODE)
+  execute_process(COMMAND "${PERFGATE_NODE}" --version OUTPUT_VARIABLE perfgate_node_version
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  string(REGEX REPLACE "^v" "" perfgate_node_version "${perfgate_node_version}")
+  if(perfgate_node_version VERSION_GREATER_EQUAL 20.19)
+    set(perfgate_node_usable TRUE)
+  else()
+    message(WARNING "perfgate: ${PERFGATE_NODE} is Node.js ${perfgate_node_version}; building the dashboard "
+                    "needs 20.19 or later (e.g. from NodeSource or the node:22 image), so it is not built here.")
+  endif()
+endif()
 
 if(PERFGATE_WEB_DIST)
   set(perfgate_web_dist "${PERFGATE_WEB_DIST}")
   set(perfgate_web_how "the built dashboard in ${PERFGATE_WEB_DIST} (PERFGATE_WEB_DIST)")
-elseif(PERFGATE_NODE AND EXISTS "${perfgate_web_source}/node_modules/vite/bin/vite.js")
+elseif(perfgate_node_usable AND EXISTS "${perfgate_web_source}/node_modules/vite/bin/vite.js")
   set(perfgate_web_dist "${PROJECT_BINARY_DIR}/web/dist")
   set(perfgate_web_how "built by Vite from web/ into ${perfgate_web_dist}")
   # Non-C++ inputs of the Vite build, so editing the dashboard rebuilds it.
@@ -41,8 +55,8 @@ elseif(EXISTS "${perfgate_web_source}/dist/index.html")
   set(perfgate_web_how "the prebuilt ${perfgate_web_dist}")
 else()
   set(perfgate_web_dist "")
-  message(WARNING "perfgate: the dashboard will NOT be embedded: Node.js or web/node_modules is missing. "
-                  "Install Node.js 18+ and npm (scripts/install-deps.sh does), run `cd web && npm ci`, and "
+  message(WARNING "perfgate: the dashboard will NOT be embedded: Node.js (20.19+) or web/node_modules is missing. "
+                  "Install Node.js 20.19+ and npm, run `cd web && npm ci`, and "
                   "re-run cmake; or pass -DPERFGATE_WEB_DIST=path/to/built/dist. Without it `perfgate serve` "
                   "answers the API and shows a page saying how to build the dashboard.")
 endif()
