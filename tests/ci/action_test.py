@@ -356,6 +356,19 @@ class ActionTest(unittest.TestCase):
             self.assertEqual(history.returncode, 0, history.stderr)
             self.assertEqual(json.loads(history.stdout)["points"][-1]["value"], expected, benchmark)
 
+    def test_a_push_to_main_records_history_gates_and_comments_nowhere(self):
+        with GitHubStandIn() as standin:
+            result = self.run_action(standin, "4" * 40, event_name="push", results=FIXTURE)
+            self.assertTrue(result.success, result.log)
+            self.assertEqual(result.outputs["verdict"], "pass")
+            self.assertEqual(result.outputs["comment-url"], "")
+            self.assertIn("not a pull request", result.log)
+            self.assertEqual(standin.requests, [])
+        history = subprocess.run([PERFGATE, "history", "--benchmark", "BM_Sort/64", "--db", self.db, "--project", "demo",
+                                  "--branch", "main", "--format", "json"], capture_output=True, text=True)
+        self.assertEqual(history.returncode, 0, history.stderr)
+        self.assertEqual([p["commit"] for p in json.loads(history.stdout)["points"]], ["b" * 40, "4" * 40])
+
     def test_an_unknown_input_is_refused_like_github_warns(self):
         with GitHubStandIn() as standin:
             with self.assertRaises(ActionError):
