@@ -1,55 +1,106 @@
 #!/usr/bin/env bash
 # The perfgate GitHub Actions step (action.yml runs this): ingest the results,
 # check them against the baseline and the budgets, write the job summary,
-# comment on the pull request (one comment, updated in place), and exit with
-# check's code so a regression or a broken budget fails the job.
+# comment on the pull request (one comment, updated in place), set the step's
+# outputs, and exit with check's code so a regression or a broken budget fails
+# the job.
 #
-# Inputs arrive as environment variables (action.yml maps them):
-#   PERFGATE_RESULTS      results files, separated by spaces or newlines (required)
+# Inputs arrive as environment variables (action.yml maps them). Lists are read
+# one entry per line, so paths may hold spaces; a results line holding * ? or [
+# is a glob (** included) that must match at least one file.
+#   PERFGATE_BIN          the perfgate binary (install-perfgate.sh locate finds it)
+#   PERFGATE_RESULTS      results files or globs, one per line (required)
 #   PERFGATE_PROJECT      project name (default: "project" of the config)
 #   PERFGATE_CONFIG       perfgate.json (default perfgate.json)
 #   PERFGATE_DB           SQLite database (default .perfgate/perfgate.db; keep it with actions/cache)
-#   PERFGATE_SERVER       perfgate server URL, instead of PERFGATE_DB for ingest
+#   PERFGATE_SERVER       perfgate server URL to upload to as well
 #   PERFGATE_TOKEN        project token for PERFGATE_SERVER
 #   PERFGATE_TESTBED      testbed name (default "default")
 #   PERFGATE_FORMAT       results format (default auto)
-#   PERFGATE_METRICS      custom metrics NAME=VALUE[UNIT], separated by spaces or newlines
-#   PERFGATE_FILE_SIZES   files whose sizes to record
-#   PERFGATE_COMMENT      true/false: comment on the pull request (default true)
+#   PERFGATE_METRICS      custom metrics NAME=VALUE[UNIT], one per line
+#   PERFGATE_FILE_SIZES   files whose sizes to record, one per line
+#   PERFGATE_COMMENT      always | on-regression | never (true = always, false = never)
 #   PERFGATE_FAIL         true/false: fail the job on a failed check (default true)
 #   PERFGATE_DASHBOARD    dashboard URL for the report's links
-#   PERFGATE_BIN          the perfgate binary (default: perfgate on PATH)
-#   GITHUB_TOKEN          token for the comment (pull-requests: write)
+#   GITHUB_TOKEN          token for the comment (pull-requests: write); never printed
+# Outputs (GITHUB_OUTPUT): verdict (pass|fail), regressions, comment-url, report-path.
+# Commit, branch, pull request and fork are what `perfgate github-context` reads
+# from GITHUB_* and the event file; this script never parses the event itself.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${PERFGATE_BIN:-perfgate}
 config=${PERFGATE_CONFIG:-perfgate.json}
 db=${PERFGATE_DB:-.perfgate/perfgate.db}
-work=${RUNNER_TEMP:-/tmp}/perfgate-$$
-mkdir -p "$work"
+work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/perfgate-XXXXXX")
+output=${GITHUB_OUTPUT:-/dev/null}
+report="$work/report.md"
 
-if ! command -v "$bin" >/dev/null 2>&1; then
-  echo "::error::perfgate binary '$bin' not found; build it or set perfgate-bin"
+set_output() { printf '%s=%s\n' "$1" "$2" >>"$output"; }
+json_field() {  # json_field FILE PYTHON-EXPRESSION-OVER-d
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("" if v is None else (str(v).lower() if isinstance(v, bool) else v))' "$1" "$2"
+}
+# Non-empty lines of $1, surrounding blanks trimmed, into the array named $2.
+read_lines() {
+  local -n into=$2
+  into=()
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    line="${line%"${line##*[![:space:]]}"}"
+    [ -n "$line" ] && into+=("$line")
+  done <<<"$1"
+}
+
+if ! command -v -- "$bin" >/dev/null 2>&1; then
+  echo "::error::perfgate binary '$bin' not found; set perfgate-bin or let the action build it"
   exit 3
 fi
-[ -n "${PERFGATE_RESULTS:-}" ] || { echo "::error::the results input is required"; exit 2; }
+comment_mode=${PERFGATE_COMMENT:-always}
+case "$comment_mode" in
+  always | on-regression | never) ;;
+  true) comment_mode=always ;;
+  false) comment_mode=never ;;
+  *) echo "::error::comment: '$comment_mode' is not one of always, on-regression, never"; exit 2 ;;
+esac
+case "${PERFGATE_FAIL:-true}" in
+  true | false) ;;
+  *) echo "::error::fail-on-regression: '${PERFGATE_FAIL}' is not true or false"; exit 2 ;;
+esac
 [ -f "$config" ] || { echo "::error::config $config not found"; exit 2; }
 
-project_args=()
-[ -n "${PERFGATE_PROJECT:-}" ] && project_args=(--project "$PERFGATE_PROJECT")
-if [ ${#project_args[@]} -eq 0 ]; then
-  project=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("project",""))' "$config" 2>/dev/null)
+project=${PERFGATE_PROJECT:-}
+if [ -z "$project" ]; then
+  project=$(json_field "$config" 'd.get("project")' 2>/dev/null)
   [ -n "$project" ] || { echo "::error::no project: set the project input or \"project\" in $config"; exit 2; }
-  project_args=(--project "$project")
 fi
 
-read -r -a results <<<"$(echo "$PERFGATE_RESULTS" | tr '\n' ' ')"
+read_lines "${PERFGATE_RESULTS:-}" patterns
+[ ${#patterns[@]} -gt 0 ] || { echo "::error::results: give at least one results file"; exit 2; }
+shopt -s nullglob globstar
+results=()
+for pattern in "${patterns[@]}"; do
+  if [[ "$pattern" == *[\*\?\[]* ]]; then
+    IFS= matches=($pattern)  # IFS empty: globbing without splitting on spaces
+    unset IFS
+    [ ${#matches[@]} -gt 0 ] || { echo "::error::results: no file matches '$pattern'"; exit 2; }
+    results+=("${matches[@]}")
+  else
+    results+=("$pattern")
+  fi
+done
+shopt -u nullglob globstar
+read_lines "${PERFGATE_METRICS:-}" metric_lines
+read_lines "${PERFGATE_FILE_SIZES:-}" size_lines
 extra=()
-for metric in $(echo "${PERFGATE_METRICS:-}" | tr '\n' ' '); do extra+=(--metric "$metric"); done
-for file in $(echo "${PERFGATE_FILE_SIZES:-}" | tr '\n' ' '); do extra+=(--file-size "$file"); done
-common=("${project_args[@]}" --testbed "${PERFGATE_TESTBED:-default}")
+for metric in "${metric_lines[@]}"; do extra+=(--metric "$metric"); done
+for file in "${size_lines[@]}"; do extra+=(--file-size "$file"); done
+common=(--project "$project" --testbed "${PERFGATE_TESTBED:-default}")
 
-echo "::group::perfgate ingest"
+"$bin" github-context >"$work/context.json" || { echo "::error::perfgate github-context failed"; exit 3; }
+pull_request=$(json_field "$work/context.json" 'd["pull_request"]')
+from_fork=$(json_field "$work/context.json" 'd["from_fork"]')
+
+echo "::group::perfgate ingest (${#results[@]} results files)"
 mkdir -p "$(dirname "$db")"
 "$bin" ingest "${results[@]}" "${extra[@]}" "${common[@]}" --db "$db" --format "${PERFGATE_FORMAT:-auto}"
 status=$?
@@ -62,30 +113,43 @@ echo "::endgroup::"
 [ $status -eq 0 ] || exit $status
 
 echo "::group::perfgate check"
-# The PR's head commit, not the merge commit GitHub puts in GITHUB_SHA (as ingest does).
-head_sha=$(python3 - <<'PY'
-import json, os
-sha = os.environ.get("GITHUB_SHA", "")
-path = os.environ.get("GITHUB_EVENT_PATH", "")
-if path and os.path.exists(path):
-    event = json.load(open(path))
-    sha = ((event.get("pull_request") or {}).get("head") or {}).get("sha") or sha
-print(sha)
-PY
-)
 dashboard=()
 [ -n "${PERFGATE_DASHBOARD:-}" ] && dashboard=(--dashboard-url "$PERFGATE_DASHBOARD")
-"$bin" check --config "$config" --head "$head_sha" --db "$db" "${common[@]}" \
-  --comment "$work/comment.md" --json "$work/check.json" "${dashboard[@]}"
+# No --head: perfgate takes the PR's head commit (not GitHub's merge commit) from the event.
+"$bin" check --config "$config" --db "$db" "${common[@]}" --comment "$report" --json "$work/check.json" "${dashboard[@]}"
 check_status=$?
 echo "::endgroup::"
 [ $check_status -le 1 ] || exit $check_status
+verdict=$(json_field "$work/check.json" 'd["verdict"]')
+# Benchmarks the check failed on: regressed beyond the threshold, or over a budget.
+regressions=$(json_field "$work/check.json" \
+  'len({b["name"] for b in d["comparison"]["benchmarks"] if b.get("verdict") == "regressed"} | {b["benchmark"] for b in d["budgets"] if b.get("status") == "broken" and b.get("level") == "error"})')
+set_output verdict "$verdict"
+set_output regressions "$regressions"
+set_output report-path "$report"
 
-if [ "${PERFGATE_COMMENT:-true}" = "true" ] && [ -f "$work/comment.md" ]; then
-  python3 "$here/post_comment.py" --body-file "$work/comment.md" || echo "::warning::could not comment on the pull request"
+comment_url=""
+if [ -z "$pull_request" ]; then
+  [ "$comment_mode" = never ] || echo "perfgate: not a pull request; the report is in the job summary"
+elif [ "$comment_mode" = never ]; then
+  :
+elif [ "$from_fork" = true ]; then
+  echo "::warning::perfgate: pull request #$pull_request comes from a fork, whose token cannot comment; the report is in the job summary"
+else
+  update_only=()
+  # on-regression: no new comment for a pass, but an earlier one is brought up to date.
+  [ "$comment_mode" = on-regression ] && [ "$verdict" = pass ] && update_only=(--update-only)
+  if python3 "$here/post_comment.py" --body-file "$report" --pr "$pull_request" "${update_only[@]}" \
+       --url-file "$work/comment-url"; then
+    comment_url=$(cat "$work/comment-url")
+  else
+    echo "::warning::perfgate: could not comment on pull request #$pull_request (see above); the report is in the job summary"
+  fi
 fi
+set_output comment-url "$comment_url"
+
 if [ $check_status -eq 1 ]; then
-  echo "::error::perfgate: a benchmark regressed or a budget is broken (see the job summary)"
+  echo "::error::perfgate: $regressions benchmark(s) regressed or broke a budget (see the job summary)"
   [ "${PERFGATE_FAIL:-true}" = "true" ] || exit 0
 fi
 exit $check_status

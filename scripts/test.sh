@@ -8,12 +8,14 @@ root=$PWD
 
 scripts/install-deps.sh
 
+# The dashboard's packages first: with web/node_modules present the C++ build
+# builds the dashboard and embeds it in perfgate (cmake/PerfgateWeb.cmake).
+echo "== web dashboard"
+(cd web && npm ci --no-audit --no-fund && npm run build)
+
 echo "== build (preset ci: warnings are errors)"
 cmake --preset ci
 cmake --build --preset ci -j "$(nproc)"
-
-echo "== web dashboard"
-(cd web && npm ci --no-audit --no-fund && npm run build)
 
 echo "== C++ tests"
 ctest --preset ci -j "$(nproc)" --timeout 600

@@ -88,6 +88,16 @@ GithubContext ReadGithubContext() {
     context.base_sha = text_at("base", "sha");
     if (auto base_ref = text_at("base", "ref"); !base_ref.empty()) context.base_branch = base_ref;
     context.parent = context.base_sha;
+    auto repo_of = [&](const char* side) -> std::string {
+      if (!pr->contains(side) || !(*pr)[side].is_object()) return "";
+      const auto& object = (*pr)[side];
+      if (!object.contains("repo") || !object["repo"].is_object()) return "";
+      const auto& repo = object["repo"];
+      return repo.contains("full_name") && repo["full_name"].is_string() ? repo["full_name"].get<std::string>() : "";
+    };
+    std::string head_repo = repo_of("head");
+    std::string base_repo = repo_of("base").empty() ? context.repository : repo_of("base");
+    context.from_fork = !head_repo.empty() && !base_repo.empty() && head_repo != base_repo;
   } else if (event.contains("before") && event["before"].is_string()) {
     std::string before = event["before"].get<std::string>();
     if (before.find_first_not_of('0') != std::string::npos) context.parent = before;

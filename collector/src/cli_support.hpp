@@ -43,6 +43,7 @@ void AddTokenCommand(CLI::App& app, int& exit_code);
 void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
+void AddGithubContextCommand(CLI::App& app, int& exit_code);
 
 // Reads a whole file, or standard input for "-". Throws UsageError naming the
 // file when it cannot be read.
@@ -67,6 +68,7 @@ struct GithubContext {
   std::string base_sha;     // the PR's base commit
   std::string parent;       // push: the previous tip ("before"); PR: the base commit
   std::optional<std::int64_t> pull_request;
+  bool from_fork = false;   // PR from another repository: its token cannot comment
   std::string repository;   // owner/name
   std::string server_url;   // https://github.com
   std::string api_url;      // https://api.github.com

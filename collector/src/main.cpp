@@ -4,15 +4,17 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
 
 #include "cli_support.hpp"
+#include "version.hpp"
 #include "perfgate/store/store.hpp"
 
 int main(int argc, char** argv) {
   using namespace perfgate::collector;
   CLI::App app{"perfgate: continuous benchmarking — ingest results, compare, check budgets, serve dashboards"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "perfgate 0.1.0");
+  app.set_version_flag("--version", "perfgate " + std::string(Version()) + " (commit " + std::string(Commit()) + ")");
   int exit_code = kSuccess;
   AddIngestCommand(app, exit_code);
   AddCompareCommand(app, exit_code);
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   AddMigrateCommand(app, exit_code);
   AddCheckCommand(app, exit_code);
   AddServeCommand(app, exit_code);
+  AddGithubContextCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {

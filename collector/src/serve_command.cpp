@@ -1,5 +1,5 @@
 // perfgate serve [--db PATH] [--host 127.0.0.1] [--port 8080] [--demo] [--private]
-//                [--body-limit BYTES] [--web-root DIR]
+//                [--body-limit BYTES] [--web-dir DIR]
 
 #include <CLI/CLI.hpp>
 
@@ -36,7 +36,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   command->add_flag("--demo", options->demo, "Fill an empty database with a demo history first");
   command->add_flag("--private", options->private_reads, "Reads need a project token too");
   command->add_option("--body-limit", options->body_limit, "Largest upload accepted, bytes")->capture_default_str();
-  command->add_option("--web-root", options->web_root, "Directory of the built dashboard (default: web/dist)");
+  command->add_option("--web-dir,--web-root", options->web_root,
+                      "Serve the dashboard from this directory (e.g. web/dist while developing it) "
+                      "instead of the one built into perfgate");
   command->add_option("--threads", options->threads, "Worker threads")->capture_default_str();
   command->add_option("--body-seconds", options->body_seconds, "Longest time one request body may take to arrive")
       ->capture_default_str();

@@ -273,7 +273,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
     response.route = "static";
     return response;
   }
-  StaticResponse file = static_files_.Serve(path);
+  StaticResponse file = static_files_.Serve(path, request.if_none_match);
   ApiResponse response;
   if (file.status >= 400) {
     response = ErrorResponse(RequestError{file.status, file.error_code, file.body, file.status == 400 ? "path" : ""});
@@ -282,6 +282,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
     response.content_type = file.content_type;
     response.body = std::move(file.body);
     if (!file.cache_control.empty()) response.headers["Cache-Control"] = file.cache_control;
+    if (!file.etag.empty()) response.headers["ETag"] = file.etag;
   }
   response.route = "static";
   return response;

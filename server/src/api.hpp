@@ -26,6 +26,7 @@ struct ApiRequest {
   std::string target;         // raw, still percent-encoded: "/api/v1/projects/a%2Fb/series?benchmark=x"
   std::string authorization;  // the Authorization header, "" when absent
   std::string_view body;      // valid for the call
+  std::string if_none_match;  // the If-None-Match header, "" when absent (dashboard files answer 304)
 };
 
 struct ApiResponse {

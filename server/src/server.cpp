@@ -121,7 +121,8 @@ void Server::Impl::Configure() {
 
   auto answer_with = [this](const httplib::Request& request, httplib::Response& response, std::string_view body) {
     ApiRequest api_request{.method = request.method, .target = request.target,
-                           .authorization = request.get_header_value("Authorization"), .body = body};
+                           .authorization = request.get_header_value("Authorization"), .body = body,
+                           .if_none_match = request.get_header_value("If-None-Match")};
     ApiResponse answer = api->Handle(api_request);
     current_request.route = answer.route;
     response.status = answer.status;
@@ -221,8 +222,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   if (impl_->options.demo) {
     impl_->filled_demo = impl_->stores->Write([](store::Store& store) { return FillDemo(store); });
   }
-  std::string web_root = impl_->options.web_root.empty() ? std::string(PERFGATE_WEB_DIST) : impl_->options.web_root;
-  impl_->static_files = std::make_unique<StaticFiles>(web_root);
+  impl_->static_files = impl_->options.web_root.empty() ? std::make_unique<StaticFiles>(EmbeddedDashboard())
+                                                        : std::make_unique<StaticFiles>(impl_->options.web_root);
   impl_->api = std::make_unique<Api>(*impl_->stores, impl_->metrics, *impl_->static_files,
                                      ApiOptions{.private_reads = impl_->options.private_reads, .now = WallSeconds});
   impl_->Configure();

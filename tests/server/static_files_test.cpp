@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <span>
+
+#include "static_files.hpp"
 
 #include "server_test_support.hpp"
 
@@ -93,5 +96,87 @@ TEST_CASE("Without a built dashboard every page says how to build it", "[server]
   REQUIRE(page);
   CHECK(page->status == 200);
   CHECK(page->body.find("npm run build") != std::string::npos);
-  CHECK(page->body.find("--web-root") != std::string::npos);
+  CHECK(page->body.find("--web-dir") != std::string::npos);
+}
+
+TEST_CASE("A directory's files carry an ETag, and a matching If-None-Match gets 304 without a body", "[server][static]") {
+  std::filesystem::path root = FreshDirectory("etag-root");
+  Write(root / "index.html", "<!doctype html><title>perfgate dashboard</title>");
+  Write(root / "assets" / "app-1234.js", "console.log('app')");
+  TestServer server("etag", [&](perfgate::server::ServerOptions& options) { options.web_root = root.string(); });
+  auto client = server.Client();
+
+  auto script = client->Get("/assets/app-1234.js");
+  REQUIRE(script);
+  std::string etag = script->get_header_value("ETag");
+  REQUIRE(etag.size() > 2);
+  CHECK(etag.front() == '"');
+  CHECK(script->get_header_value("Cache-Control") == "public, max-age=31536000, immutable");
+  auto again = client->Get("/assets/app-1234.js", httplib::Headers{{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  CHECK(again->get_header_value("ETag") == etag);
+
+  auto index = client->Get("/");
+  REQUIRE(index);
+  CHECK(index->get_header_value("Cache-Control") == "no-cache");
+  std::string index_etag = index->get_header_value("ETag");
+  CHECK(index_etag != etag);
+  // The page changes (a new build): the old ETag no longer matches.
+  Write(root / "index.html", "<!doctype html><title>perfgate dashboard v2</title>");
+  auto changed = client->Get("/", httplib::Headers{{"If-None-Match", index_etag}});
+  REQUIRE(changed);
+  CHECK(changed->status == 200);
+  CHECK(changed->body.find("v2") != std::string::npos);
+  CHECK(changed->get_header_value("ETag") != index_etag);
+}
+
+TEST_CASE("Embedded files are served by path, with their hash as ETag and the single-page fallback", "[server][static]") {
+  using perfgate::server::EmbeddedFile;
+  using perfgate::server::StaticFiles;
+  const EmbeddedFile files[] = {
+      {"assets/app-1a2b.js", "console.log('embedded')", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+      {"docs/index.html", "<p>docs</p>", "1111111111111111111111111111111111111111111111111111111111111111"},
+      {"index.html", "<!doctype html><title>embedded</title>", "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"},
+  };
+  StaticFiles dashboard{std::span<const EmbeddedFile>(files)};
+  REQUIRE(dashboard.HasDashboard());
+
+  auto script = dashboard.Serve({"assets", "app-1a2b.js"});
+  CHECK(script.status == 200);
+  CHECK(script.body == "console.log('embedded')");
+  CHECK(script.content_type.find("javascript") != std::string::npos);
+  CHECK(script.etag == "\"0123456789abcdef0123456789abcdef\"");
+  CHECK(script.cache_control.find("immutable") != std::string::npos);
+  auto not_modified = dashboard.Serve({"assets", "app-1a2b.js"}, "W/\"other\", \"0123456789abcdef0123456789abcdef\"");
+  CHECK(not_modified.status == 304);
+  CHECK(not_modified.body.empty());
+
+  auto index = dashboard.Serve({});
+  CHECK(index.status == 200);
+  CHECK(index.body.find("embedded") != std::string::npos);
+  CHECK(index.cache_control == "no-cache");
+  CHECK(dashboard.Serve({"projects", "my.lib", "series"}).body == index.body);
+  CHECK(dashboard.Serve({"alerts"}).body == index.body);
+  CHECK(dashboard.Serve({"docs", ""}).body == "<p>docs</p>");
+  CHECK(dashboard.Serve({"assets", "gone.js"}).status == 404);
+  CHECK(dashboard.Serve({"favicon.ico"}).status == 404);
+  CHECK(dashboard.Serve({"..", "etc", "passwd"}).status == 400);
+  CHECK(dashboard.Serve({"assets", "a\\b.js"}).status == 400);
+
+  StaticFiles empty{std::span<const EmbeddedFile>()};
+  CHECK_FALSE(empty.HasDashboard());
+  CHECK(empty.Serve({}).body.find("npm run build") != std::string::npos);
+}
+
+TEST_CASE("If-None-Match matches by weak comparison, lists and the wildcard", "[server][static]") {
+  using perfgate::server::EtagMatches;
+  CHECK(EtagMatches("\"a\"", "\"a\""));
+  CHECK(EtagMatches("W/\"a\"", "\"a\""));
+  CHECK(EtagMatches("\"x\", \"a\"", "\"a\""));
+  CHECK(EtagMatches("*", "\"a\""));
+  CHECK_FALSE(EtagMatches("\"b\"", "\"a\""));
+  CHECK_FALSE(EtagMatches("", "\"a\""));
+  CHECK_FALSE(EtagMatches("\"a", "\"a\""));
 }

@@ -36,9 +36,9 @@ struct ServerOptions {
   bool private_reads = false;
   // Largest request body accepted; larger ones are answered 413 unread.
   std::size_t body_limit = std::size_t{64} << 20;
-  // Directory of the built dashboard; "" = the compiled-in PERFGATE_WEB_DIST
-  // (the source tree's web/dist). When it has no index.html, "/" serves a small
-  // page saying how to build the dashboard.
+  // Directory of the built dashboard (`serve --web-dir`); "" = the dashboard
+  // embedded in the binary at build time. When either has no index.html, "/"
+  // serves a small page saying how to build the dashboard.
   std::string web_root;
   // Worker threads; each may hold one connection open (keep-alive) at a time.
   std::size_t threads = 32;
