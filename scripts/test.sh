@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 scripts/install-deps.sh
+# ccache (installed above) keys on paths relative to the checkout, so the
+# action test's self-installed build of perfgate reuses this build's objects.
+export CCACHE_BASEDIR="$root"
 
 # The dashboard's packages first: with web/node_modules present the C++ build
 # builds the dashboard and embeds it in perfgate (cmake/PerfgateWeb.cmake).
