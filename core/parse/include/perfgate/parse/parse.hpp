@@ -86,13 +86,16 @@ ParseResult ParseHyperfineJson(std::string_view text);
 // allocs/op -> "allocs_per_op", any other unit U (b.ReportMetric) -> metric U.
 // The "-N" GOMAXPROCS suffix is dropped when every result line carries the same
 // one (context "gomaxprocs"); `--- FAIL` / `--- SKIP` mark errors and skips.
+// When the output holds more than one `pkg:` header (`go test ./... -bench .`),
+// every name is qualified by its package: "example.com/m/fast.BenchmarkHash".
 bool LooksLikeGoTestBench(std::string_view text);
 ParseResult ParseGoTestBench(std::string_view text);
 
 // pytest-benchmark JSON (`--benchmark-json`, or a `--benchmark-save` file). Each
 // benchmark is named by its `fullname`; `stats.data` (present with raw data) gives
 // "real_time" samples (ns), the other stats aggregates; `stats.ops` is the mean of
-// "ops" (/s, higher is better).
+// "ops" (/s, higher is better). A `stats.data` that is shortened (fewer entries than
+// `rounds`), null or holds non-numbers is ignored: the stats block alone is read.
 bool LooksLikePytestBenchmarkJson(std::string_view text);
 ParseResult ParsePytestBenchmarkJson(std::string_view text);
 
