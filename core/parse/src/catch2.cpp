@@ -3,7 +3,8 @@
 //   upperBound/> and <standardDeviation .../> in nanoseconds, or <failed message/>.
 // - console: a table whose rows take three lines (name, samples, iterations,
 //   estimated / mean, low mean, high mean / std dev, low, high), values with units;
-//   long names wrap onto extra lines before the row.
+//   long names wrap onto extra lines before the row, or continue in the name
+//   column beside the mean and std dev.
 // Catch2 keeps no raw samples in either, so every value is an aggregate.
 
 #include <array>
@@ -234,18 +235,29 @@ std::optional<double> NanosecondsIn(std::string_view unit) {
   return model::NanosecondsPer(unit);
 }
 
-// "45.3301 ns    40.7186 ns    60.7289 ns" -> three values in ns.
-std::optional<std::array<double, 3>> ReadDurations(std::string_view line) {
-  auto fields = text::Fields(line);
-  if (fields.size() != 6) return std::nullopt;
+// "45.3301 ns    40.7186 ns    60.7289 ns" -> three values in ns. When the name
+// column of the line is not blank (a wrapped name continuing beside the mean or
+// std dev), `name_part` is that text.
+struct Durations {
   std::array<double, 3> values{};
+  std::string_view name_part;
+};
+
+std::optional<Durations> ReadDurations(std::string_view line) {
+  auto fields = text::Fields(line);
+  if (fields.size() < 6) return std::nullopt;
+  std::size_t first = fields.size() - 6;
+  Durations durations;
   for (std::size_t i = 0; i < 3; ++i) {
-    auto number = text::ParseNumber(fields[2 * i]);
-    auto factor = NanosecondsIn(fields[2 * i + 1]);
+    auto number = text::ParseNumber(fields[first + 2 * i]);
+    auto factor = NanosecondsIn(fields[first + 2 * i + 1]);
     if (!number || !factor) return std::nullopt;
-    values[i] = *number * *factor;
+    durations.values[i] = *number * *factor;
   }
-  return values;
+  if (first > 0) {
+    durations.name_part = text::Trim(line.substr(0, static_cast<std::size_t>(fields[first].data() - line.data())));
+  }
+  return durations;
 }
 
 // Where the first row of a benchmark ends its name: the row ends with
@@ -360,11 +372,18 @@ ParseResult ParseConsole(std::string_view text) {
               std::string("expected the ") + (mean ? "mean, low mean and high mean" : "std dev, low and high std dev") +
                   " of '" + current->name + "' (from line " + std::to_string(row_line) + "), each a number and a unit"});
         }
+        if (!values->name_part.empty()) {
+          std::string name = current->name + " " + std::string(values->name_part);
+          if (report.FindBenchmark(name) != nullptr) {
+            return tl::unexpected(ParseError{text::LineWhere(line.number), "benchmark '" + name + "' appears twice"});
+          }
+          current->name = name;
+        }
         std::string prefix = mean ? "mean" : "stddev";
         model::Metric& real_time = RealTime(*current);
-        real_time.aggregates[prefix] = (*values)[0];
-        real_time.aggregates[prefix + "_lower_bound"] = (*values)[1];
-        real_time.aggregates[prefix + "_upper_bound"] = (*values)[2];
+        real_time.aggregates[prefix] = values->values[0];
+        real_time.aggregates[prefix + "_lower_bound"] = values->values[1];
+        real_time.aggregates[prefix + "_upper_bound"] = values->values[2];
         state = mean ? State::kStddev : State::kRows;
         if (!mean) current = nullptr;
         continue;

@@ -176,3 +176,32 @@ TEST_CASE("Catch2 output without benchmarks says there were no results", "[parse
   REQUIRE_FALSE(console);
   CHECK(console.error().reason.find("no benchmark results") != std::string::npos);
 }
+
+TEST_CASE("A Catch2 console name that continues beside the mean and std dev is read whole", "[parse][catch2]") {
+  // The real console fixture's wrapped row, with the name's remainder moved into
+  // the name column of the mean and std dev lines, as reporters that wrap the
+  // name column in place print it.
+  std::string text = ReadFixture("catch2/console.txt");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("a benchmark name long enough to                                                \n"
+          "wrap in the console reporter           ",
+          "a benchmark name long enough to        ");
+  auto mean_at = text.find('\n', text.find("a benchmark name long enough to")) + 1;
+  text.replace(mean_at, 15, "wrap in the    ");
+  auto stddev_at = text.find('\n', mean_at) + 1;
+  text.replace(stddev_at, 15, "console report");
+  auto report = ParseCatch2(text);
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 5);
+  const auto* wrapped = report->FindBenchmark("a benchmark name long enough to wrap in the console report");
+  REQUIRE(wrapped);
+  auto unchanged = ParseCatch2(ReadFixture("catch2/console.txt"));
+  REQUIRE(unchanged);
+  const auto* original = unchanged->FindBenchmark("a benchmark name long enough to wrap in the console reporter");
+  REQUIRE(original);
+  CHECK(wrapped->FindMetric("real_time")->aggregates == original->FindMetric("real_time")->aggregates);
+}
