@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -56,15 +57,41 @@ ParseResult ParseGoogleBenchmarkJson(std::string_view text);
 bool LooksLikeCatch2(std::string_view text);
 ParseResult ParseCatch2(std::string_view text);
 
-// criterion (Rust) 0.3-0.5 result files: the concatenation of each benchmark's
-// `target/criterion/<id>/new/{benchmark,estimates,sample,tukey}.json`, each
-// benchmark's benchmark.json first, as sorted paths give them (the command is in
-// tests/fixtures/criterion/COMMAND.md). sample.json's per-iteration times become
-// "real_time" samples (ns); estimates.json's point estimates its aggregates; a
-// declared throughput adds "bytes_per_second" or "items_per_second" samples.
-// `cargo bench -- --output-format bencher` lines are accepted too (as libtest).
+// criterion (Rust) 0.3-0.5 results, in three forms:
+// - JSON: the concatenation of each benchmark's
+//   `target/criterion/<id>/new/{benchmark,estimates,sample,tukey}.json`, each
+//   benchmark's benchmark.json first, as sorted paths give them (the command is in
+//   tests/fixtures/criterion/COMMAND.md). sample.json's per-iteration times become
+//   "real_time" samples (ns); estimates.json's point estimates its aggregates; a
+//   declared throughput adds "bytes_per_second" or "items_per_second" samples.
+// - the console output of a plain `cargo bench` (`NAME  time: [lo est hi]`, `thrpt:`):
+//   aggregates mean_lower_bound / mean / mean_upper_bound of "real_time" (ns) and of
+//   "bytes_per_second" (B/s) or "items_per_second" (/s); `change:` blocks are skipped.
+// - `cargo bench -- --output-format bencher` lines (as libtest).
+bool LooksLikeCriterion(std::string_view text);
 bool LooksLikeCriterionJson(std::string_view text);
 ParseResult ParseCriterion(std::string_view text);
+
+// One file of a results directory: its path relative to the directory, with "/"
+// separators ("fib 10/new/sample.json"), and its content.
+struct SourceFile {
+  std::string path;
+  std::string text;
+};
+
+// The files of criterion's directory (`target/criterion`, every file below it)
+// that make one run: for each benchmark directory holding `<baseline>/benchmark.json`,
+// its `<baseline>/{benchmark,estimates,sample}.json`, benchmark.json first, in
+// path order. `baseline` is "new" (the latest run) or a name given to
+// `--save-baseline`. Fails, naming the runs present, when no benchmark has that run.
+// Concatenated, the selection is what ParseCriterion reads.
+tl::expected<std::vector<SourceFile>, ParseError> SelectCriterionFiles(std::span<const SourceFile> files,
+                                                                       std::string_view baseline);
+
+// SelectCriterionFiles, then each file read as ParseCriterion reads the JSON form;
+// errors name the file ("fib 10/new/sample.json: times[3]"). Context
+// "criterion.baseline" records the run read.
+ParseResult ParseCriterionDirectory(std::span<const SourceFile> files, std::string_view baseline);
 
 // Rust libtest `#[bench]` lines and criterion's `--output-format bencher` lines:
 // `test NAME ... bench: 1,234 ns/iter (+/- 56)` [`= 87 MB/s`]. The value is the
