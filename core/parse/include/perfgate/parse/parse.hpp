@@ -145,6 +145,35 @@ ParseResult ParseBenchmarkJs(std::string_view text);
 bool LooksLikeAutocannonJson(std::string_view text);
 ParseResult ParseAutocannonJson(std::string_view text);
 
+// JMH (Java) `-rf json`: each run is a benchmark named "<benchmark>[/<param>=<value>]...".
+// The primary score's metric follows the mode: thrpt -> "ops" (/s, higher is
+// better), avgt -> "real_time", sample -> "sample_time", ss -> "single_shot_time"
+// (ns, lower is better). Every iteration of every fork in rawData (or each timed
+// call of rawDataHistogram) is a sample; score, scoreError, scoreConfidence and
+// scorePercentiles are aggregates mean, error, mean_lower/upper_bound, min, p50,
+// p90, p95, p99, p99.9, max. Secondary metrics keep their name without the "·"
+// (`gc.alloc.rate.norm`, B, lower is better).
+bool LooksLikeJmhJson(std::string_view text);
+ParseResult ParseJmhJson(std::string_view text);
+
+// BenchmarkDotNet's JSON exporter (full or brief): each entry is a benchmark named
+// "<Namespace>.<Type>.<Method>[/<Parameter>=<value>]...". "real_time" (ns per
+// operation, lower is better): samples from the Workload/Result Measurements
+// (Nanoseconds / Operations), else Statistics.OriginalValues; Statistics' Mean,
+// Median, Min, Max, StandardDeviation, Q1, Q3, P50/P90/P95 and confidence
+// interval as aggregates. [MemoryDiagnoser]'s Memory.BytesAllocatedPerOperation
+// is "allocated_bytes_per_op" (B, lower is better). Null Statistics is an error.
+bool LooksLikeBenchmarkDotNetJson(std::string_view text);
+ParseResult ParseBenchmarkDotNetJson(std::string_view text);
+
+// Bencher Metric Format: {"NAME": {"MEASURE": {"value", "lower_value"?, "upper_value"?}}}.
+// Each measure is a metric named by its slug with aggregates mean (the value),
+// mean_lower_bound and mean_upper_bound: "latency" (ns, lower is better),
+// "throughput" (/s, higher), "file-size" (B, lower), "build-time" (s -> ns,
+// lower); any other slug unitless, with the default direction for its name.
+bool LooksLikeBencherMetricFormat(std::string_view text);
+ParseResult ParseBencherMetricFormat(std::string_view text);
+
 // perfgate's own JSON for anything else, documented in docs/custom-json.md:
 // {"benchmarks": [{"name", "metric"?, "value"? | "samples"?, "aggregates"?,
 // "unit"?, "direction"?}], "metadata"?: {...}} or just the array.
