@@ -175,6 +175,26 @@ int RunIngest(IngestOptions options) {
     std::string text = ReadInput(file);
     auto report = parse::Parse(text, options.format);
     if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
+    if (!options.direction.empty()) {
+      // Only files that cannot state a direction take one from the command line
+      // (github-action-benchmark's customBiggerIsBetter / customSmallerIsBetter JSON).
+      auto direction = parse::ParseDirectionName(options.direction);
+      if (!direction) throw UsageError("--direction " + options.direction + ": expected higher|lower (or bigger|smaller)");
+      if (report->format != "custom") {
+        throw UsageError("--direction: " + file + " is " + report->format + ", whose directions the format decides");
+      }
+      parse::SetDirection(*report, *direction);
+      if (!options.server.empty()) {
+        // The server parses the raw file again: state the direction in it.
+        auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+        nlohmann::json* entries = document.is_array() ? &document
+                                  : document.is_object() && document.contains("benchmarks") ? &document["benchmarks"]
+                                                                                            : nullptr;
+        if (entries == nullptr) throw UsageError("--direction: " + file + " could not be rewritten for --server");
+        for (auto& entry : *entries) entry["direction"] = model::ToString(*direction);
+        text = document.dump(2);
+      }
+    }
     uploads.push_back(Upload{file, std::move(text), std::move(*report)});
   }
   if (!options.metrics.empty() || !options.file_sizes.empty()) {
@@ -222,6 +242,9 @@ void AddIngestCommand(CLI::App& app, int& exit_code) {
   command->add_option("--criterion-baseline", options->criterion_baseline,
                       "For a target/criterion directory: the run to read, new (the latest) or a --save-baseline name")
       ->capture_default_str();
+  command->add_option("--direction", options->direction,
+                      "higher|lower (bigger|smaller): the direction of every value of a custom JSON file, e.g. "
+                      "github-action-benchmark's customBiggerIsBetter input");
   command->callback([options, &exit_code] { exit_code = RunIngest(*options); });
 }
 

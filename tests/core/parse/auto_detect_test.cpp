@@ -57,6 +57,7 @@ TEST_CASE("Every fixture is claimed by exactly its own format's sniffer, never a
   // fixture is covered without being listed.
   const std::map<std::string, std::string> kExpected{
       {"criterion/bencher.txt", "libtest"},  // bencher lines are libtest's format
+      {"github-action-benchmark/custom_bigger.json", "custom"},  // the action's custom input is custom JSON
   };
   std::size_t checked = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(perfgate::testing::FixturePath(""))) {

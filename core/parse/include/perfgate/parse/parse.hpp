@@ -3,6 +3,8 @@
 // One adapter per format, each in its own file (gbench.cpp, hyperfine.cpp, ...).
 // Adapters never throw on bad input: they return a ParseError saying where and why.
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -173,6 +175,33 @@ ParseResult ParseBenchmarkDotNetJson(std::string_view text);
 // lower); any other slug unitless, with the default direction for its name.
 bool LooksLikeBencherMetricFormat(std::string_view text);
 ParseResult ParseBencherMetricFormat(std::string_view text);
+
+// github-action-benchmark: one run of one suite on one commit from its data.js.
+struct HistoryEntry {
+  std::string commit;   // full SHA
+  std::string message;  // the commit's message, "" when absent
+  std::int64_t time = 0;  // the commit's timestamp (else the run's date), seconds since the epoch
+  std::string suite;    // the key under "entries" ("Benchmark" unless named)
+  model::Report report;  // format "github-action-benchmark"; one sample per bench
+};
+
+// Reads github-action-benchmark's gh-pages `data.js` (`window.BENCHMARK_DATA = {...}`,
+// or the bare JSON) into its runs, oldest first. Each bench's unit decides its
+// metric: ns/iter, ns/op, ns, us, ms, s -> "real_time" (ns, lower is better);
+// B/op -> "bytes_per_op"; allocs/op -> "allocs_per_op"; iter/sec, ops/sec ->
+// "ops" (/s, higher); anything else -> "value" in its canonical unit, higher is
+// better for the tools the action treats so (customBiggerIsBetter, pytest,
+// benchmarkjs), lower otherwise. With more than one suite, names are
+// "<suite>/<name>". Fails with the line and field of the first malformed run.
+tl::expected<std::vector<HistoryEntry>, ParseError> ParseGithubActionBenchmarkData(std::string_view text);
+
+// "higher", "lower" (and "higher_is_better", ...), "bigger", "smaller",
+// "customBiggerIsBetter", "customSmallerIsBetter"; absent for anything else.
+std::optional<model::Direction> ParseDirectionName(std::string_view text);
+
+// Gives every metric of `report` the direction (for files that cannot say it,
+// such as github-action-benchmark's customBiggerIsBetter JSON).
+void SetDirection(model::Report& report, model::Direction direction);
 
 // perfgate's own JSON for anything else, documented in docs/custom-json.md:
 // {"benchmarks": [{"name", "metric"?, "value"? | "samples"?, "aggregates"?,
