@@ -23,8 +23,8 @@ TEST_CASE("Auto-detection picks the right adapter for every real fixture", "[par
       {"catch2/failing_console.txt", "catch2"},
       {"criterion/criterion.json", "criterion"},
       {"criterion/bencher.txt", "libtest"},
-      {"criterion/console.txt", "criterion"},
-      {"criterion/console_first.txt", "criterion"},
+      {"criterion/cargo_bench.txt", "criterion"},
+      {"criterion/cargo_bench_first.txt", "criterion"},
       {"gotest/multi.txt", "gotest"},
       {"libtest/libtest.txt", "libtest"},
       {"hyperfine/hyperfine.json", "hyperfine"},
@@ -107,7 +107,7 @@ TEST_CASE("Every adapter rejects every truncation of every fixture without throw
                           "libtest/libtest.txt", "hyperfine/hyperfine.json", "gotest/gotest.txt",
                           "pytest-benchmark/rawdata.json", "vitest/vitest.json", "benchmarkjs/benchmarkjs.txt",
                           "autocannon/autocannon.json", "custom/custom.json", "jmh/jmh.json",
-                          "benchmarkdotnet/benchmarkdotnet.json", "bmf/bmf.json", "criterion/console.txt",
+                          "benchmarkdotnet/benchmarkdotnet.json", "bmf/bmf.json", "criterion/cargo_bench.txt",
                           "gotest/multi.txt");
   INFO(fixture);
   std::string text = ReadFixture(fixture);

@@ -58,7 +58,7 @@ std::vector<SourceFile> DirectoryFiles(const std::filesystem::path& root) {
 }  // namespace
 
 TEST_CASE("criterion's console output gives each benchmark's time estimate and bounds in ns", "[parse][criterion]") {
-  for (const char* fixture : {"criterion/console.txt", "criterion/console_first.txt"}) {
+  for (const char* fixture : {"criterion/cargo_bench.txt", "criterion/cargo_bench_first.txt"}) {
     INFO(fixture);
     std::string text = ReadFixture(fixture);
     auto report = ParseCriterion(text);
@@ -85,7 +85,7 @@ TEST_CASE("criterion's console output gives each benchmark's time estimate and b
 }
 
 TEST_CASE("criterion's thrpt line gives bytes or items per second, higher is better", "[parse][criterion]") {
-  std::string text = ReadFixture("criterion/console.txt");
+  std::string text = ReadFixture("criterion/cargo_bench.txt");
   auto report = ParseCriterion(text);
   REQUIRE(report);
   std::smatch match;
@@ -107,7 +107,7 @@ TEST_CASE("criterion's thrpt line gives bytes or items per second, higher is bet
 }
 
 TEST_CASE("criterion console with terminal colours is read like the plain text", "[parse][criterion]") {
-  std::string text = ReadFixture("criterion/console.txt");
+  std::string text = ReadFixture("criterion/cargo_bench.txt");
   std::string coloured = std::regex_replace(text, std::regex(R"(\[(\S+ \S+) (\S+ \S+) (\S+ \S+)\])"),
                                             "[\x1b[2m$1\x1b[0m \x1b[1m$2\x1b[0m \x1b[2m$3\x1b[0m]");
   REQUIRE(coloured != text);
