@@ -10,7 +10,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config git ccache
   libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
-  catch2 libexpected-dev libssl-dev zlib1g-dev
+  catch2 libexpected-dev libssl-dev zlib1g-dev libexpat1-dev
 )
 test_packages=(
   python3 python3-scipy libbenchmark-tools chromium sqlite3 postgresql wrk clang-14 libclang-rt-14-dev

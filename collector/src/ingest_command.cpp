@@ -34,6 +34,8 @@ struct IngestOptions {
   std::string time;
   std::vector<std::string> metrics;
   std::vector<std::string> file_sizes;
+  std::string criterion_baseline = "new";
+  std::string direction;  // for github-action-benchmark custom files: bigger|smaller
 };
 
 struct Upload {
@@ -113,6 +115,31 @@ void UploadToServer(const IngestOptions& options, const store::CommitInfo& commi
   }
 }
 
+// A criterion directory (target/criterion): every JSON file below it, read here;
+// which of them make the run is core's choice (parse::SelectCriterionFiles).
+Upload ReadCriterionDirectory(const std::string& directory, const IngestOptions& options) {
+  if (options.format != "auto" && options.format != "criterion") {
+    throw UsageError(directory + ": is a directory; only criterion's target/criterion directory is read as one "
+                     "(--format criterion or auto, not " + options.format + ")");
+  }
+  std::vector<parse::SourceFile> files;
+  std::error_code error;
+  std::filesystem::recursive_directory_iterator it(directory, error), end;
+  for (; !error && it != end; it.increment(error)) {
+    if (!it->is_regular_file() || it->path().extension() != ".json") continue;
+    files.push_back(parse::SourceFile{std::filesystem::relative(it->path(), directory).generic_string(),
+                                      ReadInput(it->path().string())});
+  }
+  if (error) throw UsageError(directory + ": " + error.message());
+  auto report = parse::ParseCriterionDirectory(files, options.criterion_baseline);
+  if (!report) throw UsageError(directory + ": " + report.error().Message());
+  // The server takes one body: the selected files concatenated, as ParseCriterion reads them.
+  auto selected = parse::SelectCriterionFiles(files, options.criterion_baseline);
+  std::string text;
+  for (const parse::SourceFile& file : selected.value()) text += file.text + "\n";
+  return Upload{directory, std::move(text), std::move(*report)};
+}
+
 int RunIngest(IngestOptions options) {
   GithubContext github = ReadGithubContext();
   if (options.commit.empty()) options.commit = github.sha;
@@ -140,10 +167,35 @@ int RunIngest(IngestOptions options) {
 
   std::vector<Upload> uploads;
   for (const std::string& file : options.files) {
+    std::error_code error;
+    if (file != "-" && std::filesystem::is_directory(file, error)) {
+      uploads.push_back(ReadCriterionDirectory(file, options));
+      continue;
+    }
     std::string text = ReadInput(file);
     auto report = parse::Parse(text, options.format);
     if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
     if (auto problem = gate::CheckResultNames(*report)) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + problem->message);
+    if (!options.direction.empty()) {
+      // Only files that cannot state a direction take one from the command line
+      // (github-action-benchmark's customBiggerIsBetter / customSmallerIsBetter JSON).
+      auto direction = parse::ParseDirectionName(options.direction);
+      if (!direction) throw UsageError("--direction " + options.direction + ": expected higher|lower (or bigger|smaller)");
+      if (report->format != "custom") {
+        throw UsageError("--direction: " + file + " is " + report->format + ", whose directions the format decides");
+      }
+      parse::SetDirection(*report, *direction);
+      if (!options.server.empty()) {
+        // The server parses the raw file again: state the direction in it.
+        auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+        nlohmann::json* entries = document.is_array() ? &document
+                                  : document.is_object() && document.contains("benchmarks") ? &document["benchmarks"]
+                                                                                            : nullptr;
+        if (entries == nullptr) throw UsageError("--direction: " + file + " could not be rewritten for --server");
+        for (auto& entry : *entries) entry["direction"] = model::ToString(*direction);
+        text = document.dump(2);
+      }
+    }
     uploads.push_back(Upload{file, std::move(text), std::move(*report)});
   }
   if (!options.metrics.empty() || !options.file_sizes.empty()) {
@@ -188,6 +240,12 @@ void AddIngestCommand(CLI::App& app, int& exit_code) {
   command->add_option("--time", options->time, "Commit time, ISO 8601 (default: now)");
   command->add_option("--metric", options->metrics, "Custom metric NAME=VALUE[UNIT], e.g. build/compile_time=95s");
   command->add_option("--file-size", options->file_sizes, "Record the size of a file as size/<name>");
+  command->add_option("--criterion-baseline", options->criterion_baseline,
+                      "For a target/criterion directory: the run to read, new (the latest) or a --save-baseline name")
+      ->capture_default_str();
+  command->add_option("--direction", options->direction,
+                      "higher|lower (bigger|smaller): the direction of every value of a custom JSON file, e.g. "
+                      "github-action-benchmark's customBiggerIsBetter input");
   command->callback([options, &exit_code] { exit_code = RunIngest(*options); });
 }
 

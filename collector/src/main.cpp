@@ -10,6 +10,10 @@
 #include "version.hpp"
 #include "perfgate/store/store.hpp"
 
+namespace perfgate::collector {
+void AddImportCommand(CLI::App& app, int& exit_code);  // import_command.cpp
+}  // namespace perfgate::collector
+
 int main(int argc, char** argv) {
   using namespace perfgate::collector;
   CLI::App app{"perfgate: continuous benchmarking — ingest results, compare, check budgets, serve dashboards"};
@@ -24,6 +28,7 @@ int main(int argc, char** argv) {
   AddCheckCommand(app, exit_code);
   AddServeCommand(app, exit_code);
   AddGithubContextCommand(app, exit_code);
+  AddImportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {

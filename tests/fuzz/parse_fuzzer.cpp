@@ -3,7 +3,9 @@
 // a sanitizer; a ParseError is the only acceptable failure.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "perfgate/parse/parse.hpp"
 
@@ -20,6 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)format.sniff(text);
     auto parsed = format.parse(text);
     if (!parsed && parsed.error().reason.empty()) __builtin_trap();
+  }
+  // Readers outside the registry: github-action-benchmark's data.js, and one file
+  // of a criterion directory under each of its possible places.
+  auto history = perfgate::parse::ParseGithubActionBenchmarkData(text);
+  if (!history && history.error().reason.empty()) __builtin_trap();
+  for (const char* path : {"b/new/benchmark.json", "b/new/estimates.json", "b/new/sample.json"}) {
+    std::vector<perfgate::parse::SourceFile> files{{"a/new/benchmark.json", R"({"full_id": "a"})"},
+                                                   {path, std::string(text)}};
+    auto directory = perfgate::parse::ParseCriterionDirectory(files, "new");
+    if (!directory && directory.error().reason.empty()) __builtin_trap();
   }
   return 0;
 }

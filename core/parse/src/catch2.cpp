@@ -1,15 +1,22 @@
 // Catch2 benchmark results, from either reporter:
-// - XML (`-r xml`): <BenchmarkResults name=...> holding <mean value lowerBound
+// - XML (`-r xml`, read with expat): <BenchmarkResults name=...> holding <mean value lowerBound
 //   upperBound/> and <standardDeviation .../> in nanoseconds, or <failed message/>.
 // - console: a table whose rows take three lines (name, samples, iterations,
 //   estimated / mean, low mean, high mean / std dev, low, high), values with units;
-//   long names wrap onto extra lines before the row.
+//   long names wrap onto extra lines before the row, or continue in the name
+//   column beside the mean and std dev.
 // Catch2 keeps no raw samples in either, so every value is an aggregate.
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <string>
 #include <vector>
+
+#include <expat.h>
 
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/json_text.hpp"
@@ -29,63 +36,15 @@ ParseError NoResults() {
 }
 
 // ---- XML ----------------------------------------------------------------------
+// Read with expat, so entities, character references, CDATA and the declared
+// encoding (UTF-8, UTF-16, ISO-8859-1, US-ASCII) are handled as XML defines them.
 
-std::string DecodeEntities(std::string_view value) {
-  std::string out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '&') {
-      out += value[i];
-      continue;
-    }
-    std::size_t semicolon = value.find(';', i);
-    if (semicolon == std::string_view::npos) {
-      out += value[i];
-      continue;
-    }
-    std::string_view entity = value.substr(i + 1, semicolon - i - 1);
-    if (entity == "amp") out += '&';
-    else if (entity == "lt") out += '<';
-    else if (entity == "gt") out += '>';
-    else if (entity == "quot") out += '"';
-    else if (entity == "apos") out += '\'';
-    else if (!entity.empty() && entity[0] == '#') {
-      bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-      auto code = text::ParseNumber(entity.substr(hex ? 2 : 1));
-      unsigned long point = 0;
-      if (hex) point = std::strtoul(std::string(entity.substr(2)).c_str(), nullptr, 16);
-      else if (code) point = static_cast<unsigned long>(*code);
-      // Encode the code point as UTF-8.
-      if (point < 0x80) {
-        out += static_cast<char>(point);
-      } else if (point < 0x800) {
-        out += static_cast<char>(0xC0 | (point >> 6));
-        out += static_cast<char>(0x80 | (point & 0x3F));
-      } else if (point < 0x10000) {
-        out += static_cast<char>(0xE0 | (point >> 12));
-        out += static_cast<char>(0x80 | ((point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (point & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | ((point >> 18) & 0x07));
-        out += static_cast<char>(0x80 | ((point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (point & 0x3F));
-      }
-    } else {
-      out.append(value.substr(i, semicolon - i + 1));
-    }
-    i = semicolon;
-  }
-  return out;
-}
-
-// One start tag: its name, attributes, where it ends and whether it closed itself.
+// One start or end tag, with the line it starts on.
 struct Tag {
   std::string name;
   std::vector<std::pair<std::string, std::string>> attributes;
-  std::size_t begin = 0;
-  std::size_t end = 0;  // just past '>'
-  bool closing = false;       // </name>
-  bool self_closing = false;  // <name/>
+  std::size_t line = 0;
+  bool closing = false;  // an end tag (or the end of an empty element)
 
   const std::string* Attribute(std::string_view key) const {
     for (const auto& [attribute, value] : attributes) {
@@ -95,133 +54,125 @@ struct Tag {
   }
 };
 
-// Reads the tag starting at text[at] == '<'. Quoted attribute values may hold a
-// raw '>' (Catch2 escapes only '<', '&' and '"'). Absent when truncated.
-std::optional<Tag> ReadTag(std::string_view text, std::size_t at) {
+struct XmlReader {
+  XML_Parser parser = nullptr;
+  std::vector<Tag> tags;
+};
+
+void OnStart(void* data, const XML_Char* name, const XML_Char** attributes) {
+  auto* reader = static_cast<XmlReader*>(data);
   Tag tag;
-  tag.begin = at;
-  std::size_t i = at + 1;
-  if (i < text.size() && text[i] == '/') {
-    tag.closing = true;
-    ++i;
+  tag.name = name;
+  tag.line = static_cast<std::size_t>(XML_GetCurrentLineNumber(reader->parser));
+  for (std::size_t i = 0; attributes[i] != nullptr; i += 2) tag.attributes.emplace_back(attributes[i], attributes[i + 1]);
+  reader->tags.push_back(std::move(tag));
+}
+
+void OnEnd(void* data, const XML_Char* name) {
+  auto* reader = static_cast<XmlReader*>(data);
+  Tag tag;
+  tag.name = name;
+  tag.line = static_cast<std::size_t>(XML_GetCurrentLineNumber(reader->parser));
+  tag.closing = true;
+  reader->tags.push_back(std::move(tag));
+}
+
+// Every tag of the document, or where and why expat refused it.
+tl::expected<std::vector<Tag>, ParseError> ReadTags(std::string_view text) {
+  XmlReader reader;
+  std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(XML_ParserCreate(nullptr),
+                                                                                        &XML_ParserFree);
+  if (!parser) throw std::bad_alloc();
+  reader.parser = parser.get();
+  XML_SetUserData(parser.get(), &reader);
+  XML_SetElementHandler(parser.get(), &OnStart, &OnEnd);
+  constexpr std::size_t kChunk = std::size_t{1} << 30;
+  std::size_t offset = 0;
+  bool ok = true;
+  do {
+    std::size_t size = std::min(kChunk, text.size() - offset);
+    bool last = offset + size == text.size();
+    ok = XML_Parse(parser.get(), text.data() + offset, static_cast<int>(size), last ? 1 : 0) == XML_STATUS_OK;
+    offset += size;
+  } while (ok && offset < text.size());
+  if (!ok) {
+    XML_Error code = XML_GetErrorCode(parser.get());
+    std::string reason = std::string("XML: ") + XML_ErrorString(code);
+    if (code == XML_ERROR_NO_ELEMENTS || code == XML_ERROR_UNCLOSED_TOKEN || code == XML_ERROR_PARTIAL_CHAR ||
+        code == XML_ERROR_UNCLOSED_CDATA_SECTION) {
+      reason += " (the file is truncated?)";
+    }
+    return tl::unexpected(ParseError{
+        "line " + std::to_string(XML_GetCurrentLineNumber(parser.get())) + ", column " +
+            std::to_string(XML_GetCurrentColumnNumber(parser.get()) + 1),
+        reason});
   }
-  std::size_t name_end = text.find_first_of(" \t\r\n/>", i);
-  if (name_end == std::string_view::npos) return std::nullopt;
-  tag.name = std::string(text.substr(i, name_end - i));
-  i = name_end;
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '>') {
-      tag.end = i + 1;
-      return tag;
-    }
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '>') {
-      tag.self_closing = true;
-      tag.end = i + 2;
-      return tag;
-    }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      ++i;
-      continue;
-    }
-    std::size_t equals = text.find('=', i);
-    if (equals == std::string_view::npos || equals + 1 >= text.size() || text[equals + 1] != '"') return std::nullopt;
-    std::size_t close = text.find('"', equals + 2);
-    if (close == std::string_view::npos) return std::nullopt;
-    tag.attributes.emplace_back(std::string(text::Trim(text.substr(i, equals - i))),
-                                DecodeEntities(text.substr(equals + 2, close - equals - 2)));
-    i = close + 1;
-  }
-  return std::nullopt;
+  return std::move(reader.tags);
 }
 
 ParseResult ParseXml(std::string_view text) {
+  auto tags = ReadTags(text);
+  if (!tags) return tl::unexpected(tags.error());
   model::Report report;
   report.format = "catch2";
-  auto where = [&](std::size_t offset, const std::string& path) {
-    return "line " + std::to_string(json_text::LineOf(text, offset)) + ", " + path;
-  };
-  std::size_t at = 0;
+  auto where = [&](std::size_t line, const std::string& path) { return "line " + std::to_string(line) + ", " + path; };
   std::size_t index = 0;
   model::Benchmark* current = nullptr;
   std::string current_path;
-  std::size_t current_offset = 0;
+  std::size_t current_line = 0;
   bool current_has_result = false;
-  while ((at = text.find('<', at)) != std::string_view::npos) {
-    if (text.substr(at, 4) == "<!--") {
-      std::size_t close = text.find("-->", at);
-      if (close == std::string_view::npos) break;
-      at = close + 3;
+  for (const Tag& tag : *tags) {
+    if (tag.name == "Catch" || tag.name == "Catch2TestRun") {
+      if (const std::string* version = tag.Attribute("catch2-version")) report.context["catch2_version"] = *version;
+      if (const std::string* name = tag.Attribute("name"); name && !tag.closing) report.context["executable"] = *name;
       continue;
     }
-    if (text.substr(at, 2) == "<?") {
-      at += 2;
-      continue;
-    }
-    auto tag = ReadTag(text, at);
-    if (!tag) {
-      return tl::unexpected(ParseError{where(at, "tag"), "unterminated XML tag (the file is truncated?)"});
-    }
-    at = tag->end;
-    if (tag->name == "Catch" || tag->name == "Catch2TestRun") {
-      if (const std::string* version = tag->Attribute("catch2-version")) report.context["catch2_version"] = *version;
-      if (const std::string* name = tag->Attribute("name"); name && !tag->closing) report.context["executable"] = *name;
-      continue;
-    }
-    if (tag->name == "BenchmarkResults") {
-      if (tag->closing) {
+    if (tag.name == "BenchmarkResults") {
+      if (tag.closing) {
         if (current != nullptr && !current_has_result) {
-          return tl::unexpected(ParseError{where(current_offset, current_path),
-                                           "has neither <mean> nor <failed> (the file is truncated?)"});
+          return tl::unexpected(ParseError{where(current_line, current_path), "has neither <mean> nor <failed>"});
         }
         current = nullptr;
         continue;
       }
       current_path = "BenchmarkResults[" + std::to_string(index++) + "]";
-      const std::string* name = tag->Attribute("name");
+      const std::string* name = tag.Attribute("name");
       if (name == nullptr || name->empty()) {
-        return tl::unexpected(ParseError{where(at, current_path + ".name"), "missing (a name is required)"});
+        return tl::unexpected(ParseError{where(tag.line, current_path + ".name"), "missing (a name is required)"});
       }
       if (report.FindBenchmark(*name) != nullptr) {
-        return tl::unexpected(ParseError{where(tag->begin, current_path), "benchmark '" + *name + "' appears twice"});
+        return tl::unexpected(ParseError{where(tag.line, current_path), "benchmark '" + *name + "' appears twice"});
       }
       current = &report.BenchmarkNamed(*name);
-      current_offset = tag->begin;
+      current_line = tag.line;
       current_has_result = false;
-      if (tag->self_closing) {
-        return tl::unexpected(ParseError{where(tag->begin, current_path), "has neither <mean> nor <failed>"});
-      }
       continue;
     }
-    if (current == nullptr || tag->closing) continue;
-    if (tag->name == "failed") {
-      const std::string* message = tag->Attribute("message");
+    if (current == nullptr || tag.closing) continue;
+    if (tag.name == "failed") {
+      const std::string* message = tag.Attribute("message");
       current->error = message != nullptr && !message->empty() ? *message : "failed";
       current_has_result = true;
       continue;
     }
-    if (tag->name != "mean" && tag->name != "standardDeviation") continue;
-    std::string prefix = tag->name == "mean" ? "mean" : "stddev";
+    if (tag.name != "mean" && tag.name != "standardDeviation") continue;
+    std::string prefix = tag.name == "mean" ? "mean" : "stddev";
     constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kAttributes{
         {{"value", ""}, {"lowerBound", "_lower_bound"}, {"upperBound", "_upper_bound"}}};
     for (const auto& [attribute, suffix] : kAttributes) {
-      std::string path = current_path + "." + tag->name + "." + std::string(attribute);
-      const std::string* value = tag->Attribute(attribute);
+      std::string path = current_path + "." + tag.name + "." + std::string(attribute);
+      const std::string* value = tag.Attribute(attribute);
       if (value == nullptr) {
-        if (attribute == "value") return tl::unexpected(ParseError{where(tag->begin, path), "missing"});
+        if (attribute == "value") return tl::unexpected(ParseError{where(tag.line, path), "missing"});
         continue;
       }
       auto number = text::ParseNumber(*value);
       if (!number) {
-        return tl::unexpected(ParseError{where(tag->begin, path), "'" + *value + "' is not a number"});
+        return tl::unexpected(ParseError{where(tag.line, path), "'" + *value + "' is not a number"});
       }
       RealTime(*current).aggregates[prefix + std::string(suffix)] = *number;
     }
-    if (tag->name == "mean") current_has_result = true;
-  }
-  if (current != nullptr) {
-    return tl::unexpected(ParseError{where(current_offset, current_path),
-                                     "<BenchmarkResults> is never closed (the file is truncated?)"});
+    if (tag.name == "mean") current_has_result = true;
   }
   if (report.benchmarks.empty()) return tl::unexpected(NoResults());
   return report;
@@ -234,18 +185,29 @@ std::optional<double> NanosecondsIn(std::string_view unit) {
   return model::NanosecondsPer(unit);
 }
 
-// "45.3301 ns    40.7186 ns    60.7289 ns" -> three values in ns.
-std::optional<std::array<double, 3>> ReadDurations(std::string_view line) {
-  auto fields = text::Fields(line);
-  if (fields.size() != 6) return std::nullopt;
+// "45.3301 ns    40.7186 ns    60.7289 ns" -> three values in ns. When the name
+// column of the line is not blank (a wrapped name continuing beside the mean or
+// std dev), `name_part` is that text.
+struct Durations {
   std::array<double, 3> values{};
+  std::string_view name_part;
+};
+
+std::optional<Durations> ReadDurations(std::string_view line) {
+  auto fields = text::Fields(line);
+  if (fields.size() < 6) return std::nullopt;
+  std::size_t first = fields.size() - 6;
+  Durations durations;
   for (std::size_t i = 0; i < 3; ++i) {
-    auto number = text::ParseNumber(fields[2 * i]);
-    auto factor = NanosecondsIn(fields[2 * i + 1]);
+    auto number = text::ParseNumber(fields[first + 2 * i]);
+    auto factor = NanosecondsIn(fields[first + 2 * i + 1]);
     if (!number || !factor) return std::nullopt;
-    values[i] = *number * *factor;
+    durations.values[i] = *number * *factor;
   }
-  return values;
+  if (first > 0) {
+    durations.name_part = text::Trim(line.substr(0, static_cast<std::size_t>(fields[first].data() - line.data())));
+  }
+  return durations;
 }
 
 // Where the first row of a benchmark ends its name: the row ends with
@@ -360,11 +322,18 @@ ParseResult ParseConsole(std::string_view text) {
               std::string("expected the ") + (mean ? "mean, low mean and high mean" : "std dev, low and high std dev") +
                   " of '" + current->name + "' (from line " + std::to_string(row_line) + "), each a number and a unit"});
         }
+        if (!values->name_part.empty()) {
+          std::string name = current->name + " " + std::string(values->name_part);
+          if (report.FindBenchmark(name) != nullptr) {
+            return tl::unexpected(ParseError{text::LineWhere(line.number), "benchmark '" + name + "' appears twice"});
+          }
+          current->name = name;
+        }
         std::string prefix = mean ? "mean" : "stddev";
         model::Metric& real_time = RealTime(*current);
-        real_time.aggregates[prefix] = (*values)[0];
-        real_time.aggregates[prefix + "_lower_bound"] = (*values)[1];
-        real_time.aggregates[prefix + "_upper_bound"] = (*values)[2];
+        real_time.aggregates[prefix] = values->values[0];
+        real_time.aggregates[prefix + "_lower_bound"] = values->values[1];
+        real_time.aggregates[prefix + "_upper_bound"] = values->values[2];
         state = mean ? State::kStddev : State::kRows;
         if (!mean) current = nullptr;
         continue;

@@ -11,12 +11,17 @@
 //   gives aggregates; tukey.json (an array of fences) is ignored.
 // Bencher-format lines (`-- --output-format bencher`) go to the libtest adapter.
 
+#include <array>
+#include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "perfgate/parse/json_text.hpp"
 #include "perfgate/parse/parse.hpp"
+#include "criterion_console.hpp"
 #include "text_lines.hpp"
 
 namespace perfgate::parse {
@@ -78,46 +83,26 @@ ParseError Rebase(ParseError error, std::size_t line_offset) {
   return error;
 }
 
-}  // namespace
+// Builds a Report from criterion's files, one JSON value at a time, each
+// benchmark's benchmark.json first. `fail` makes the error for a field of the
+// value being added ("" for the value itself).
+class Reader {
+ public:
+  using Fail = std::function<ParseError(const std::string& path, std::string reason)>;
 
-bool LooksLikeCriterionJson(std::string_view text) {
-  if (!json_text::StartsLikeJson(text)) return false;
-  std::string_view head = text.substr(0, 4096);
-  bool has = head.find("\"full_id\"") != std::string_view::npos ||
-             head.find("\"point_estimate\"") != std::string_view::npos ||
-             (head.find("\"iters\"") != std::string_view::npos && head.find("\"times\"") != std::string_view::npos);
-  return has;
-}
+  Reader() { report_.format = "criterion"; }
 
-ParseResult ParseCriterion(std::string_view text) {
-  if (!json_text::StartsLikeJson(text)) {
-    auto report = ParseLibtestBench(text);
-    if (report) report->format = "criterion";
-    return report;
-  }
-  auto pieces = SplitValues(text);
-  if (!pieces) return tl::unexpected(pieces.error());
-
-  model::Report report;
-  report.format = "criterion";
-  model::Benchmark* current = nullptr;
-  double throughput_bytes = 0;
-  double throughput_elements = 0;
-  bool has_sample = false;
-  bool has_estimates = false;
-  std::size_t index = 0;
-  for (const Piece& piece : *pieces) {
-    std::size_t first_line = json_text::LineOf(text, piece.offset);
-    std::string file = "file " + std::to_string(++index);
+  tl::expected<void, ParseError> Add(const nlohmann::json& value, const Fail& make_error) {
     auto fail = [&](const std::string& path, std::string reason) {
-      return tl::unexpected(ParseError{"line " + std::to_string(first_line) + ", " + file +
-                                           (path.empty() ? "" : "." + path),
-                                       std::move(reason)});
+      return tl::unexpected(make_error(path, std::move(reason)));
     };
-    auto parsed = json_text::ParseLenient(piece.text);
-    if (!parsed) return tl::unexpected(Rebase(parsed.error(), first_line - 1));
-    const nlohmann::json& value = *parsed;
-    if (value.is_array()) continue;  // tukey.json
+    model::Report& report = report_;
+    model::Benchmark*& current = current_;
+    double& throughput_bytes = throughput_bytes_;
+    double& throughput_elements = throughput_elements_;
+    bool& has_sample = has_sample_;
+    bool& has_estimates = has_estimates_;
+    if (value.is_array()) return {};  // tukey.json
     if (!value.is_object()) return fail("", "expected an object, got " + std::string(json_text::TypeName(value)));
 
     if (value.contains("full_id") || value.contains("group_id")) {
@@ -141,7 +126,7 @@ ParseResult ParseCriterion(std::string_view text) {
           else return fail("throughput." + kind, "unknown throughput kind (expected Bytes or Elements)");
         }
       }
-      continue;
+      return {};
     }
 
     bool is_sample = value.contains("iters") || value.contains("times");
@@ -185,7 +170,7 @@ ParseResult ParseCriterion(std::string_view text) {
           if (nanoseconds > 0) rate.samples.push_back(amount * 1e9 / nanoseconds);
         }
       }
-      continue;
+      return {};
     }
 
     if (has_estimates) return fail("", "a second estimates.json for '" + current->name + "'");
@@ -209,16 +194,129 @@ ParseResult ParseCriterion(std::string_view text) {
         if (*number) real_time.aggregates[std::string(aggregate) + suffix] = **number;
       }
     }
+      return {};
   }
-  if (report.benchmarks.empty()) {
-    return tl::unexpected(ParseError{"", "no benchmark results: no criterion benchmark.json in the input"});
+
+  ParseResult Finish() && {
+    if (report_.benchmarks.empty()) {
+      return tl::unexpected(ParseError{"", "no benchmark results: no criterion benchmark.json in the input"});
+    }
+    for (const model::Benchmark& benchmark : report_.benchmarks) {
+      if (benchmark.metrics.empty()) {
+        return tl::unexpected(ParseError{"", "benchmark '" + benchmark.name +
+                                                 "' has a benchmark.json but no sample.json or estimates.json"});
+      }
+    }
+    return std::move(report_);
   }
-  for (const model::Benchmark& benchmark : report.benchmarks) {
-    if (benchmark.metrics.empty()) {
-      return tl::unexpected(ParseError{"", "benchmark '" + benchmark.name +
-                                               "' has a benchmark.json but no sample.json or estimates.json"});
+
+ private:
+  model::Report report_;
+  model::Benchmark* current_ = nullptr;
+  double throughput_bytes_ = 0;
+  double throughput_elements_ = 0;
+  bool has_sample_ = false;
+  bool has_estimates_ = false;
+};
+
+}  // namespace
+
+bool LooksLikeCriterion(std::string_view text) {
+  return LooksLikeCriterionJson(text) || (!json_text::StartsLikeJson(text) && LooksLikeCriterionConsole(text));
+}
+
+bool LooksLikeCriterionJson(std::string_view text) {
+  if (!json_text::StartsLikeJson(text)) return false;
+  std::string_view head = text.substr(0, 4096);
+  bool has = head.find("\"full_id\"") != std::string_view::npos ||
+             head.find("\"point_estimate\"") != std::string_view::npos ||
+             (head.find("\"iters\"") != std::string_view::npos && head.find("\"times\"") != std::string_view::npos);
+  return has;
+}
+
+ParseResult ParseCriterion(std::string_view text) {
+  if (!json_text::StartsLikeJson(text)) {
+    if (LooksLikeCriterionConsole(text)) return ParseCriterionConsole(text);
+    auto report = ParseLibtestBench(text);
+    if (report) report->format = "criterion";
+    return report;
+  }
+  auto pieces = SplitValues(text);
+  if (!pieces) return tl::unexpected(pieces.error());
+
+  Reader reader;
+  std::size_t index = 0;
+  for (const Piece& piece : *pieces) {
+    std::size_t first_line = json_text::LineOf(text, piece.offset);
+    std::string file = "file " + std::to_string(++index);
+    auto make_error = [&](const std::string& path, std::string reason) {
+      return ParseError{"line " + std::to_string(first_line) + ", " + file + (path.empty() ? "" : "." + path),
+                        std::move(reason)};
+    };
+    auto parsed = json_text::ParseLenient(piece.text);
+    if (!parsed) return tl::unexpected(Rebase(parsed.error(), first_line - 1));
+    if (auto added = reader.Add(*parsed, make_error); !added) return tl::unexpected(added.error());
+  }
+  return std::move(reader).Finish();
+}
+
+tl::expected<std::vector<SourceFile>, ParseError> SelectCriterionFiles(std::span<const SourceFile> files,
+                                                                       std::string_view baseline) {
+  // <benchmark directory>/<baseline>/<file>.json, grouped by benchmark directory.
+  std::map<std::string, std::array<const SourceFile*, 3>> benchmarks;
+  std::set<std::string> baselines;
+  constexpr std::array<std::string_view, 3> kFiles{"benchmark.json", "estimates.json", "sample.json"};
+  for (const SourceFile& file : files) {
+    std::string_view path = file.path;
+    std::size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos) continue;
+    std::string_view name = path.substr(slash + 1);
+    std::string_view directory = path.substr(0, slash);
+    std::size_t parent_slash = directory.rfind('/');
+    if (parent_slash == std::string_view::npos) continue;
+    std::string_view run = directory.substr(parent_slash + 1);
+    if (name == "benchmark.json") baselines.insert(std::string(run));
+    if (run != baseline) continue;
+    for (std::size_t i = 0; i < kFiles.size(); ++i) {
+      if (name == kFiles[i]) benchmarks[std::string(directory.substr(0, parent_slash))][i] = &file;
     }
   }
+  std::vector<SourceFile> selected;
+  for (const auto& [directory, found] : benchmarks) {
+    if (found[0] == nullptr) continue;  // not a benchmark's run directory
+    for (const SourceFile* file : found) {
+      if (file != nullptr) selected.push_back(*file);
+    }
+  }
+  if (selected.empty()) {
+    std::string known;
+    for (const std::string& name : baselines) known += (known.empty() ? "" : ", ") + name;
+    return tl::unexpected(ParseError{
+        "", "no benchmark has a '" + std::string(baseline) + "' run (<benchmark>/" + std::string(baseline) +
+                "/benchmark.json)" + (known.empty() ? "; this is not a target/criterion directory"
+                                                    : "; runs found: " + known)});
+  }
+  return selected;
+}
+
+ParseResult ParseCriterionDirectory(std::span<const SourceFile> files, std::string_view baseline) {
+  auto selected = SelectCriterionFiles(files, baseline);
+  if (!selected) return tl::unexpected(selected.error());
+  Reader reader;
+  for (const SourceFile& file : *selected) {
+    auto parsed = json_text::ParseLenient(file.text);
+    if (!parsed) {
+      ParseError error = parsed.error();
+      error.where = file.path + (error.where.empty() ? "" : ", " + error.where);
+      return tl::unexpected(error);
+    }
+    auto make_error = [&](const std::string& path, std::string reason) {
+      return ParseError{file.path + (path.empty() ? "" : ": " + path), std::move(reason)};
+    };
+    if (auto added = reader.Add(*parsed, make_error); !added) return tl::unexpected(added.error());
+  }
+  auto report = std::move(reader).Finish();
+  if (report) report->context["criterion.baseline"] = std::string(baseline);
   return report;
 }
 

@@ -26,11 +26,13 @@ struct Pair {
 struct ResultLine {
   std::size_t line_number = 0;
   std::string_view name;
+  std::string package;  // the latest `pkg:` header before the line, "" when none
   std::vector<Pair> pairs;
 };
 
 struct Outcome {
   std::string_view name;
+  std::string package;
   bool failed = false;  // else skipped
   std::string message;
 };
@@ -90,6 +92,7 @@ ParseResult ParseGoTestBench(std::string_view text) {
   std::vector<ResultLine> results;
   std::vector<Outcome> outcomes;
   std::vector<std::string> packages;
+  std::string package;  // of the lines being read
 
   auto lines = text::SplitLines(text);
   for (std::size_t index = 0; index < lines.size(); ++index) {
@@ -99,6 +102,7 @@ ParseResult ParseGoTestBench(std::string_view text) {
       if (text::StartsWith(content, std::string(key) + ": ")) {
         std::string value(text::Trim(content.substr(key.size() + 2)));
         if (key == "pkg") {
+          package = value;
           if (std::find(packages.begin(), packages.end(), value) == packages.end()) packages.push_back(value);
         } else {
           report.context[std::string(key)] = value;
@@ -109,7 +113,7 @@ ParseResult ParseGoTestBench(std::string_view text) {
       if (!text::StartsWith(text::Trim(content), prefix)) continue;
       auto name_fields = text::Fields(text::Trim(content).substr(prefix.size()));
       if (name_fields.empty() || !text::StartsWith(name_fields[0], "Benchmark")) continue;
-      Outcome outcome{name_fields[0], prefix == "--- FAIL: ", ""};
+      Outcome outcome{name_fields[0], package, prefix == "--- FAIL: ", ""};
       // Without -v the reason follows, indented; with -v it came before.
       if (index + 1 < lines.size() && text::StartsWith(lines[index + 1].text, "    ")) {
         outcome.message = std::string(text::Trim(lines[index + 1].text));
@@ -124,7 +128,7 @@ ParseResult ParseGoTestBench(std::string_view text) {
       return tl::unexpected(ParseError{text::LineWhere(line.number),
                                        "expected 'NAME ITERATIONS VALUE UNIT [VALUE UNIT]...' (truncated line?)"});
     }
-    ResultLine result{line.number, fields[0], {}};
+    ResultLine result{line.number, fields[0], package, {}};
     for (std::size_t i = 2; i + 1 < fields.size(); i += 2) {
       auto value = text::ParseNumber(fields[i]);
       if (!value) {
@@ -153,30 +157,33 @@ ParseResult ParseGoTestBench(std::string_view text) {
     suffixes.insert(*suffix);
   }
   bool strip = all_suffixed && suffixes.size() == 1;
-  auto display_name = [&](std::string_view name) {
+  // Over several packages (`go test ./... -bench`), one name may be two different
+  // benchmarks, so every name is qualified by its package: "example.com/m/fast.BenchmarkHash".
+  bool qualify = packages.size() > 1;
+  auto display_name = [&](std::string_view name, const std::string& in_package) {
     if (strip) {
       if (auto suffix = ProcsSuffix(name); suffix && *suffix == *suffixes.begin()) {
         name.remove_suffix(suffix->size() + 1);
       }
     }
-    return name;
+    return qualify && !in_package.empty() ? in_package + "." + std::string(name) : std::string(name);
   };
   if (strip) report.context["gomaxprocs"] = std::string(*suffixes.begin());
   if (!packages.empty()) {
     std::string joined;
-    for (const std::string& package : packages) joined += (joined.empty() ? "" : ", ") + package;
+    for (const std::string& name : packages) joined += (joined.empty() ? "" : ", ") + name;
     report.context["pkg"] = joined;
   }
 
   for (const ResultLine& result : results) {
-    model::Benchmark& benchmark = report.BenchmarkNamed(display_name(result.name));
+    model::Benchmark& benchmark = report.BenchmarkNamed(display_name(result.name, result.package));
     for (const Pair& pair : result.pairs) {
       MetricSpec spec = SpecFor(pair.unit);
       model::MetricNamed(benchmark, spec.name, spec.unit, spec.direction).samples.push_back(pair.value * spec.factor);
     }
   }
   for (const Outcome& outcome : outcomes) {
-    model::Benchmark& benchmark = report.BenchmarkNamed(display_name(outcome.name));
+    model::Benchmark& benchmark = report.BenchmarkNamed(display_name(outcome.name, outcome.package));
     if (!benchmark.metrics.empty()) continue;  // a sub-benchmark failed after its parent reported
     if (outcome.failed) {
       benchmark.error = outcome.message.empty() ? "failed" : outcome.message;

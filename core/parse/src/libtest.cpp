@@ -29,7 +29,7 @@ bool LooksLikeLibtestBench(std::string_view text) {
   for (const text::Line& line : text::SplitLines(text.substr(0, 64 * 1024))) {
     std::string_view trimmed = text::Trim(line.text);
     if (text::StartsWith(trimmed, "test ") && trimmed.find(kMarker) != std::string_view::npos &&
-        trimmed.find("ns/iter") != std::string_view::npos) {
+        trimmed.find("/iter") != std::string_view::npos) {
       return true;
     }
   }
@@ -49,13 +49,23 @@ ParseResult ParseLibtestBench(std::string_view text) {
 
     // "<value> ns/iter (+/- <deviation>)" then optionally "= <rate> MB/s".
     auto fields = text::Fields(trimmed.substr(marker + kMarker.size()));
+    // Some harnesses copying the format scale the unit (`µs/iter`, `ms/iter`); the
+    // deviation is in the same unit as the value.
     const std::string expected = "expected '<number> ns/iter (+/- <number>)' after 'bench:'";
-    if (fields.size() < 4 || fields[1] != "ns/iter" || fields[2] != "(+/-" || !text::EndsWith(fields[3], ")")) {
+    if (fields.size() < 4 || !text::EndsWith(fields[1], "/iter") || fields[2] != "(+/-" ||
+        !text::EndsWith(fields[3], ")")) {
       return tl::unexpected(Malformed(line.number, expected));
+    }
+    auto scale = model::NanosecondsPer(fields[1].substr(0, fields[1].size() - 5));
+    if (!scale) {
+      return tl::unexpected(Malformed(line.number, "unknown time unit '" + std::string(fields[1]) +
+                                                       "' (expected ns/iter, us/iter, \u00b5s/iter, ms/iter or s/iter)"));
     }
     auto median = text::ParseNumber(fields[0], true);
     auto deviation = text::ParseNumber(fields[3].substr(0, fields[3].size() - 1), true);
     if (!median || !deviation) return tl::unexpected(Malformed(line.number, expected + " (not a number)"));
+    *median *= *scale;
+    *deviation *= *scale;
 
     model::Benchmark& benchmark = report.BenchmarkNamed(name);
     if (benchmark.FindMetric("real_time") != nullptr) {

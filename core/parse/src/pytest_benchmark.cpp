@@ -5,6 +5,7 @@
 // --benchmark-json output and in saved runs with --benchmark-save-data.
 
 #include <string>
+#include <vector>
 
 #include "perfgate/parse/json_text.hpp"
 #include "perfgate/parse/parse.hpp"
@@ -92,18 +93,23 @@ ParseResult ParsePytestBenchmarkJson(std::string_view text) {
     if (stats == entry.end()) return fail(stats_path, "missing");
     if (!stats->is_object()) return fail(stats_path, "expected an object, got " + std::string(json_text::TypeName(*stats)));
     model::Metric& real_time = model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter);
-    if (auto data = stats->find("data"); data != stats->end()) {
-      if (!data->is_array()) {
-        return fail(stats_path + ".data", "expected an array, got " + std::string(json_text::TypeName(*data)));
-      }
-      for (std::size_t j = 0; j < data->size(); ++j) {
-        auto seconds = json_text::Number((*data)[j]);
+    // stats.data holds every round only in --benchmark-json output and runs saved
+    // with --benchmark-save-data; tools that post-process the file often shorten
+    // it or null it. Its values are samples only when they are all numbers and
+    // there is one per round; otherwise the stats block alone describes the run.
+    if (auto data = stats->find("data"); data != stats->end() && data->is_array() && !data->empty()) {
+      std::vector<double> samples;
+      for (const nlohmann::json& value : *data) {
+        auto seconds = json_text::Number(value);
         if (!seconds) {
-          return fail(stats_path + ".data[" + std::to_string(j) + "]",
-                      "expected a number, got " + std::string(json_text::TypeName((*data)[j])));
+          samples.clear();
+          break;
         }
-        real_time.samples.push_back(*seconds * kNanosecondsPerSecond);
+        samples.push_back(*seconds * kNanosecondsPerSecond);
       }
+      auto rounds = json_text::Number(stats->value("rounds", nlohmann::json()));
+      if (rounds && static_cast<double>(samples.size()) != *rounds) samples.clear();
+      real_time.samples = std::move(samples);
     }
     auto mean = json_text::RequireNumber(*stats, "mean", stats_path);
     if (!mean) return tl::unexpected(json_text::WithLine(text, mean.error()));

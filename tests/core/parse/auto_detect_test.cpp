@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
+#include <vector>
 #include <string>
 
 #include "../../test_support.hpp"
@@ -20,6 +23,9 @@ TEST_CASE("Auto-detection picks the right adapter for every real fixture", "[par
       {"catch2/failing_console.txt", "catch2"},
       {"criterion/criterion.json", "criterion"},
       {"criterion/bencher.txt", "libtest"},
+      {"criterion/cargo_bench.txt", "criterion"},
+      {"criterion/cargo_bench_first.txt", "criterion"},
+      {"gotest/multi.txt", "gotest"},
       {"libtest/libtest.txt", "libtest"},
       {"hyperfine/hyperfine.json", "hyperfine"},
       {"hyperfine/param.json", "hyperfine"},
@@ -33,6 +39,9 @@ TEST_CASE("Auto-detection picks the right adapter for every real fixture", "[par
       {"benchmarkjs/benchmarkjs.txt", "benchmarkjs"},
       {"autocannon/autocannon.json", "autocannon"},
       {"autocannon/titled.json", "autocannon"},
+      {"jmh/jmh.json", "jmh"},
+      {"benchmarkdotnet/benchmarkdotnet.json", "benchmarkdotnet"},
+      {"bmf/bmf.json", "bmf"},
       {"custom/custom.json", "custom"},
       {"custom/array.json", "custom"},
   }));
@@ -43,12 +52,45 @@ TEST_CASE("Auto-detection picks the right adapter for every real fixture", "[par
   CHECK_FALSE(report->benchmarks.empty());
 }
 
+TEST_CASE("Every fixture is claimed by exactly its own format's sniffer, never another's", "[parse][auto]") {
+  // Every results fixture below tests/fixtures, whatever its adapter: a new
+  // fixture is covered without being listed.
+  const std::map<std::string, std::string> kExpected{
+      {"criterion/bencher.txt", "libtest"},  // bencher lines are libtest's format
+      {"github-action-benchmark/custom_bigger.json", "custom"},  // the action's custom input is custom JSON
+  };
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(perfgate::testing::FixturePath(""))) {
+    auto extension = entry.path().extension();
+    if (!entry.is_regular_file() || (extension != ".json" && extension != ".txt" && extension != ".xml")) continue;
+    std::string relative = std::filesystem::relative(entry.path(), perfgate::testing::FixturePath("")).generic_string();
+    std::string directory = relative.substr(0, relative.find('/'));
+    // Not harness output: reports, check goldens, stats references, criterion's single files.
+    if (directory == "check" || directory == "report" || directory == "stats" ||
+        relative.find("criterion/directory/") == 0) {
+      continue;
+    }
+    std::string expected = kExpected.count(relative) ? kExpected.at(relative) : directory;
+    if (expected == "pytest-benchmark" || expected == "gbench" || expected == "custom" || perfgate::parse::FindFormat(expected)) {
+      INFO(relative);
+      std::string text = ReadFixture(relative);
+      std::vector<std::string> claimed;
+      for (const auto& format : perfgate::parse::Formats()) {
+        if (format.sniff(text)) claimed.emplace_back(format.name);
+      }
+      CHECK(claimed == std::vector<std::string>{expected});
+      ++checked;
+    }
+  }
+  CHECK(checked >= 30);
+}
+
 TEST_CASE("Auto-detection of an unknown file names every format it tried", "[parse][auto]") {
   auto report = ParseAuto("hello, world\n");
   REQUIRE_FALSE(report);
   CHECK(report.error().where == "format");
   for (const char* name : {"gbench", "catch2", "criterion", "libtest", "hyperfine", "gotest", "pytest-benchmark",
-                           "vitest", "benchmarkjs", "autocannon", "custom"}) {
+                           "vitest", "benchmarkjs", "autocannon", "jmh", "benchmarkdotnet", "bmf", "custom"}) {
     INFO(name);
     CHECK(report.error().reason.find(name) != std::string::npos);
   }
@@ -64,7 +106,9 @@ TEST_CASE("Every adapter rejects every truncation of every fixture without throw
   auto fixture = GENERATE(as<std::string>{}, "catch2/bench.xml", "catch2/console.txt", "criterion/criterion.json",
                           "libtest/libtest.txt", "hyperfine/hyperfine.json", "gotest/gotest.txt",
                           "pytest-benchmark/rawdata.json", "vitest/vitest.json", "benchmarkjs/benchmarkjs.txt",
-                          "autocannon/autocannon.json", "custom/custom.json");
+                          "autocannon/autocannon.json", "custom/custom.json", "jmh/jmh.json",
+                          "benchmarkdotnet/benchmarkdotnet.json", "bmf/bmf.json", "criterion/cargo_bench.txt",
+                          "gotest/multi.txt");
   INFO(fixture);
   std::string text = ReadFixture(fixture);
   std::size_t step = std::max<std::size_t>(1, text.size() / 97);

@@ -176,3 +176,67 @@ TEST_CASE("Catch2 output without benchmarks says there were no results", "[parse
   REQUIRE_FALSE(console);
   CHECK(console.error().reason.find("no benchmark results") != std::string::npos);
 }
+
+TEST_CASE("A Catch2 console name that continues beside the mean and std dev is read whole", "[parse][catch2]") {
+  // The real console fixture's wrapped row, with the name's remainder moved into
+  // the name column of the mean and std dev lines, as reporters that wrap the
+  // name column in place print it.
+  std::string text = ReadFixture("catch2/console.txt");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("a benchmark name long enough to                                                \n"
+          "wrap in the console reporter           ",
+          "a benchmark name long enough to        ");
+  auto mean_at = text.find('\n', text.find("a benchmark name long enough to")) + 1;
+  text.replace(mean_at, 15, "wrap in the    ");
+  auto stddev_at = text.find('\n', mean_at) + 1;
+  text.replace(stddev_at, 15, "console report");
+  auto report = ParseCatch2(text);
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 5);
+  const auto* wrapped = report->FindBenchmark("a benchmark name long enough to wrap in the console report");
+  REQUIRE(wrapped);
+  auto unchanged = ParseCatch2(ReadFixture("catch2/console.txt"));
+  REQUIRE(unchanged);
+  const auto* original = unchanged->FindBenchmark("a benchmark name long enough to wrap in the console reporter");
+  REQUIRE(original);
+  CHECK(wrapped->FindMetric("real_time")->aggregates == original->FindMetric("real_time")->aggregates);
+}
+
+TEST_CASE("Catch2 XML is read by a real XML parser: declared encodings, character references, CDATA", "[parse][catch2]") {
+  std::string text = ReadFixture("catch2/bench.xml");
+  // The same report re-encoded as ISO-8859-1 ("größe" becomes two single bytes).
+  std::string latin1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0xC3 && i + 1 < text.size()) {
+      latin1 += static_cast<char>(static_cast<unsigned char>(text[++i]) + 0x40);
+    } else {
+      latin1 += text[i];
+    }
+  }
+  auto at = latin1.find("encoding=\"UTF-8\"");
+  REQUIRE(at != std::string::npos);
+  latin1.replace(at, 16, "encoding=\"ISO-8859-1\"");
+  auto report = ParseCatch2(latin1);
+  REQUIRE(report);
+  CHECK(report->FindBenchmark("string concat größe"));
+  auto references = ParseCatch2(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Catch name=\"t\"><Group name=\"t\"><TestCase name=\"x\">\n"
+      "<BenchmarkResults name=\"caf&#xE9; &#8364; &lt;&amp;&gt;\" samples=\"1\">"
+      "<!-- <BenchmarkResults name=\"commented out\"> -->"
+      "<mean value=\"1.5\" lowerBound=\"1\" upperBound=\"2\"/><![CDATA[<failed message=\"not a tag\"/>]]>"
+      "</BenchmarkResults></TestCase></Group></Catch>\n");
+  REQUIRE(references);
+  REQUIRE(references->benchmarks.size() == 1);
+  CHECK(references->benchmarks[0].name == "caf\u00e9 \u20ac <&>");
+  CHECK_FALSE(references->benchmarks[0].error);
+  CHECK(references->benchmarks[0].FindMetric("real_time")->aggregates.at("mean") == 1.5);
+  auto malformed = ParseCatch2("<?xml version=\"1.0\"?>\n<Catch name=\"t\">\n<BenchmarkResults name=\"a\"></Catch>\n");
+  REQUIRE_FALSE(malformed);
+  CHECK(malformed.error().where.rfind("line 3", 0) == 0);
+  CHECK_THAT(malformed.error().reason, Catch::Contains("XML"));
+}

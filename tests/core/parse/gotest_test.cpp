@@ -122,3 +122,41 @@ TEST_CASE("Malformed go benchmark lines name their line", "[parse][gotest]") {
     CHECK(report.error().reason.find("no benchmark results") != std::string::npos);
   }
 }
+
+TEST_CASE("Over several packages each name is qualified by its package", "[parse][gotest]") {
+  // go test ./... -bench . over two packages that both define BenchmarkHash.
+  std::string text = ReadFixture("gotest/multi.txt");
+  auto report = ParseGoTestBench(text);
+  REQUIRE(report);
+  // Read independently: the ns/op of each line under the pkg: header above it.
+  std::map<std::string, std::vector<double>> expected;
+  std::regex result(R"(^(Benchmark\S+)-2\s+[0-9]+\s+([0-9.]+) ns/op)");
+  std::string package;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (line.rfind("pkg: ", 0) == 0) package = line.substr(5);
+    if (std::regex_search(line, match, result)) expected[package + "." + std::string(match[1])].push_back(std::stod(match[2]));
+  }
+  REQUIRE(expected.size() == 3);
+  REQUIRE(expected.count("example.com/multi/fast.BenchmarkHash") == 1);
+  REQUIRE(expected.count("example.com/multi/slow.BenchmarkHash") == 1);
+  CHECK(report->benchmarks.size() == expected.size());
+  CHECK(report->FindBenchmark("BenchmarkHash") == nullptr);
+  for (const auto& [name, samples] : expected) {
+    INFO(name);
+    const auto* benchmark = report->FindBenchmark(name);
+    REQUIRE(benchmark);
+    const auto* real_time = benchmark->FindMetric("real_time");
+    REQUIRE(real_time);
+    REQUIRE(real_time->samples.size() == samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) CHECK(real_time->samples[i] == Approx(samples[i]));
+  }
+  CHECK(report->context.at("pkg") == "example.com/multi/fast, example.com/multi/slow");
+}
+
+TEST_CASE("One package keeps the names as printed", "[parse][gotest]") {
+  auto report = ParseGoTestBench(ReadFixture("gotest/gotest.txt"));
+  REQUIRE(report);
+  for (const auto& benchmark : report->benchmarks) CHECK(benchmark.name.rfind("Benchmark", 0) == 0);
+}

@@ -118,3 +118,22 @@ TEST_CASE("libtest output with no bench line says there were no results", "[pars
   REQUIRE_FALSE(report);
   CHECK(report.error().reason.find("no benchmark results") != std::string::npos);
 }
+
+TEST_CASE("A bench line in us/iter, \u00b5s/iter or ms/iter is scaled to ns, not rejected", "[parse][libtest]") {
+  auto report = ParseLibtestBench(
+      "test a ... bench:   1.5 \u00b5s/iter (+/- 0.25)\n"
+      "test b ... bench:   2 us/iter (+/- 1)\n"
+      "test c ... bench:   3.25 ms/iter (+/- 0.5)\n"
+      "test d ... bench:   7 ns/iter (+/- 1)\n");
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 4);
+  CHECK(report->FindBenchmark("a")->FindMetric("real_time")->aggregates.at("median") == Approx(1500));
+  CHECK(report->FindBenchmark("a")->FindMetric("real_time")->aggregates.at("deviation") == Approx(250));
+  CHECK(report->FindBenchmark("b")->FindMetric("real_time")->aggregates.at("median") == Approx(2000));
+  CHECK(report->FindBenchmark("c")->FindMetric("real_time")->aggregates.at("median") == Approx(3.25e6));
+  CHECK(report->FindBenchmark("d")->FindMetric("real_time")->aggregates.at("median") == Approx(7));
+  auto unknown = ParseLibtestBench("test a ... bench:   1 ns/iter (+/- 1)\ntest b ... bench:   1 fortnights/iter (+/- 1)\n");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().where == "line 2");
+  CHECK(unknown.error().reason.find("fortnights/iter") != std::string::npos);
+}

@@ -80,3 +80,27 @@ TEST_CASE("Malformed pytest-benchmark JSON names the field and line", "[parse][p
     CHECK(report.error().reason.find("truncated") != std::string::npos);
   }
 }
+
+TEST_CASE("A shortened, null or broken stats.data falls back to the stats block", "[parse][pytest-benchmark]") {
+  auto document = nlohmann::json::parse(ReadFixture("pytest-benchmark/rawdata.json"));
+  REQUIRE(document["benchmarks"].size() >= 3);
+  auto& first = document["benchmarks"][0]["stats"];
+  auto& second = document["benchmarks"][1]["stats"];
+  auto& third = document["benchmarks"][2]["stats"];
+  REQUIRE(first["data"].size() >= 2);
+  first["data"].erase(first["data"].begin());  // one round fewer than stats.rounds
+  second["data"] = nullptr;
+  third["data"][0] = "n/a";
+  auto report = ParsePytestBenchmarkJson(document.dump(2));
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == document["benchmarks"].size());
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& stats = document["benchmarks"][i]["stats"];
+    INFO(document["benchmarks"][i]["fullname"]);
+    const auto* real_time = report->benchmarks[i].FindMetric("real_time");
+    REQUIRE(real_time);
+    CHECK_FALSE(real_time->HasSamples());
+    CHECK(real_time->aggregates.at("mean") == Approx(stats["mean"].get<double>() * 1e9));
+    CHECK(real_time->aggregates.at("median") == Approx(stats["median"].get<double>() * 1e9));
+  }
+}

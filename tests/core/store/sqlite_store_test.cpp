@@ -251,8 +251,6 @@ TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any conn
   CHECK_FALSE(second->Ingest(MakeRun(Sha(3), 300, large(0, 600, 4.0))).created);
 }
 
-TEST_CASE("A database with a newer schema is refused", "[store]") {
-
 // Two servers over one database: the same upload reaching both at the same
 // moment is stored once, and overlapping uploads of different commits all land.
 TEST_CASE("Connections storing at the same moment store each run exactly once", "[store][concurrent]") {

@@ -3,9 +3,12 @@
 // One adapter per format, each in its own file (gbench.cpp, hyperfine.cpp, ...).
 // Adapters never throw on bad input: they return a ParseError saying where and why.
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -56,15 +59,41 @@ ParseResult ParseGoogleBenchmarkJson(std::string_view text);
 bool LooksLikeCatch2(std::string_view text);
 ParseResult ParseCatch2(std::string_view text);
 
-// criterion (Rust) 0.3-0.5 result files: the concatenation of each benchmark's
-// `target/criterion/<id>/new/{benchmark,estimates,sample,tukey}.json`, each
-// benchmark's benchmark.json first, as sorted paths give them (the command is in
-// tests/fixtures/criterion/COMMAND.md). sample.json's per-iteration times become
-// "real_time" samples (ns); estimates.json's point estimates its aggregates; a
-// declared throughput adds "bytes_per_second" or "items_per_second" samples.
-// `cargo bench -- --output-format bencher` lines are accepted too (as libtest).
+// criterion (Rust) 0.3-0.5 results, in three forms:
+// - JSON: the concatenation of each benchmark's
+//   `target/criterion/<id>/new/{benchmark,estimates,sample,tukey}.json`, each
+//   benchmark's benchmark.json first, as sorted paths give them (the command is in
+//   tests/fixtures/criterion/COMMAND.md). sample.json's per-iteration times become
+//   "real_time" samples (ns); estimates.json's point estimates its aggregates; a
+//   declared throughput adds "bytes_per_second" or "items_per_second" samples.
+// - the console output of a plain `cargo bench` (`NAME  time: [lo est hi]`, `thrpt:`):
+//   aggregates mean_lower_bound / mean / mean_upper_bound of "real_time" (ns) and of
+//   "bytes_per_second" (B/s) or "items_per_second" (/s); `change:` blocks are skipped.
+// - `cargo bench -- --output-format bencher` lines (as libtest).
+bool LooksLikeCriterion(std::string_view text);
 bool LooksLikeCriterionJson(std::string_view text);
 ParseResult ParseCriterion(std::string_view text);
+
+// One file of a results directory: its path relative to the directory, with "/"
+// separators ("fib 10/new/sample.json"), and its content.
+struct SourceFile {
+  std::string path;
+  std::string text;
+};
+
+// The files of criterion's directory (`target/criterion`, every file below it)
+// that make one run: for each benchmark directory holding `<baseline>/benchmark.json`,
+// its `<baseline>/{benchmark,estimates,sample}.json`, benchmark.json first, in
+// path order. `baseline` is "new" (the latest run) or a name given to
+// `--save-baseline`. Fails, naming the runs present, when no benchmark has that run.
+// Concatenated, the selection is what ParseCriterion reads.
+tl::expected<std::vector<SourceFile>, ParseError> SelectCriterionFiles(std::span<const SourceFile> files,
+                                                                       std::string_view baseline);
+
+// SelectCriterionFiles, then each file read as ParseCriterion reads the JSON form;
+// errors name the file ("fib 10/new/sample.json: times[3]"). Context
+// "criterion.baseline" records the run read.
+ParseResult ParseCriterionDirectory(std::span<const SourceFile> files, std::string_view baseline);
 
 // Rust libtest `#[bench]` lines and criterion's `--output-format bencher` lines:
 // `test NAME ... bench: 1,234 ns/iter (+/- 56)` [`= 87 MB/s`]. The value is the
@@ -86,13 +115,16 @@ ParseResult ParseHyperfineJson(std::string_view text);
 // allocs/op -> "allocs_per_op", any other unit U (b.ReportMetric) -> metric U.
 // The "-N" GOMAXPROCS suffix is dropped when every result line carries the same
 // one (context "gomaxprocs"); `--- FAIL` / `--- SKIP` mark errors and skips.
+// When the output holds more than one `pkg:` header (`go test ./... -bench .`),
+// every name is qualified by its package: "example.com/m/fast.BenchmarkHash".
 bool LooksLikeGoTestBench(std::string_view text);
 ParseResult ParseGoTestBench(std::string_view text);
 
 // pytest-benchmark JSON (`--benchmark-json`, or a `--benchmark-save` file). Each
 // benchmark is named by its `fullname`; `stats.data` (present with raw data) gives
 // "real_time" samples (ns), the other stats aggregates; `stats.ops` is the mean of
-// "ops" (/s, higher is better).
+// "ops" (/s, higher is better). A `stats.data` that is shortened (fewer entries than
+// `rounds`), null or holds non-numbers is ignored: the stats block alone is read.
 bool LooksLikePytestBenchmarkJson(std::string_view text);
 ParseResult ParsePytestBenchmarkJson(std::string_view text);
 
@@ -114,6 +146,62 @@ ParseResult ParseBenchmarkJs(std::string_view text);
 // "errors", "timeouts" and "non2xx" (counts, lower is better).
 bool LooksLikeAutocannonJson(std::string_view text);
 ParseResult ParseAutocannonJson(std::string_view text);
+
+// JMH (Java) `-rf json`: each run is a benchmark named "<benchmark>[/<param>=<value>]...".
+// The primary score's metric follows the mode: thrpt -> "ops" (/s, higher is
+// better), avgt -> "real_time", sample -> "sample_time", ss -> "single_shot_time"
+// (ns, lower is better). Every iteration of every fork in rawData (or each timed
+// call of rawDataHistogram) is a sample; score, scoreError, scoreConfidence and
+// scorePercentiles are aggregates mean, error, mean_lower/upper_bound, min, p50,
+// p90, p95, p99, p99.9, max. Secondary metrics keep their name without the "·"
+// (`gc.alloc.rate.norm`, B, lower is better).
+bool LooksLikeJmhJson(std::string_view text);
+ParseResult ParseJmhJson(std::string_view text);
+
+// BenchmarkDotNet's JSON exporter (full or brief): each entry is a benchmark named
+// "<Namespace>.<Type>.<Method>[/<Parameter>=<value>]...". "real_time" (ns per
+// operation, lower is better): samples from the Workload/Result Measurements
+// (Nanoseconds / Operations), else Statistics.OriginalValues; Statistics' Mean,
+// Median, Min, Max, StandardDeviation, Q1, Q3, P50/P90/P95 and confidence
+// interval as aggregates. [MemoryDiagnoser]'s Memory.BytesAllocatedPerOperation
+// is "allocated_bytes_per_op" (B, lower is better). Null Statistics is an error.
+bool LooksLikeBenchmarkDotNetJson(std::string_view text);
+ParseResult ParseBenchmarkDotNetJson(std::string_view text);
+
+// Bencher Metric Format: {"NAME": {"MEASURE": {"value", "lower_value"?, "upper_value"?}}}.
+// Each measure is a metric named by its slug with aggregates mean (the value),
+// mean_lower_bound and mean_upper_bound: "latency" (ns, lower is better),
+// "throughput" (/s, higher), "file-size" (B, lower), "build-time" (s -> ns,
+// lower); any other slug unitless, with the default direction for its name.
+bool LooksLikeBencherMetricFormat(std::string_view text);
+ParseResult ParseBencherMetricFormat(std::string_view text);
+
+// github-action-benchmark: one run of one suite on one commit from its data.js.
+struct HistoryEntry {
+  std::string commit;   // full SHA
+  std::string message;  // the commit's message, "" when absent
+  std::int64_t time = 0;  // the commit's timestamp (else the run's date), seconds since the epoch
+  std::string suite;    // the key under "entries" ("Benchmark" unless named)
+  model::Report report;  // format "github-action-benchmark"; one sample per bench
+};
+
+// Reads github-action-benchmark's gh-pages `data.js` (`window.BENCHMARK_DATA = {...}`,
+// or the bare JSON) into its runs, oldest first. Each bench's unit decides its
+// metric: ns/iter, ns/op, ns, us, ms, s -> "real_time" (ns, lower is better);
+// B/op -> "bytes_per_op"; allocs/op -> "allocs_per_op"; iter/sec, ops/sec ->
+// "ops" (/s, higher); anything else -> "value" in its canonical unit, higher is
+// better for the tools the action treats so (customBiggerIsBetter, pytest,
+// benchmarkjs), lower otherwise. With more than one suite, names are
+// "<suite>/<name>". Fails with the line and field of the first malformed run.
+tl::expected<std::vector<HistoryEntry>, ParseError> ParseGithubActionBenchmarkData(std::string_view text);
+
+// "higher", "lower" (and "higher_is_better", ...), "bigger", "smaller",
+// "customBiggerIsBetter", "customSmallerIsBetter"; absent for anything else.
+std::optional<model::Direction> ParseDirectionName(std::string_view text);
+
+// Gives every metric of `report` the direction (for files that cannot say it,
+// such as github-action-benchmark's customBiggerIsBetter JSON).
+void SetDirection(model::Report& report, model::Direction direction);
 
 // perfgate's own JSON for anything else, documented in docs/custom-json.md:
 // {"benchmarks": [{"name", "metric"?, "value"? | "samples"?, "aggregates"?,
