@@ -42,6 +42,7 @@ void AddCompareCommand(CLI::App& app, int& exit_code);
 void AddTokenCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
+void AddBackupCommand(CLI::App& app, int& exit_code);
 
 // Reads a whole file, or standard input for "-". Throws UsageError naming the
 // file when it cannot be read.

@@ -327,7 +327,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       ApiRequest api_request{.method = self->method_, .target = self->target_,
                              .authorization = std::move(authorization), .body = self->parser_->get().body()};
       ApiResponse answer = self->server_.api->Handle(api_request);
-      if (answer.status == 401 || answer.status == 403) self->server_.failed_auth_limiter->Take(self->address_);
+      if (answer.failed_authentication) self->server_.failed_auth_limiter->Take(self->address_);
       if (self->accepts_gzip_) Compress(answer);
       asio::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
         self->Respond(std::move(answer), !self->keep_alive_);

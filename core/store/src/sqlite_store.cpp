@@ -46,7 +46,9 @@ class SqliteStore final : public Store {
     try {
       if (!options.read_only) {
         Execute("PRAGMA journal_mode = WAL");
-        Execute("PRAGMA synchronous = NORMAL");
+        // FULL: every commit (an acknowledged upload) is fsynced to the WAL before it
+        // returns, so it survives a power cut or an OS crash, not only a crashed process.
+        Execute("PRAGMA synchronous = FULL");
         Migrate();
       } else {
         CheckSchemaVersion();
