@@ -114,3 +114,41 @@ def read_response(sock, start):
             break
         body += chunk
     return (status, headers, body[:length] if length >= 0 else body, time.monotonic() - start)
+
+
+def create_token(perfgate, db, project):
+    import subprocess as sp
+    out = sp.run([perfgate, "token", "create", "--db", db, "--project", project], capture_output=True, text=True, check=True)
+    return out.stdout.strip().split()[-1]
+
+
+def gbench(count, seed=0):
+    """A Google Benchmark JSON file with `count` benchmarks (bytes)."""
+    import json
+    rows = []
+    for i in range(count):
+        rows.append({"name": "BM_%d" % i, "run_name": "BM_%d" % i, "run_type": "iteration", "repetitions": 1,
+                     "repetition_index": 0, "threads": 1, "iterations": 100, "real_time": 10.0 + i + seed * 0.001,
+                     "cpu_time": 10.0 + i, "time_unit": "ns"})
+    return json.dumps({"context": {"date": "2024-01-01T00:00:00+00:00", "library_build_type": "release"},
+                       "benchmarks": rows}).encode()
+
+
+class Checks:
+    """Collects failed expectations instead of stopping at the first."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, condition, what):
+        print(("ok    " if condition else "FAIL  ") + what)
+        if not condition:
+            self.failures.append(what)
+
+    def exit(self):
+        import sys
+        if self.failures:
+            print("%d failed:" % len(self.failures))
+            for failure in self.failures:
+                print("  " + failure)
+        sys.exit(1 if self.failures else 0)
