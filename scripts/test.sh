@@ -18,6 +18,14 @@ echo "== web dashboard"
 echo "== C++ tests"
 ctest --preset ci -j "$(nproc)" --timeout 600
 
+echo "== server tests under AddressSanitizer + UBSan, then ThreadSanitizer"
+# Only the server's test binary (and what it links) is built under each preset.
+for preset in asan tsan; do
+  cmake --preset "$preset" >/dev/null
+  cmake --build "build/$preset" --target server_test -j "$(nproc)"
+  (cd "build/$preset" && ASAN_OPTIONS=detect_leaks=1 TSAN_OPTIONS=halt_on_error=1 tests/server/server_test)
+done
+
 echo "== browser tests"
 (cd web && PERFGATE_BIN="$root/build/ci/collector/perfgate" npm test)
 

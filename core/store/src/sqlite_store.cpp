@@ -48,7 +48,7 @@ class SqliteStore final : public Store {
         Execute("PRAGMA journal_mode = WAL");
         // FULL: every commit (an acknowledged upload) is fsynced to the WAL before it
         // returns, so it survives a power cut or an OS crash, not only a crashed process.
-        Execute("PRAGMA synchronous = FULL");
+        Execute(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         Migrate();
       } else {
         CheckSchemaVersion();
