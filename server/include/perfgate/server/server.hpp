@@ -62,8 +62,8 @@ struct ServerOptions {
   int keep_alive_seconds = 5;
   // Writing one response may take at most this long (a reader that stops reading).
   int write_timeout_seconds = 30;
-  // Open connections per client address and in all (past either the connection
-  // is answered 503 and closed); 0 = unlimited.
+  // Open connections per client address (past it: 429 and closed) and in all
+  // (503 and closed); 0 = unlimited.
   std::size_t max_connections_per_address = 256;
   std::size_t max_connections = 10000;
   // Writes (POST/PUT/PATCH/DELETE with a token) per token per minute, and failed
