@@ -329,8 +329,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       ApiResponse answer = self->server_.api->Handle(api_request);
       if (answer.failed_authentication) self->server_.failed_auth_limiter->Take(self->address_);
       if (self->accepts_gzip_) Compress(answer);
-      asio::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
-        self->Respond(std::move(answer), !self->keep_alive_);
+      return std::function<void()>([self, answer = std::move(answer)]() mutable {
+        asio::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
+          self->Respond(std::move(answer), !self->keep_alive_);
+        });
       });
     });
     if (!queued) {

@@ -12,7 +12,7 @@ WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_limit) : queue_lim
 
 WorkerPool::~WorkerPool() { Finish(); }
 
-bool WorkerPool::TrySubmit(std::function<void()> job) {
+bool WorkerPool::TrySubmit(Job job) {
   {
     std::lock_guard lock(mutex_);
     // A job waits only when no thread is free and the queue has room.
@@ -45,7 +45,7 @@ std::size_t WorkerPool::Pending() const {
 
 void WorkerPool::Work() {
   for (;;) {
-    std::function<void()> job;
+    Job job;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return finishing_ || !queue_.empty(); });
@@ -54,9 +54,12 @@ void WorkerPool::Work() {
       queue_.pop_front();
       ++running_;
     }
-    job();
-    std::lock_guard lock(mutex_);
-    --running_;
+    std::function<void()> then = job();
+    {
+      std::lock_guard lock(mutex_);
+      --running_;
+    }
+    if (then) then();
   }
 }
 

@@ -22,8 +22,13 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
+  // A job returns what to do once its thread counts as free again (may be
+  // empty): the server posts the answer there, so a client that sends its next
+  // request the moment it has the answer never finds the thread still busy.
+  using Job = std::function<std::function<void()>()>;
+
   // Queues `job`; false (and `job` dropped) when the queue is full or the pool finished.
-  bool TrySubmit(std::function<void()> job);
+  bool TrySubmit(Job job);
   // Runs every queued job, then joins the threads. Idempotent.
   void Finish();
   // Jobs queued or running.
@@ -35,7 +40,7 @@ class WorkerPool {
   const std::size_t queue_limit_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
+  std::deque<Job> queue_;
   std::size_t running_ = 0;
   bool finishing_ = false;
   std::vector<std::thread> threads_;

@@ -78,16 +78,22 @@ TEST_CASE("A full worker pool refuses work instead of queueing it", "[server][tr
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> ran{0};
   std::promise<void> started;
+  std::atomic<int> continued{0};
+  auto count = [&] {
+    ++ran;
+    return std::function<void()>([&] { ++continued; });
+  };
   CHECK(pool.TrySubmit([&] {
     started.set_value();
     released.wait();
-    ++ran;
+    return count();
   }));
   started.get_future().wait();
-  CHECK(pool.TrySubmit([&] { ++ran; }));   // waits in the queue
-  CHECK(!pool.TrySubmit([&] { ++ran; }));  // queue full: refused
+  CHECK(pool.TrySubmit(count));   // waits in the queue
+  CHECK(!pool.TrySubmit(count));  // queue full: refused
   release.set_value();
   pool.Finish();
   CHECK(ran == 2);
-  CHECK(!pool.TrySubmit([&] { ++ran; }));  // finished
+  CHECK(continued == 2);
+  CHECK(!pool.TrySubmit(count));  // finished
 }
