@@ -130,6 +130,24 @@ void BM_LoadSeries(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadSeries)->Unit(benchmark::kMillisecond);
 
+// What durability costs: one small upload (50 benchmarks) per transaction into
+// a growing file, synchronous = FULL (durable:1, what the server uses) against
+// NORMAL (durable:0). Reported as uploads per second.
+void BM_IngestSmallUpload(benchmark::State& state) {
+  std::string text = MakeGoogleBenchmarkJson(50);
+  std::string path = TempDatabase();
+  auto store = perfgate::store::OpenSqliteStore(path, {.durable = state.range(0) != 0});
+  int commit = 0;
+  for (auto _ : state) {
+    auto report = perfgate::parse::ParseGoogleBenchmarkJson(text);
+    store->Ingest({.project = "bench", .commit = {.sha = std::to_string(++commit), .branch = "main", .time = commit},
+                   .report = std::move(*report)});
+  }
+  state.counters["uploads_per_second"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_IngestSmallUpload)->ArgName("durable")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

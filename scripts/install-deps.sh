@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_packages=(
   g++ cmake ninja-build pkg-config git ccache
-  libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
+  libsqlite3-dev libpq-dev libcpp-httplib-dev libboost-dev nlohmann-json3-dev libbenchmark-dev libcli11-dev
   catch2 libexpected-dev libssl-dev zlib1g-dev libexpat1-dev
 )
 test_packages=(

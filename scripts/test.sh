@@ -23,6 +23,16 @@ cmake --build --preset ci -j "$(nproc)"
 echo "== C++ tests"
 ctest --preset ci -j "$(nproc)" --timeout 600
 
+echo "== server tests under AddressSanitizer + UBSan, then ThreadSanitizer"
+# Only the server's test binary (and what it links) is built under each preset.
+# [big] tests (20,000-benchmark uploads) outlast their client timeouts in a
+# sanitized Debug build; they run in the ci preset above.
+for preset in asan tsan; do
+  cmake --preset "$preset" >/dev/null
+  cmake --build "build/$preset" --target server_test -j "$(nproc)"
+  (cd "build/$preset" && ASAN_OPTIONS=detect_leaks=1 TSAN_OPTIONS=halt_on_error=1 tests/server/server_test '~[big]')
+done
+
 echo "== browser tests"
 (cd web && PERFGATE_BIN="$root/build/ci/collector/perfgate" npm test)
 

@@ -44,6 +44,7 @@ void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddGithubContextCommand(CLI::App& app, int& exit_code);
+void AddBackupCommand(CLI::App& app, int& exit_code);
 
 // Reads a whole file, or standard input for "-". Throws UsageError naming the
 // file when it cannot be read.

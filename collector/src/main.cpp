@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   AddServeCommand(app, exit_code);
   AddGithubContextCommand(app, exit_code);
   AddImportCommand(app, exit_code);
+  AddBackupCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& success) {

@@ -1,5 +1,5 @@
 // perfgate serve [--db PATH] [--host 127.0.0.1] [--port 8080] [--demo] [--private]
-//                [--body-limit BYTES] [--web-dir DIR]
+//                [--body-limit BYTES] [--web-dir DIR] [limits: see `perfgate serve --help`]
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +16,15 @@ int RunServe(const server::ServerOptions& options) {
   }
   if (options.body_limit == 0) throw UsageError("--body-limit: must be at least 1 byte");
   if (options.body_seconds < 1) throw UsageError("--body-seconds: must be at least 1");
+  if (options.head_seconds < 1) throw UsageError("--head-seconds: must be at least 1");
+  if (options.keep_alive_seconds < 1) throw UsageError("--keep-alive-seconds: must be at least 1");
+  if (options.write_timeout_seconds < 1) throw UsageError("--write-seconds: must be at least 1");
+  if (options.threads < 1) throw UsageError("--threads: must be at least 1");
+  if (options.io_threads < 1) throw UsageError("--io-threads: must be at least 1");
+  if (options.max_header_count < 1) throw UsageError("--max-headers: must be at least 1");
+  if (options.max_header_bytes < 256) throw UsageError("--max-header-bytes: must be at least 256");
+  if (options.writes_per_minute < 0) throw UsageError("--writes-per-minute: must be 0 (unlimited) or more");
+  if (options.failed_auth_per_minute < 0) throw UsageError("--failed-auth-per-minute: must be 0 (unlimited) or more");
   RequireName("--host", options.host);
   try {
     return server::RunUntilSignal(options);
@@ -39,8 +48,34 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   command->add_option("--web-dir,--web-root", options->web_root,
                       "Serve the dashboard from this directory (e.g. web/dist while developing it) "
                       "instead of the one built into perfgate");
-  command->add_option("--threads", options->threads, "Worker threads")->capture_default_str();
-  command->add_option("--body-seconds", options->body_seconds, "Longest time one request body may take to arrive")
+  command->add_flag("--quiet", options->quiet, "No access log on stderr");
+  // Limits: every one has a default safe on a shared network (server/README.md).
+  command->add_option("--threads", options->threads, "Handler threads (requests that touch the store run here)")
+      ->capture_default_str();
+  command->add_option("--queue-limit", options->queue_limit, "Requests that may wait for a handler; then 503")
+      ->capture_default_str();
+  command->add_option("--io-threads", options->io_threads, "Threads reading and writing sockets")->capture_default_str();
+  command->add_option("--max-headers", options->max_header_count, "Most header fields in one request; then 431")
+      ->capture_default_str();
+  command->add_option("--max-header-bytes", options->max_header_bytes, "Largest request head, bytes; then 431")
+      ->capture_default_str();
+  command->add_option("--head-seconds", options->head_seconds, "Longest time a request head may take to arrive; then 408")
+      ->capture_default_str();
+  command->add_option("--body-seconds", options->body_seconds, "Longest time one request body may take to arrive; then 408")
+      ->capture_default_str();
+  command->add_option("--keep-alive-seconds", options->keep_alive_seconds, "Idle time before a kept-alive connection is closed")
+      ->capture_default_str();
+  command->add_option("--write-seconds", options->write_timeout_seconds, "Longest time writing one response may take")
+      ->capture_default_str();
+  command->add_option("--max-connections-per-address", options->max_connections_per_address,
+                      "Open connections per client address (0 = unlimited); then 429")
+      ->capture_default_str();
+  command->add_option("--max-connections", options->max_connections, "Open connections in all (0 = unlimited); then 503")
+      ->capture_default_str();
+  command->add_option("--writes-per-minute", options->writes_per_minute, "Writes per token per minute (0 = unlimited); then 429")
+      ->capture_default_str();
+  command->add_option("--failed-auth-per-minute", options->failed_auth_per_minute,
+                      "Failed authentications per client address per minute (0 = unlimited); then 429")
       ->capture_default_str();
   command->callback([options, &exit_code] { exit_code = RunServe(*options); });
 }

@@ -43,6 +43,7 @@ struct RequestError {
   std::string message;
   std::string where;
   std::map<std::string, std::string> headers = {};
+  bool failed_authentication = false;  // a token was presented and refused
 };
 
 ApiResponse Json(int status, const nlohmann::json& body) {
@@ -53,7 +54,7 @@ ApiResponse Json(int status, const nlohmann::json& body) {
 ApiResponse ErrorResponse(const RequestError& error) {
   return ApiResponse{.status = error.status, .content_type = "application/json",
                      .body = ErrorBody(error.code, error.message, error.where), .headers = error.headers,
-                     .route = ""};
+                     .route = "", .failed_authentication = error.failed_authentication};
 }
 
 // Project, branch, testbed and benchmark names follow the one name rule
@@ -302,19 +303,31 @@ void Api::Authorize(Context& context, bool write) {
   std::string token = BearerToken(header);
   if (token.empty()) {
     throw RequestError{401, "bad_authorization", "Authorization: expected \"Bearer TOKEN\"", "Authorization",
-                       challenge};
+                       challenge, true};
   }
   if (!context.project.empty()) {
     if (!stores_.Read()->VerifyToken(context.project, store::HashToken(token))) {
       throw RequestError{403, "forbidden",
                          "the token is not valid for project " + context.project + " (unknown or revoked)",
-                         "Authorization"};
+                         "Authorization", {}, true};
     }
   }
 }
 
 void Api::RequireProject(Context& context) {
   RequireText("project", context.project, true);
+  if (options_.private_reads) {
+    // One answer for a project that does not exist and one the token may not
+    // read (a token is only ever valid for an existing project), so a private
+    // server does not tell which names exist. Without a token: 401 for both.
+    try {
+      Authorize(context, /*write=*/false);
+    } catch (const RequestError& error) {
+      if (error.status != 403) throw;
+      throw RequestError{404, "project_not_found", "no project named " + context.project + " readable with this token",
+                         "project", {}, true};
+    }
+  }
   if (!Contains(stores_.Read()->Projects(), context.project)) {
     throw RequestError{404, "project_not_found", "no project named " + context.project, "project"};
   }

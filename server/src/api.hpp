@@ -37,6 +37,9 @@ struct ApiResponse {
   // The route template that answered ("/api/v1/projects/{project}/series"),
   // for logs and metrics; "static" for dashboard files, "unmatched" otherwise.
   std::string route = "unmatched";
+  // A token was presented and refused (401 malformed, 403, or a private
+  // server's 404): the transport throttles failed authentication by address.
+  bool failed_authentication = false;
 };
 
 struct ApiOptions {

@@ -1,52 +1,70 @@
 #include "perfgate/server/server.hpp"
 
-#include <sys/socket.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
-#include <httplib.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include "api.hpp"
+#include "compression.hpp"
 #include "http_util.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/server/demo.hpp"
 #include "perfgate/store/store.hpp"
-
-#ifndef PERFGATE_WEB_DIST
-#define PERFGATE_WEB_DIST "web/dist"
-#endif
+#include "rate_limiter.hpp"
+#include "request_head.hpp"
+#include "worker_pool.hpp"
 
 namespace perfgate::server {
 
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-// What the logger needs to know about the request a worker thread is answering.
-// httplib answers one request at a time per thread, from pre-routing to logger.
-struct RequestState {
-  Clock::time_point start;
-  std::string route = "unmatched";
-  bool started = false;
-};
-thread_local RequestState current_request;
 
 std::int64_t WallSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Matches every path, newlines included (a decoded "%0A"), for our own router.
-constexpr const char* kEverything = R"([\s\S]*)";
+bool IsWrite(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// A burst of a sixth of a minute's worth, at least 5.
+double Burst(double per_minute) { return std::max(5.0, per_minute / 6.0); }
+
+// An answer the transport gives itself (limits, framing), in DESIGN.md's shape.
+ApiResponse TransportError(int status, std::string code, std::string message, std::string where = {}) {
+  return ApiResponse{.status = status, .content_type = "application/json",
+                     .body = ErrorBody(code, message, where), .headers = {}, .route = "unmatched"};
+}
 
 }  // namespace
+
+class Connection;
 
 struct Server::Impl {
   ServerOptions options;
@@ -54,39 +72,448 @@ struct Server::Impl {
   Metrics metrics;
   std::unique_ptr<StaticFiles> static_files;
   std::unique_ptr<Api> api;
-  httplib::Server http;
-  std::thread listener;
-  int port = 0;
-  int listening_socket = -1;
+  std::unique_ptr<RateLimiter> write_limiter;        // by Authorization value
+  std::unique_ptr<RateLimiter> failed_auth_limiter;  // by client address
   bool filled_demo = false;
   bool started = false;
   bool stopped = false;
+  int port = 0;
   std::mutex lifecycle_mutex;
   std::mutex log_mutex;
 
-  void Log(const httplib::Request& request, const httplib::Response& response);
-  void Configure();
+  // Open connections by client address, and requests between their complete
+  // head and their written answer (Stop() waits for those).
+  std::mutex connections_mutex;
+  std::map<std::string, std::size_t> connections_by_address;
+  std::size_t connections = 0;
+  std::size_t in_flight = 0;
+  std::condition_variable idle;
+  std::atomic<bool> stopping{false};
+
+  // Declared last: destroyed first, so no connection outlives what it uses.
+  std::unique_ptr<WorkerPool> workers;
+  asio::io_context io{1};
+  // Keeps the I/O threads running while a request is with a handler and no
+  // socket operation is pending (after Stop() closed the acceptor, say).
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> io_threads;
+
+  void Accept();
+  void Log(const std::string& method, std::string_view target, const std::string& route, int status, double seconds,
+           std::size_t bytes, const std::string& remote);
+  // False (nothing counted) when the address or the server is at its cap.
+  bool OpenConnection(const std::string& address, bool& per_address);
+  void CloseConnection(const std::string& address);
+  void BeginRequest();
+  void EndRequest();
 };
 
-void Server::Impl::Log(const httplib::Request& request, const httplib::Response& response) {
-  double seconds = current_request.started
-                       ? std::chrono::duration<double>(Clock::now() - current_request.start).count()
-                       : 0.0;
-  std::string route = current_request.started ? current_request.route : std::string("unmatched");
-  current_request = RequestState{};
-  metrics.RecordRequest(request.method, route, response.status, seconds);
+// One accepted socket. Every step is an asynchronous operation on the
+// connection's strand with a deadline: the head within head_seconds, the body
+// within body_seconds, the next request within keep_alive_seconds (reads past
+// their deadline are cancelled, so a 408 can still be written), a response
+// within write_timeout_seconds (tcp_stream closes the socket when it passes).
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server::Impl& server, tcp::socket socket, std::string address)
+      : server_(server), stream_(std::move(socket)), deadline_(stream_.get_executor()), address_(std::move(address)) {}
+  ~Connection() {
+    EndRequest();
+    if (counted_) server_.CloseConnection(address_);
+  }
+
+  void Start(bool counted, std::optional<ApiResponse> refusal) {
+    counted_ = counted;
+    if (refusal) {
+      Respond(std::move(*refusal), /*close=*/true);
+      return;
+    }
+    ReadHead(/*first=*/true);
+  }
+
+ private:
+  static constexpr std::size_t kReadChunk = 4096;
+
+  // Reads until the head is complete. The first request's deadline runs from
+  // the connection opening; a kept-alive one's idle wait ends at the first byte.
+  void ReadHead(bool first) {
+    if (server_.stopping) return;
+    if (FindHeadEnd(pending_) != std::string::npos) return OnHead();
+    stream_.expires_never();
+    if (first || !pending_.empty()) {
+      SetDeadline(server_.options.head_seconds);
+      head_started_ = true;
+    } else {
+      SetDeadline(server_.options.keep_alive_seconds);
+      head_started_ = false;
+    }
+    ReadMoreHead();
+  }
+
+  void ReadMoreHead() {
+    const std::size_t limit = server_.options.max_header_bytes;
+    if (pending_.size() > limit) {
+      return Respond(TransportError(431, "header_fields_too_large",
+                                    "request head: larger than " + std::to_string(limit) + " bytes"),
+                     /*close=*/true);
+    }
+    std::size_t old_size = pending_.size();
+    pending_.resize(old_size + kReadChunk);
+    stream_.async_read_some(asio::buffer(pending_.data() + old_size, kReadChunk),
+                            [self = shared_from_this(), old_size](beast::error_code error, std::size_t bytes) {
+                              self->pending_.resize(old_size + bytes);
+                              self->OnHeadBytes(error);
+                            });
+  }
+
+  // Cancels the pending read `seconds` from now (its handler then sees timed_out_).
+  // A generation tells a stale expiry (already queued when re-armed) from the current one.
+  void SetDeadline(int seconds) {
+    timed_out_ = false;
+    deadline_.expires_after(std::chrono::seconds(seconds));
+    deadline_.async_wait([weak = weak_from_this(), generation = ++deadline_generation_](beast::error_code error) {
+      auto self = weak.lock();
+      if (error || !self || generation != self->deadline_generation_) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void CancelDeadline() {
+    ++deadline_generation_;
+    timed_out_ = false;
+    deadline_.cancel();
+  }
+
+  void OnHeadBytes(beast::error_code error) {
+    if (error && timed_out_ && head_started_ && !pending_.empty()) {
+      return Respond(TransportError(408, "request_timeout",
+                                    "request head: not received within " +
+                                        std::to_string(server_.options.head_seconds) + " s"),
+                     /*close=*/true);
+    }
+    if (error) return Close();  // idle past keep-alive, or the client went away
+    if (!head_started_) {
+      SetDeadline(server_.options.head_seconds);
+      head_started_ = true;
+    }
+    if (FindHeadEnd(pending_) != std::string::npos) return OnHead();
+    // Empty lines before a request are ignored; keep them from filling the limit.
+    if (pending_.find_first_not_of("\r\n") == std::string::npos && pending_.size() > 64) pending_.clear();
+    ReadMoreHead();
+  }
+
+  void OnHead() {
+    request_start_ = Clock::now();
+    std::size_t head_end = FindHeadEnd(pending_);
+    if (head_end > server_.options.max_header_bytes + 4) {
+      return Respond(TransportError(431, "header_fields_too_large",
+                                    "request head: larger than " + std::to_string(server_.options.max_header_bytes) +
+                                        " bytes"),
+                     true);
+    }
+    std::string_view head(pending_.data(), head_end);
+    HeadInfo info;
+    if (auto refused = CheckRequestHead(head, HeadLimits{.max_header_count = server_.options.max_header_count}, info)) {
+      return Respond(TransportError(refused->status, refused->code, refused->message, "request head"), true);
+    }
+    // Refused before the parser sees it (which would call it malformed).
+    if (info.content_length && *info.content_length > server_.options.body_limit) {
+      return Respond(TransportError(413, "body_too_large",
+                                    "body: larger than the limit of " + std::to_string(server_.options.body_limit) +
+                                        " bytes",
+                                    "body"),
+                     true);
+    }
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(head_end + 1));
+    parser_->body_limit(server_.options.body_limit);
+    beast::error_code error;
+    std::size_t used = 0;
+    while (used < head_end && !parser_->is_header_done()) {
+      std::size_t step = parser_->put(asio::buffer(pending_.data() + used, head_end - used), error);
+      if (error || step == 0) break;
+      used += step;
+    }
+    if (error || !parser_->is_header_done()) {
+      return Respond(TransportError(400, "bad_request", "malformed HTTP request head"), true);
+    }
+    const auto& request = parser_->get();
+    method_ = std::string(request.method_string());
+    target_ = std::string(request.target());
+    // From here the request counts as in flight: Stop() waits for its answer.
+    BeginRequest();
+    body_buffer_.consume(body_buffer_.size());
+    std::size_t rest = pending_.size() - used;
+    if (rest > 0) {
+      auto space = body_buffer_.prepare(rest);
+      std::memcpy(space.data(), pending_.data() + used, rest);
+      body_buffer_.commit(rest);
+    }
+    pending_.clear();
+    if (parser_->is_done()) return Dispatch();
+    auto expect = request[http::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code failed,
+                                                                                        std::size_t) {
+        if (failed) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    stream_.expires_never();
+    SetDeadline(server_.options.body_seconds);
+    http::async_read(stream_, body_buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+      bool timed_out = self->timed_out_;
+      self->CancelDeadline();
+      if (error && timed_out) {
+        return self->Respond(TransportError(408, "request_timeout",
+                                            "body: not received within " +
+                                                std::to_string(self->server_.options.body_seconds) + " s",
+                                            "body"),
+                             true);
+      }
+      if (error == http::error::body_limit) {
+        return self->Respond(TransportError(413, "body_too_large",
+                                            "body: larger than the limit of " +
+                                                std::to_string(self->server_.options.body_limit) + " bytes",
+                                            "body"),
+                             true);
+      }
+      if (error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset) {
+        return self->Close();
+      }
+      if (error) return self->Respond(TransportError(400, "bad_request", "body: malformed chunked encoding"), true);
+      self->Dispatch();
+    });
+  }
+
+  // The complete request: limits checked here on the I/O thread, the handler
+  // run on the worker pool, the answer written back on this strand.
+  void Dispatch() {
+    // Bytes after this request (pipelining) are the start of the next head.
+    auto rest = body_buffer_.data();
+    pending_.assign(static_cast<const char*>(rest.data()), rest.size());
+    body_buffer_.consume(body_buffer_.size());
+
+    auto& request = parser_->get();
+    keep_alive_ = request.keep_alive();
+    std::string authorization(request[http::field::authorization]);
+    std::string if_none_match(request[http::field::if_none_match]);
+    auto accept_encoding = request[http::field::accept_encoding];
+    accepts_gzip_ = AcceptsGzip(std::string_view(accept_encoding.data(), accept_encoding.size()));
+    if (!authorization.empty() && server_.failed_auth_limiter->Exhausted(address_)) {
+      return Refuse(429, "too_many_failed_authentications",
+                    "too many failed authentications from this address; retry later",
+                    server_.failed_auth_limiter->RetryAfterSeconds(address_));
+    }
+    if (IsWrite(method_) && !authorization.empty() && !server_.write_limiter->Take(authorization)) {
+      return Refuse(429, "rate_limited", "too many writes with this token; retry later",
+                    server_.write_limiter->RetryAfterSeconds(authorization));
+    }
+    auto self = shared_from_this();
+    bool queued = server_.workers->TrySubmit([self, authorization = std::move(authorization),
+                                              if_none_match = std::move(if_none_match)]() mutable {
+      ApiRequest api_request{.method = self->method_, .target = self->target_,
+                             .authorization = std::move(authorization), .body = self->parser_->get().body(),
+                             .if_none_match = std::move(if_none_match)};
+      ApiResponse answer = self->server_.api->Handle(api_request);
+      if (answer.failed_authentication) self->server_.failed_auth_limiter->Take(self->address_);
+      if (self->accepts_gzip_) Compress(answer);
+      return std::function<void()>([self, answer = std::move(answer)]() mutable {
+        asio::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
+          self->Respond(std::move(answer), !self->keep_alive_);
+        });
+      });
+    });
+    if (!queued) {
+      Refuse(503, "overloaded", "every worker is busy; retry later", 1);
+    }
+  }
+
+  void Refuse(int status, std::string code, std::string message, int retry_after) {
+    ApiResponse answer = TransportError(status, std::move(code), std::move(message));
+    answer.route = RouteTemplate(method_, target_);
+    answer.headers["Retry-After"] = std::to_string(retry_after);
+    Respond(std::move(answer), !keep_alive_);
+  }
+
+  static bool AcceptsGzip(std::string_view accept_encoding) {
+    // "gzip", "gzip;q=0.5", "x, gzip" -- but not "gzip;q=0".
+    std::size_t at = 0;
+    while ((at = accept_encoding.find("gzip", at)) != std::string_view::npos) {
+      std::string_view rest = accept_encoding.substr(at + 4);
+      std::size_t end = rest.find(',');
+      std::string_view params = rest.substr(0, end);
+      params.remove_prefix(std::min(params.find_first_not_of(' '), params.size()));
+      if (params.empty() || params.substr(0, 4) != ";q=0" || params.find_first_of("123456789", 4) != std::string_view::npos) {
+        return true;
+      }
+      at += 4;
+    }
+    return false;
+  }
+
+  void BeginRequest() {
+    if (in_flight_) return;
+    in_flight_ = true;
+    server_.BeginRequest();
+  }
+  void EndRequest() {
+    if (!in_flight_) return;
+    in_flight_ = false;
+    server_.EndRequest();
+  }
+
+  // Writes `answer`; closes afterwards when `close`. The request ends (for
+  // Stop()) once the answer is written.
+  void Respond(ApiResponse answer, bool close) {
+    CancelDeadline();
+    if (method_.empty()) method_ = "-";
+    close = close || server_.stopping;
+    auto response = std::make_shared<http::response<http::string_body>>();
+    response->version(parser_ && parser_->get().version() == 10 ? 10 : 11);
+    response->result(static_cast<unsigned>(answer.status));
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
+    response->set(http::field::content_type, answer.content_type);
+    response->set("X-Content-Type-Options", "nosniff");
+    std::size_t bytes = answer.body.size();
+    if (method_ == "HEAD") {
+      response->content_length(bytes);
+    } else {
+      response->body() = std::move(answer.body);
+      response->prepare_payload();
+    }
+    response->keep_alive(!close);
+    stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
+    double seconds = std::chrono::duration<double>(Clock::now() - request_start_).count();
+    std::string route = answer.route.empty() ? RouteTemplate(method_, target_) : answer.route;
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response, close, status = answer.status, bytes, seconds,
+                       route = std::move(route)](beast::error_code error, std::size_t) {
+                        self->server_.Log(self->method_, self->target_, route, status, seconds, bytes, self->address_);
+                        self->EndRequest();
+                        if (error || close) return self->Close();
+                        self->parser_.reset();
+                        self->method_.clear();
+                        self->target_.clear();
+                        self->ReadHead(/*first=*/false);
+                      });
+  }
+
+  void Close() {
+    EndRequest();
+    CancelDeadline();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  Server::Impl& server_;
+  beast::tcp_stream stream_;
+  asio::steady_timer deadline_;
+  bool timed_out_ = false;
+  std::uint64_t deadline_generation_ = 0;
+  std::string address_;
+  bool counted_ = false;    // holds a slot in the connection counts
+  bool in_flight_ = false;  // a request between its complete head and its answer
+  bool head_started_ = false;
+  bool keep_alive_ = true;
+  bool accepts_gzip_ = false;
+  std::string pending_;  // bytes read, not yet parsed (at most one head plus a read)
+  beast::flat_buffer body_buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string method_;
+  std::string target_;
+  Clock::time_point request_start_ = Clock::now();
+};
+
+void Server::Impl::Accept() {
+  acceptor->async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+    if (stopping) return;
+    if (error) {
+      // Out of descriptors (EMFILE) and the like: try again shortly, never spin.
+      if (error != asio::error::operation_aborted) {
+        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(50));
+        timer->async_wait([this, timer](beast::error_code) { Accept(); });
+      }
+      return;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::string address = socket.remote_endpoint(ignored).address().to_string();
+    bool per_address = false;
+    bool counted = OpenConnection(address, per_address);
+    std::optional<ApiResponse> refusal;
+    if (!counted) {
+      refusal = per_address ? TransportError(429, "too_many_connections",
+                                             "more than " + std::to_string(options.max_connections_per_address) +
+                                                 " open connections from this address")
+                            : TransportError(503, "overloaded", "the server is at its connection limit");
+      refusal->headers["Retry-After"] = "1";
+    }
+    std::make_shared<Connection>(*this, std::move(socket), std::move(address))->Start(counted, std::move(refusal));
+    Accept();
+  });
+}
+
+bool Server::Impl::OpenConnection(const std::string& address, bool& per_address) {
+  std::lock_guard lock(connections_mutex);
+  per_address = false;
+  if (options.max_connections != 0 && connections >= options.max_connections) return false;
+  std::size_t& from_address = connections_by_address[address];
+  if (options.max_connections_per_address != 0 && from_address >= options.max_connections_per_address) {
+    per_address = true;
+    if (from_address == 0) connections_by_address.erase(address);
+    return false;
+  }
+  ++from_address;
+  ++connections;
+  return true;
+}
+
+void Server::Impl::CloseConnection(const std::string& address) {
+  std::lock_guard lock(connections_mutex);
+  --connections;
+  auto found = connections_by_address.find(address);
+  if (found != connections_by_address.end() && --found->second == 0) connections_by_address.erase(found);
+}
+
+void Server::Impl::BeginRequest() {
+  std::lock_guard lock(connections_mutex);
+  ++in_flight;
+}
+
+void Server::Impl::EndRequest() {
+  std::lock_guard lock(connections_mutex);
+  if (--in_flight == 0) idle.notify_all();
+}
+
+void Server::Impl::Log(const std::string& method, std::string_view target, const std::string& route, int status,
+                       double seconds, std::size_t bytes, const std::string& remote) {
+  // Only known methods become a metrics label, so odd ones cannot grow the table.
+  static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  bool known = std::find(kMethods.begin(), kMethods.end(), method) != kMethods.end();
+  metrics.RecordRequest(known ? method : std::string("other"), route, status, seconds);
   if (options.quiet) return;
   // Never the query (it may carry names a user considers private on a private
   // server, and is long) and never any header: no Authorization, no token.
-  Target target = SplitTarget(request.target);
   nlohmann::json line{{"time", model::FormatIsoTime(WallSeconds())},
-                      {"method", request.method},
+                      {"method", method},
                       {"route", route},
-                      {"path", std::string(target.path)},
-                      {"status", response.status},
+                      {"path", std::string(SplitTarget(target).path)},
+                      {"status", status},
                       {"ms", std::round(seconds * 1e5) / 100},
-                      {"bytes", response.body.size()},
-                      {"remote", request.remote_addr}};
+                      {"bytes", bytes},
+                      {"remote", remote}};
   std::string text = Dump(line);
   if (options.access_log) {
     options.access_log(text);
@@ -97,136 +524,24 @@ void Server::Impl::Log(const httplib::Request& request, const httplib::Response&
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-void Server::Impl::Configure() {
-  http.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(threads); };
-  http.set_payload_max_length(options.body_limit);
-  http.set_read_timeout(options.read_timeout_seconds, 0);
-  http.set_write_timeout(options.write_timeout_seconds, 0);
-  http.set_keep_alive_timeout(options.keep_alive_seconds);
-  http.set_tcp_nodelay(true);
-  // httplib listens with a backlog of 5: a burst of CI jobs (or wrk's 100
-  // connections) overflows it, and the dropped handshakes come back seconds
-  // later. Remember the listening socket to widen the backlog once bound.
-  http.set_socket_options([this](socket_t socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listening_socket = socket;
-  });
-
-  http.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
-    current_request = RequestState{.start = Clock::now(), .route = RouteTemplate(request.method, request.target),
-                                   .started = true};
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-
-  auto answer_with = [this](const httplib::Request& request, httplib::Response& response, std::string_view body) {
-    ApiRequest api_request{.method = request.method, .target = request.target,
-                           .authorization = request.get_header_value("Authorization"), .body = body,
-                           .if_none_match = request.get_header_value("If-None-Match")};
-    ApiResponse answer = api->Handle(api_request);
-    current_request.route = answer.route;
-    response.status = answer.status;
-    for (const auto& [name, value] : answer.headers) response.set_header(name, value);
-    response.set_header("Content-Type", answer.content_type);
-    response.set_header("X-Content-Type-Options", "nosniff");
-    response.body = std::move(answer.body);
-  };
-  auto handler = [answer_with](const httplib::Request& request, httplib::Response& response) {
-    answer_with(request, response, request.body);
-  };
-  // Bodies are read here rather than by httplib, whose limit does not cover
-  // chunked bodies: past the limit the rest is read and dropped (up to a bound,
-  // so the client still receives its 413 instead of a reset connection).
-  auto reading_handler = [this, answer_with](const httplib::Request& request, httplib::Response& response,
-                                             const httplib::ContentReader& reader) {
-    const std::size_t limit = options.body_limit;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.body_seconds);
-    std::string body;
-    std::size_t dropped = 0;
-    bool too_large = false;
-    bool too_slow = false;
-    bool read = reader([&](const char* data, std::size_t length) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        too_slow = true;
-        return false;
-      }
-      if (!too_large && body.size() + length <= limit) {
-        body.append(data, length);
-        return true;
-      }
-      too_large = true;
-      body.clear();
-      body.shrink_to_fit();
-      dropped += length;
-      return dropped <= std::max<std::size_t>(limit, std::size_t{16} << 20);
-    });
-    if (too_slow) {
-      response.status = 408;  // answered by the error handler
-      response.set_header("Connection", "close");
-      return;
-    }
-    if (too_large || response.status == 413) {
-      response.status = 413;  // answered by the error handler
-      if (!read) response.set_header("Connection", "close");
-      return;
-    }
-    if (!read) {
-      if (response.status < 400) response.status = 400;
-      return;
-    }
-    answer_with(request, response, body);
-  };
-  http.Get(kEverything, handler);
-  http.Post(kEverything, handler);
-  http.Post(kEverything, reading_handler);
-  http.Put(kEverything, handler);
-  http.Put(kEverything, reading_handler);
-  http.Patch(kEverything, handler);
-  http.Patch(kEverything, reading_handler);
-  http.Delete(kEverything, handler);
-  http.Options(kEverything, handler);
-
-  // Answers httplib produced itself (413 over the body limit, 400 for a request
-  // it could not parse) get the same JSON error shape as ours.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string code = "http_" + std::to_string(response.status);
-    std::string message = "HTTP " + std::to_string(response.status);
-    std::string where;
-    if (response.status == 413) {
-      code = "body_too_large";
-      message = "body: larger than the limit of " + std::to_string(options.body_limit) + " bytes";
-      where = "body";
-    } else if (response.status == 400) {
-      code = "bad_request";
-      message = "malformed HTTP request";
-    } else if (response.status == 408) {
-      code = "request_timeout";
-      message = "body: not received within " + std::to_string(options.body_seconds) + " s";
-      where = "body";
-    }
-    response.set_content(ErrorBody(code, message, where), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-    response.status = 500;
-    response.set_content(ErrorBody("internal_error", "internal error"), "application/json");
-  });
-  http.set_logger([this](const httplib::Request& request, const httplib::Response& response) { Log(request, response); });
-}
-
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  if (impl_->options.threads == 0) impl_->options.threads = 1;
-  impl_->stores = std::make_unique<StorePool>(impl_->options.db_path);
-  if (impl_->options.demo) {
+  ServerOptions& settled = impl_->options;
+  settled.threads = std::max<std::size_t>(settled.threads, 1);
+  settled.io_threads = std::max<std::size_t>(settled.io_threads, 1);
+  settled.max_header_count = std::max<std::size_t>(settled.max_header_count, 1);
+  settled.max_header_bytes = std::max<std::size_t>(settled.max_header_bytes, 256);
+  impl_->stores = std::make_unique<StorePool>(settled.db_path);
+  if (settled.demo) {
     impl_->filled_demo = impl_->stores->Write([](store::Store& store) { return FillDemo(store); });
   }
-  impl_->static_files = impl_->options.web_root.empty() ? std::make_unique<StaticFiles>(EmbeddedDashboard())
-                                                        : std::make_unique<StaticFiles>(impl_->options.web_root);
+  impl_->static_files = settled.web_root.empty() ? std::make_unique<StaticFiles>(EmbeddedDashboard())
+                                                 : std::make_unique<StaticFiles>(settled.web_root);
   impl_->api = std::make_unique<Api>(*impl_->stores, impl_->metrics, *impl_->static_files,
-                                     ApiOptions{.private_reads = impl_->options.private_reads, .now = WallSeconds});
-  impl_->Configure();
+                                     ApiOptions{.private_reads = settled.private_reads, .now = WallSeconds});
+  impl_->write_limiter = std::make_unique<RateLimiter>(settled.writes_per_minute, Burst(settled.writes_per_minute));
+  impl_->failed_auth_limiter =
+      std::make_unique<RateLimiter>(settled.failed_auth_per_minute, Burst(settled.failed_auth_per_minute));
 }
 
 Server::~Server() { Stop(); }
@@ -235,25 +550,24 @@ void Server::Start() {
   std::lock_guard lock(impl_->lifecycle_mutex);
   if (impl_->started) return;
   const ServerOptions& options = impl_->options;
-  if (options.port == 0) {
-    impl_->port = impl_->http.bind_to_any_port(options.host);
-    if (impl_->port <= 0) throw ServerError("cannot listen on " + options.host + " (any port)");
-  } else {
-    if (!impl_->http.bind_to_port(options.host, options.port)) {
-      throw ServerError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                        " (in use, or the host does not resolve to a local address)");
-    }
-    impl_->port = options.port;
+  beast::error_code error;
+  auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, error);
+  std::string where = options.host + ":" + (options.port == 0 ? std::string("any port") : std::to_string(options.port));
+  if (error) throw ServerError("cannot listen on " + where + " (the host is not a local IP address)");
+  tcp::acceptor& acceptor = impl_->acceptor.emplace(impl_->io);
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) throw ServerError("cannot listen on " + where + " (" + error.message() + ")");
+  impl_->port = acceptor.local_endpoint().port();
+  impl_->workers = std::make_unique<WorkerPool>(options.threads, options.queue_limit);
+  impl_->work.emplace(impl_->io.get_executor());
+  impl_->Accept();
+  for (std::size_t i = 0; i < options.io_threads; ++i) {
+    impl_->io_threads.emplace_back([this] { impl_->io.run(); });
   }
-  int accepting = 0;
-  socklen_t length = sizeof accepting;
-  if (impl_->listening_socket >= 0 &&
-      getsockopt(impl_->listening_socket, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting) {
-    listen(impl_->listening_socket, SOMAXCONN);
-  }
-  impl_->listener = std::thread([this] { impl_->http.listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs; wait for it so Stop() always works.
-  for (int i = 0; i < 5000 && !impl_->http.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->started = true;
 }
 
@@ -270,15 +584,35 @@ void Server::Stop() {
   std::lock_guard lock(impl_->lifecycle_mutex);
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
-  // Closes the listening socket; the worker pool finishes every accepted
-  // connection's current request before listen_after_bind() returns.
-  impl_->http.stop();
-  if (impl_->listener.joinable()) impl_->listener.join();
+  // No new connections or requests; every request already complete is
+  // answered (bounded by the write timeout), then the I/O threads end, which
+  // drops idle and half-sent connections.
+  impl_->stopping = true;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  {
+    std::unique_lock wait(impl_->connections_mutex);
+    impl_->idle.wait_for(wait, std::chrono::seconds(impl_->options.write_timeout_seconds + 5),
+                         [this] { return impl_->in_flight == 0; });
+  }
+  impl_->workers->Finish();
+  impl_->work.reset();
+  impl_->io.stop();
+  for (std::thread& thread : impl_->io_threads) thread.join();
+  impl_->io_threads.clear();
 }
 
 bool Server::FilledDemo() const { return impl_->filled_demo; }
 
 int RunUntilSignal(const ServerOptions& options, std::FILE* announce) {
+  // Every connection is a descriptor: allow as many as the hard limit does.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   // Blocked before any thread starts, so every worker inherits the mask and the
   // signals are taken only by sigwait below.
   sigset_t signals;

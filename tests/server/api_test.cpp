@@ -419,7 +419,24 @@ TEST_CASE("Reads of a private server need a token of the project", "[server][aut
   UploadHistory(server, "proj", token, 2, 100);
   auto client = server.Client();
   RequireError(client->Get("/api/v1/projects/proj/series?benchmark=BM_Step"), 401, "missing_token");
-  RequireError(client->Get("/api/v1/projects/proj/series?benchmark=BM_Step", Bearer("pgt_other_token_value")), 403);
+  // A project the token may not read and one that does not exist get the same
+  // answer (only the name in the message differs): names do not leak.
+  auto foreign = client->Get("/api/v1/projects/proj/series?benchmark=BM_Step", Bearer("pgt_other_token_value"));
+  auto unknown = client->Get("/api/v1/projects/nope/series?benchmark=BM_Step", Bearer("pgt_other_token_value"));
+  RequireError(foreign, 404, "project_not_found");
+  RequireError(unknown, 404, "project_not_found");
+  std::string foreign_body = foreign->body;
+  foreign_body.replace(foreign_body.find("named proj"), 10, "named nope");
+  CHECK(foreign_body == unknown->body);
+  CHECK(foreign->headers.size() == unknown->headers.size());
+  RequireError(client->Get("/api/v1/projects/nope/benchmarks"), 401, "missing_token");
+  RequireError(client->Get("/api/v1/projects/proj/benchmarks"), 401, "missing_token");
+  // Writes: 403 alike for a foreign project and an unknown one.
+  std::string results = GbenchJson({{"BM_A", {1}}});
+  RequireError(client->Post(RunsTarget("proj", Sha(9)), Bearer("pgt_other_token_value"), results, "application/json"), 403,
+               "forbidden");
+  RequireError(client->Post(RunsTarget("nope", Sha(9)), Bearer("pgt_other_token_value"), results, "application/json"), 403,
+               "forbidden");
   auto allowed = client->Get("/api/v1/projects/proj/series?benchmark=BM_Step", Bearer(token));
   REQUIRE(allowed);
   CHECK(allowed->status == 200);

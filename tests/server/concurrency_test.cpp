@@ -108,7 +108,7 @@ TEST_CASE("Sixteen clients uploading at once lose nothing and duplicate nothing"
   CHECK(benchmarks["benchmarks"].size() == kClients);
 }
 
-TEST_CASE("Reads are answered while a long upload is being stored", "[server][concurrency]") {
+TEST_CASE("Reads are answered while a long upload is being stored", "[server][concurrency][big]") {
   TestServer server("long-upload");
   std::string token = server.CreateToken("proj");
   {
@@ -147,7 +147,7 @@ TEST_CASE("Reads are answered while a long upload is being stored", "[server][co
   CHECK(slowest_read < upload_seconds / 3);
 }
 
-TEST_CASE("Stop finishes the request in flight before returning", "[server][lifecycle]") {
+TEST_CASE("Stop finishes the request in flight before returning", "[server][lifecycle][big]") {
   TestServer server("stop");
   std::string token = server.CreateToken("proj");
   std::string big = BigUpload(20000, 20);

@@ -58,7 +58,9 @@ class SqliteStore final : public Store {
     try {
       if (!options.read_only) {
         Execute("PRAGMA journal_mode = WAL");
-        Execute("PRAGMA synchronous = NORMAL");
+        // FULL: every commit (an acknowledged upload) is fsynced to the WAL before it
+        // returns, so it survives a power cut or an OS crash, not only a crashed process.
+        Execute(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         Migrate();
       } else {
         CheckSchemaVersion();

@@ -1,12 +1,13 @@
 #pragma once
 // `perfgate serve`: the HTTP API of DESIGN.md over the results store, the
-// dashboard's static files, /healthz and /metrics. Built on cpp-httplib, which
-// no header of this library exposes.
+// dashboard's static files, /healthz and /metrics. Built on Boost.Beast over
+// Asio (see server/README.md), which no header of this library exposes.
 //
-// Threads: a fixed pool of workers; every worker reads through its own SQLite
-// reader connection (WAL, so reads never wait for a writer) and uploads are
-// parsed outside any lock, then stored through the single writer connection
-// under a mutex.
+// Threads: a few I/O threads run every connection's reads and writes as events;
+// complete requests go to a bounded pool of handler threads. Every handler reads
+// through its own SQLite reader connection (WAL, so reads never wait for a
+// writer) and uploads are parsed outside any lock, then stored through the
+// single writer connection under a mutex.
 
 #include <cstddef>
 #include <cstdio>
@@ -40,18 +41,37 @@ struct ServerOptions {
   // embedded in the binary at build time. When either has no index.html, "/"
   // serves a small page saying how to build the dashboard.
   std::string web_root;
-  // Worker threads; each may hold one connection open (keep-alive) at a time.
-  std::size_t threads = 32;
-  // Per read/write on a socket; a client silent for longer is disconnected.
-  int read_timeout_seconds = 30;
-  int write_timeout_seconds = 30;
-  // The whole body of one request must arrive within this long, so a client
-  // trickling bytes just inside the read timeout cannot hold a worker: later
-  // bodies are answered 408 and the connection is closed.
+  // Handler threads (they run every request that reaches the API or the
+  // dashboard's files, off the I/O threads) and how many requests may wait for
+  // one; past that a request is answered 503 with Retry-After at once.
+  std::size_t threads = 16;
+  std::size_t queue_limit = 256;
+  // Threads reading and writing sockets (event-driven: a connection that is idle
+  // or slow costs a socket and a little memory, never a thread).
+  std::size_t io_threads = 2;
+  // The request head (request line and header fields): at most this many fields
+  // and bytes (431 past either) and it must arrive within head_seconds of the
+  // connection opening, or of the first byte of a keep-alive request (408).
+  std::size_t max_header_count = 100;
+  std::size_t max_header_bytes = 16 * 1024;
+  int head_seconds = 10;
+  // The whole body of one request must arrive within this long (408 and close).
   int body_seconds = 120;
-  // How long a connection may wait for its (next) request while holding a
-  // worker; Stop() waits at most this long for idle connections to go.
+  // How long a kept-alive connection may wait for its next request; Stop()
+  // closes idle connections at once.
   int keep_alive_seconds = 5;
+  // Writing one response may take at most this long (a reader that stops reading).
+  int write_timeout_seconds = 30;
+  // Open connections per client address (past it: 429 and closed) and in all
+  // (503 and closed); 0 = unlimited.
+  std::size_t max_connections_per_address = 256;
+  std::size_t max_connections = 10000;
+  // Writes (POST/PUT/PATCH/DELETE with a token) per token per minute, and failed
+  // authentications (401/403) per client address per minute, each with bursts of
+  // a sixth of a minute's worth (at least 5); past either: 429 with Retry-After.
+  // 0 = unlimited.
+  double writes_per_minute = 1200;
+  double failed_auth_per_minute = 30;
   // Receives each access-log line (one JSON object, no newline). Default:
   // written to stderr. Lines never contain the Authorization header or a token.
   std::function<void(std::string_view line)> access_log;
@@ -82,6 +102,7 @@ class Server {
   bool FilledDemo() const;
 
  private:
+  friend class Connection;  // the transport's per-socket state (server.cpp)
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

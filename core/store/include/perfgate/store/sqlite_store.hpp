@@ -13,6 +13,10 @@ struct SqliteOptions {
   bool read_only = false;      // a reader connection (the server pools several)
   bool create = true;          // create the file when missing (ignored when read_only)
   int busy_timeout_ms = 10000;  // how long a writer waits for another process's lock
+  // synchronous = FULL: a committed write (an acknowledged upload) survives a
+  // power cut. false = NORMAL (survives a crashed process only); for benchmarks
+  // that measure what durability costs.
+  bool durable = true;
 };
 
 // Opens (and migrates) the database at `path`; ":memory:" for a private in-memory

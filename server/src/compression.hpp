@@ -1,0 +1,20 @@
+#pragma once
+// gzip for responses (zlib): text and JSON bodies of at least 1 KiB, when the
+// client sent "Accept-Encoding: gzip". Runs on the handler threads.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api.hpp"
+
+namespace perfgate::server {
+
+// The gzip member of `data`; absent only if zlib fails (out of memory).
+std::optional<std::string> Gzip(std::string_view data);
+
+// Replaces a compressible body by its gzip form and sets Content-Encoding and
+// Vary; leaves small, binary or already encoded bodies alone.
+void Compress(ApiResponse& response);
+
+}  // namespace perfgate::server
