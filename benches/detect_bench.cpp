@@ -58,11 +58,11 @@ BENCHMARK(BM_UpdateChangePointsAppendOne)->Arg(1000)->Arg(10000)->Unit(benchmark
 void BM_CompareFiftyBenchmarks(benchmark::State& state) {
   const auto repetitions = static_cast<std::size_t>(state.range(0));
   perfgate::stats::Xoshiro256 generator(12);
-  perfgate::model::Report base;
-  perfgate::model::Report head;
+  perfgate::model::Results base;
+  perfgate::model::Results head;
   for (int b = 0; b < 50; ++b) {
     const std::string name = "BM_" + std::to_string(b);
-    for (perfgate::model::Report* report : {&base, &head}) {
+    for (perfgate::model::Results* report : {&base, &head}) {
       perfgate::model::Metric& metric = perfgate::model::MetricNamed(report->BenchmarkNamed(name), "real_time", "ns",
                                                                      perfgate::model::Direction::kLowerIsBetter);
       const double level = report == &head && b == 0 ? 1300 : 1000;

@@ -114,7 +114,7 @@ void BM_LoadSeries(benchmark::State& state) {
   std::string path = TempDatabase();
   auto store = perfgate::store::OpenSqliteStore(path);
   for (int commit = 0; commit < 5000; ++commit) {
-    perfgate::model::Report report{.format = "gbench"};
+    perfgate::model::Results report{.format = "gbench"};
     for (int b = 0; b < 20; ++b) {
       auto& benchmark = report.BenchmarkNamed("BM_Series/" + std::to_string(b));
       perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {

@@ -23,10 +23,10 @@ std::vector<double> Noisy(double level, double cv, std::size_t count, perfgate::
 
 // `benchmarks` benchmarks x `repetitions` real_time samples; head has 5 % of its
 // benchmarks 10 % slower.
-std::pair<model::Report, model::Report> SuitePair(std::size_t benchmarks, std::size_t repetitions) {
+std::pair<model::Results, model::Results> SuitePair(std::size_t benchmarks, std::size_t repetitions) {
   perfgate::stats::Xoshiro256 generator(1);
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   for (std::size_t i = 0; i < benchmarks; ++i) {
     const std::string name = "BM_Case/" + std::to_string(i);
     const double level = 100.0 + static_cast<double>(i);

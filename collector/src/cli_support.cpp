@@ -30,7 +30,7 @@ std::string ReadInput(const std::string& path) {
   return contents.str();
 }
 
-model::Report ParseResultsFile(const std::string& path, const std::string& format) {
+model::Results ParseResultsFile(const std::string& path, const std::string& format) {
   std::string text = ReadInput(path);
   auto report = parse::Parse(text, format);
   if (!report) throw UsageError((path == "-" ? "<stdin>" : path) + ": " + report.error().Message());

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "perfgate/gate/error.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/server/client.hpp"
 #include "perfgate/store/store.hpp"
 
@@ -52,7 +52,7 @@ std::string ReadInput(const std::string& path);
 
 // Reads and parses a results file with the given format ("auto" detects); throws
 // UsageError "FILE: line 3, benchmarks[0].name: reason".
-model::Report ParseResultsFile(const std::string& path, const std::string& format);
+model::Results ParseResultsFile(const std::string& path, const std::string& format);
 
 // Opens the SQLite store; EnvironmentError when it cannot. With must_exist, a
 // missing file is a UsageError instead of an empty new database.

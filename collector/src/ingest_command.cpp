@@ -41,11 +41,11 @@ struct IngestOptions {
 struct Upload {
   std::string source;  // file name, or "--metric/--file-size"
   std::string text;    // raw content (for --server)
-  model::Report report;
+  model::Results report;
 };
 
 // --metric NAME=VALUE[UNIT]: benchmark NAME with one metric "value".
-void AddCustomMetric(model::Report& report, const std::string& spec) {
+void AddCustomMetric(model::Results& report, const std::string& spec) {
   auto equals = spec.find('=');
   if (equals == std::string::npos || equals == 0) {
     throw UsageError("--metric " + spec + ": expected NAME=VALUE[UNIT], e.g. build/compile_time=95s");
@@ -64,7 +64,7 @@ void AddCustomMetric(model::Report& report, const std::string& spec) {
 }
 
 // --file-size PATH: benchmark size/<file name> in bytes.
-void AddFileSize(model::Report& report, const std::string& path) {
+void AddFileSize(model::Results& report, const std::string& path) {
   std::error_code error;
   auto size = std::filesystem::file_size(path, error);
   if (error) throw UsageError("--file-size " + path + ": " + error.message());
@@ -75,7 +75,7 @@ void AddFileSize(model::Report& report, const std::string& path) {
 }
 
 // The custom JSON format (docs/custom-json.md) for a report of single values.
-std::string ToCustomJson(const model::Report& report) {
+std::string ToCustomJson(const model::Results& report) {
   nlohmann::json benchmarks = nlohmann::json::array();
   for (const model::Benchmark& benchmark : report.benchmarks) {
     const model::Metric& metric = benchmark.metrics.front();
@@ -199,7 +199,7 @@ int RunIngest(IngestOptions options) {
     uploads.push_back(Upload{file, std::move(text), std::move(*report)});
   }
   if (!options.metrics.empty() || !options.file_sizes.empty()) {
-    model::Report custom{.format = "custom"};
+    model::Results custom{.format = "custom"};
     for (const std::string& spec : options.metrics) AddCustomMetric(custom, spec);
     for (const std::string& path : options.file_sizes) AddFileSize(custom, path);
     std::string text = ToCustomJson(custom);

@@ -114,9 +114,9 @@ struct DemoCommit {
   std::size_t main_index;  // position on main (for PRs: of their base)
 };
 
-model::Report MakeReport(const std::vector<DemoBenchmark>& benchmarks, const DemoCommit& commit, const Testbed& testbed,
+model::Results MakeReport(const std::vector<DemoBenchmark>& benchmarks, const DemoCommit& commit, const Testbed& testbed,
                          Random& random) {
-  model::Report report;
+  model::Results report;
   report.format = "gbench";
   report.context = testbed.context;
   report.context["date"] = std::to_string(commit.info.time);

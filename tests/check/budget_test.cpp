@@ -32,8 +32,8 @@ model::Benchmark Bench(const std::string& name, const std::string& metric, const
   return benchmark;
 }
 
-model::Report ReportOf(std::vector<model::Benchmark> benchmarks) {
-  model::Report report;
+model::Results ReportOf(std::vector<model::Benchmark> benchmarks) {
+  model::Results report;
   report.format = "test";
   report.benchmarks = std::move(benchmarks);
   return report;

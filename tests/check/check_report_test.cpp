@@ -36,7 +36,7 @@ detect::CheckResult MixedCheck() {
       { "file": "build/libmeshara.so", "max_size": "10MB" },
       { "benchmark": "build/compile_time", "max": "120s" } ] })");
   REQUIRE(config);
-  model::Report base, head;
+  model::Results base, head;
   base.format = head.format = "test";
   base.benchmarks = {Bench("e2e/private_message", "real_time", "ns", Ramp(10e6, 40e6, 20)),
                      Bench("e2e/group_message", "real_time", "ns", Ramp(20e6, 22e6, 20)),
@@ -72,7 +72,7 @@ TEST_CASE("Markdown report without a baseline matches the golden file", "[report
   auto config = config::ParseConfig(R"({"project": "demo", "budgets": [{"benchmark": "*", "max_regression": "10%"},
                                                                       {"benchmark": "build/compile_time", "max": "2min"}]})");
   REQUIRE(config);
-  model::Report head;
+  model::Results head;
   head.benchmarks = {Bench("BM_Sort/64", "real_time", "ns", {219, 220, 221})};
   auto result = detect::EvaluateCheck(*config, std::nullopt, head, {.base_label = "", .head_label = "bench.json", .history_noise = {}});
   REQUIRE(result);
@@ -97,7 +97,7 @@ TEST_CASE("A huge check stays under GitHub's comment limit and says what was omi
   auto config = config::ParseConfig(R"({"project": "big", "budgets": [{"benchmark": "*", "max_regression": "1%"},
                                                                      {"benchmark": "*", "metric": "p99", "max": "1ms"}]})");
   REQUIRE(config);
-  model::Report base, head;
+  model::Results base, head;
   for (int i = 0; i < 3000; ++i) {
     std::string name = "family/a_rather_long_benchmark_name_to_fill_the_comment/" + std::to_string(i);
     base.benchmarks.push_back(Bench(name, "real_time", "ns", Ramp(100, 110, 10)));

@@ -104,7 +104,7 @@ BudgetStatus Judge(const Budget& budget, double actual, double limit, const std:
 // units do not fit.
 tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget& budget,
                                                                    const model::Benchmark& benchmark,
-                                                                   const model::Report* base, const Config& config,
+                                                                   const model::Results* base, const Config& config,
                                                                    const RowIndex& rows, const CheckOptions& options,
                                                                    std::string& why_missing) {
   if (benchmark.error || benchmark.skipped) {
@@ -226,8 +226,8 @@ std::optional<double> MetricStatistic(const model::Metric& metric, std::string_v
   return MetricStatistic(metric, *parsed);
 }
 
-tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Report>& base,
-                                                     const model::Report& head, const CheckOptions& options) {
+tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const std::optional<model::Results>& base,
+                                                     const model::Results& head, const CheckOptions& options) {
   CheckResult result;
   result.project = config.project;
   result.has_baseline = base.has_value();
@@ -240,7 +240,7 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
   compare_options.threshold = config.defaults.threshold;
   compare_options.alpha = config.defaults.alpha;
   compare_options.history_noise = options.history_noise;
-  result.comparison = CompareReports(base ? *base : model::Report{}, head, compare_options);
+  result.comparison = CompareReports(base ? *base : model::Results{}, head, compare_options);
   result.comparison.base.label = options.base_label;
   result.comparison.head.label = options.head_label;
 
@@ -255,7 +255,7 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
     }
   }
 
-  const model::Report* base_report = base ? &*base : nullptr;
+  const model::Results* base_report = base ? &*base : nullptr;
   for (const Budget& budget : config.budgets) {
     if (budget.level == BudgetLevel::kOff) continue;
     std::size_t evaluated = 0;

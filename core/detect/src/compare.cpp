@@ -414,7 +414,7 @@ std::optional<SampleSizeNotice> NoticeFor(const std::vector<Work>& rows, const C
 
 }  // namespace
 
-Comparison CompareReports(const model::Report& base, const model::Report& head, const CompareOptions& options) {
+Comparison CompareReports(const model::Results& base, const model::Results& head, const CompareOptions& options) {
   Comparison comparison;
   comparison.base = ComparedSide{.label = "", .format = base.format, .context = base.context};
   comparison.head = ComparedSide{.label = "", .format = head.format, .context = head.context};
@@ -423,7 +423,7 @@ Comparison CompareReports(const model::Report& base, const model::Report& head, 
 
   std::vector<std::string> names;
   std::set<std::string> seen;
-  for (const model::Report* report : {&base, &head}) {
+  for (const model::Results* report : {&base, &head}) {
     for (const model::Benchmark& benchmark : report->benchmarks) {
       if (seen.insert(benchmark.name).second) names.push_back(benchmark.name);
     }

@@ -27,7 +27,7 @@ Result<store::CommitInfo> Resolve(store::Store* store, const std::string& projec
 
 Result<CheckOutcome> Check(store::Store* store, const config::Config& config, const CheckRequest& request) {
   CheckOutcome outcome;
-  std::optional<model::Report> head_results;
+  std::optional<model::Results> head_results;
   std::optional<store::CommitInfo> head_commit;
   std::string head_label = request.head.label;
   if (request.head.results) {
@@ -72,7 +72,7 @@ Result<CheckOutcome> Check(store::Store* store, const config::Config& config, co
       outcome.baseline_reason = baseline->reason;
     }
   }
-  std::optional<model::Report> base_results;
+  std::optional<model::Results> base_results;
   std::string base_label;
   if (request.base && request.base->results) {
     base_results = *request.base->results;
@@ -101,7 +101,7 @@ Result<CheckOutcome> Check(store::Store* store, const config::Config& config, co
       }
     }
   }
-  const model::Report no_baseline;
+  const model::Results no_baseline;
   options.history_noise = NoiseOrHarnessSpread(std::move(history), base_results ? *base_results : no_baseline, *head_results);
   auto result = detect::EvaluateCheck(config, base_results, *head_results, options);
   if (!result) {

@@ -11,7 +11,7 @@ namespace perfgate::gate {
 namespace {
 
 struct LoadedSide {
-  model::Report results;
+  model::Results results;
   std::string label;
   std::optional<store::CommitInfo> commit;
   std::string testbed;
@@ -26,7 +26,7 @@ std::string RefLabel(const std::string& ref, const store::CommitInfo& commit) {
 
 }  // namespace
 
-Result<model::Report> MapNames(model::Report head, const std::vector<std::pair<std::string, std::string>>& name_map) {
+Result<model::Results> MapNames(model::Results head, const std::vector<std::pair<std::string, std::string>>& name_map) {
   for (const auto& [base_name, head_name] : name_map) {
     model::Benchmark* benchmark = head.FindBenchmark(head_name);
     if (benchmark == nullptr) {
@@ -41,9 +41,9 @@ Result<model::Report> MapNames(model::Report head, const std::vector<std::pair<s
   return head;
 }
 
-std::optional<GateError> CheckMetricExists(const std::string& metric, const std::vector<const model::Report*>& reports) {
+std::optional<GateError> CheckMetricExists(const std::string& metric, const std::vector<const model::Results*>& reports) {
   std::set<std::string> names;
-  for (const model::Report* report : reports) {
+  for (const model::Results* report : reports) {
     for (const model::Benchmark& benchmark : report->benchmarks) {
       for (const model::Metric& candidate : benchmark.metrics) {
         if (candidate.name == metric) return std::nullopt;

@@ -64,7 +64,7 @@ std::optional<GateError> CheckName(std::string_view where, std::string_view name
   return std::nullopt;
 }
 
-std::optional<GateError> CheckResultNames(const model::Report& results) {
+std::optional<GateError> CheckResultNames(const model::Results& results) {
   for (std::size_t i = 0; i < results.benchmarks.size(); ++i) {
     const model::Benchmark& benchmark = results.benchmarks[i];
     std::string where = "benchmark " + std::to_string(i + 1);

@@ -26,15 +26,15 @@ detect::HistoryNoise HistoryNoise(store::Store& store, std::string project, std:
   };
 }
 
-detect::HistoryNoise NoiseOrHarnessSpread(detect::HistoryNoise history, const model::Report& base,
-                                          const model::Report& head) {
+detect::HistoryNoise NoiseOrHarnessSpread(detect::HistoryNoise history, const model::Results& base,
+                                          const model::Results& head) {
   return [history = std::move(history), &base, &head](std::string_view benchmark,
                                                       std::string_view metric) -> std::optional<double> {
     if (history) {
       if (auto noise = history(benchmark, metric)) return noise;
     }
     std::optional<double> spread;
-    for (const model::Report* side : {&base, &head}) {
+    for (const model::Results* side : {&base, &head}) {
       const model::Benchmark* found = side->FindBenchmark(benchmark);
       const model::Metric* values = found != nullptr ? found->FindMetric(metric) : nullptr;
       if (values == nullptr || values->HasSamples()) return std::nullopt;

@@ -53,7 +53,7 @@ Result<std::string> ChooseTestbed(store::Store& store, const std::string& projec
   return Fail(ErrorKind::kNotFound, std::string(where), message, "results_not_found");
 }
 
-Result<model::Report> LoadResults(store::Store& store, const std::string& project, std::string_view where,
+Result<model::Results> LoadResults(store::Store& store, const std::string& project, std::string_view where,
                                   const store::CommitInfo& commit, const std::string& testbed) {
   auto results = store.LoadCommitResults(project, commit.sha, testbed);
   if (!results) {

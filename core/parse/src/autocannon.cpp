@@ -74,7 +74,7 @@ ParseResult ParseAutocannonJson(std::string_view text) {
   }
   if (name.empty()) return fail("url", "missing (a run needs a \"title\" or a \"url\")");
 
-  model::Report report;
+  model::Results report;
   report.format = "autocannon";
   for (std::string_view key : {"connections", "pipelining", "duration", "workers"}) {
     if (auto it = document->find(key); it != document->end() && it->is_number()) {

@@ -60,7 +60,7 @@ ParseResult ParseBencherMetricFormat(std::string_view text) {
     return fail("", "expected an object of benchmarks, got " + std::string(json_text::TypeName(*document)));
   }
   if (document->empty()) return fail("", "no benchmark results: the object is empty");
-  model::Report report;
+  model::Results report;
   report.format = "bmf";
   for (const auto& [name, measures] : document->items()) {
     if (name.empty()) return fail("", "a benchmark with an empty name");

@@ -63,7 +63,7 @@ ParseResult ParseBenchmarkDotNetJson(std::string_view text) {
   if (!benchmarks->is_array()) return fail("Benchmarks", "expected an array, got " + std::string(json_text::TypeName(*benchmarks)));
   if (benchmarks->empty()) return fail("Benchmarks", "no benchmark results: the array is empty");
 
-  model::Report report;
+  model::Results report;
   report.format = "benchmarkdotnet";
   if (auto host = document->find("HostEnvironmentInfo"); host != document->end() && host->is_object()) {
     for (std::string_view key : {"BenchmarkDotNetVersion", "OsVersion", "ProcessorName", "RuntimeVersion", "Architecture"}) {

@@ -64,7 +64,7 @@ bool LooksLikeBenchmarkJs(std::string_view text) {
 }
 
 ParseResult ParseBenchmarkJs(std::string_view text) {
-  model::Report report;
+  model::Results report;
   report.format = "benchmarkjs";
   for (const text::Line& line : text::SplitLines(text)) {
     auto result = SplitResult(line.text);

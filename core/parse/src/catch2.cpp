@@ -113,7 +113,7 @@ tl::expected<std::vector<Tag>, ParseError> ReadTags(std::string_view text) {
 ParseResult ParseXml(std::string_view text) {
   auto tags = ReadTags(text);
   if (!tags) return tl::unexpected(tags.error());
-  model::Report report;
+  model::Results report;
   report.format = "catch2";
   auto where = [&](std::size_t line, const std::string& path) { return "line " + std::to_string(line) + ", " + path; };
   std::size_t index = 0;
@@ -235,7 +235,7 @@ bool IsHeader(std::string_view line) {
 }
 
 ParseResult ParseConsole(std::string_view text) {
-  model::Report report;
+  model::Results report;
   report.format = "catch2";
   enum class State { kOutside, kHeader, kRows, kMean, kStddev } state = State::kOutside;
   std::string pending_name;

@@ -96,7 +96,7 @@ class Reader {
     auto fail = [&](const std::string& path, std::string reason) {
       return tl::unexpected(make_error(path, std::move(reason)));
     };
-    model::Report& report = report_;
+    model::Results& report = report_;
     model::Benchmark*& current = current_;
     double& throughput_bytes = throughput_bytes_;
     double& throughput_elements = throughput_elements_;
@@ -211,7 +211,7 @@ class Reader {
   }
 
  private:
-  model::Report report_;
+  model::Results report_;
   model::Benchmark* current_ = nullptr;
   double throughput_bytes_ = 0;
   double throughput_elements_ = 0;

@@ -99,7 +99,7 @@ bool LooksLikeCriterionConsole(std::string_view text) {
 
 ParseResult ParseCriterionConsole(std::string_view text) {
   std::string plain = WithoutEscapes(text);
-  model::Report report;
+  model::Results report;
   report.format = "criterion";
   model::Benchmark* current = nullptr;
   bool in_change = false;

@@ -71,7 +71,7 @@ ParseResult ParseCustomJson(std::string_view text) {
   }
   if (entries->empty()) return fail(prefix, "no benchmark results: the array is empty");
 
-  model::Report report;
+  model::Results report;
   report.format = "custom";
   if (document->is_object()) {
     if (auto metadata = document->find("metadata"); metadata != document->end()) {

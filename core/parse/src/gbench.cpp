@@ -264,7 +264,7 @@ class GoogleBenchmarkParser {
   }
 
   std::string_view text_;
-  model::Report report_;
+  model::Results report_;
   std::unordered_map<std::string, std::size_t> index_;
 };
 

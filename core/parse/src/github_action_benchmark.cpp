@@ -67,7 +67,7 @@ std::optional<model::Direction> ParseDirectionName(std::string_view text) {
   return model::ParseDirection(text);
 }
 
-void SetDirection(model::Report& report, model::Direction direction) {
+void SetDirection(model::Results& report, model::Direction direction) {
   for (model::Benchmark& benchmark : report.benchmarks) {
     for (model::Metric& metric : benchmark.metrics) metric.direction = direction;
   }

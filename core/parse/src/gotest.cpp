@@ -87,7 +87,7 @@ bool LooksLikeGoTestBench(std::string_view text) {
 }
 
 ParseResult ParseGoTestBench(std::string_view text) {
-  model::Report report;
+  model::Results report;
   report.format = "gotest";
   std::vector<ResultLine> results;
   std::vector<Outcome> outcomes;

@@ -34,7 +34,7 @@ ParseResult ParseHyperfineJson(std::string_view text) {
   if (!results->is_array()) return fail("results", "expected an array, got " + std::string(json_text::TypeName(*results)));
   if (results->empty()) return fail("results", "no benchmark results: the array is empty");
 
-  model::Report report;
+  model::Results report;
   report.format = "hyperfine";
   for (std::size_t i = 0; i < results->size(); ++i) {
     const nlohmann::json& result = (*results)[i];

@@ -151,7 +151,7 @@ ParseResult ParseJmhJson(std::string_view text) {
   auto fail = [&](const std::string& path, std::string reason) { return Fail(json_text::ErrorAt(text, path, std::move(reason))); };
   if (!document->is_array()) return fail("", "expected an array of JMH runs, got " + std::string(json_text::TypeName(*document)));
   if (document->empty()) return fail("", "no benchmark results: the array is empty");
-  model::Report report;
+  model::Results report;
   report.format = "jmh";
   for (std::size_t i = 0; i < document->size(); ++i) {
     const nlohmann::json& run = (*document)[i];

@@ -37,7 +37,7 @@ bool LooksLikeLibtestBench(std::string_view text) {
 }
 
 ParseResult ParseLibtestBench(std::string_view text) {
-  model::Report report;
+  model::Results report;
   report.format = "libtest";
   for (const text::Line& line : text::SplitLines(text)) {
     std::string_view trimmed = text::Trim(line.text);

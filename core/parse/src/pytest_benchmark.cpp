@@ -17,7 +17,7 @@ namespace {
 constexpr double kNanosecondsPerSecond = 1e9;
 
 void CopyContext(const nlohmann::json& document, std::string_view section,
-                 std::initializer_list<std::string_view> keys, model::Report& report) {
+                 std::initializer_list<std::string_view> keys, model::Results& report) {
   auto it = document.find(section);
   if (it == document.end() || !it->is_object()) return;
   for (std::string_view key : keys) {
@@ -55,7 +55,7 @@ ParseResult ParsePytestBenchmarkJson(std::string_view text) {
   }
   if (benchmarks->empty()) return fail("benchmarks", "no benchmark results: the array is empty");
 
-  model::Report report;
+  model::Results report;
   report.format = "pytest-benchmark";
   CopyContext(*document, "machine_info", {"node", "processor", "machine", "python_implementation", "python_version"},
               report);

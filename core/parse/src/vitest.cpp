@@ -39,7 +39,7 @@ ParseResult ParseVitestBenchJson(std::string_view text) {
   }
   if (!files->is_array()) return tl::unexpected(TypeError(text, "files", "an array", *files));
 
-  model::Report report;
+  model::Results report;
   report.format = "vitest";
   for (std::size_t f = 0; f < files->size(); ++f) {
     const nlohmann::json& file = (*files)[f];

@@ -51,7 +51,7 @@ std::string HashToken(std::string_view token) {
   return sha.Hex();
 }
 
-std::string ContentDigest(const model::Report& report) {
+std::string ContentDigest(const model::Results& report) {
   Sha256 sha;
   sha.Field(report.format);
   sha.Number(static_cast<std::uint64_t>(report.benchmarks.size()));

@@ -334,7 +334,7 @@ class PostgresStore final : public Store {
                .Rows() > 0;
   }
 
-  std::optional<model::Report> LoadCommitResults(std::string_view project, std::string_view sha,
+  std::optional<model::Results> LoadCommitResults(std::string_view project, std::string_view sha,
                                                  std::string_view testbed) override {
     Result runs = Query(
         "SELECT r.id, t.name FROM runs r JOIN commits c ON c.id = r.commit_id JOIN projects p ON p.id = c.project_id "
@@ -343,7 +343,7 @@ class PostgresStore final : public Store {
         "  WHERE r2.commit_id = c.id ORDER BY t2.name <> 'default', t2.name COLLATE \"C\" LIMIT 1)) ORDER BY r.id",
         Params().Add(project).Add(sha).Add(testbed));
     if (runs.Rows() == 0) return std::nullopt;
-    model::Report report{.format = "store"};
+    model::Results report{.format = "store"};
     std::vector<std::int64_t> run_ids;
     for (int row = 0; row < runs.Rows(); ++row) {
       run_ids.push_back(runs.Int(row, 0));
@@ -575,7 +575,7 @@ class PostgresStore final : public Store {
   // Every benchmark of the run, made where new, in one statement each way. The
   // names are inserted in sorted order so that two instances storing
   // overlapping runs take their key locks in the same order (no deadlock).
-  std::vector<std::int64_t> BenchmarkIds(std::int64_t project_id, const model::Report& report) {
+  std::vector<std::int64_t> BenchmarkIds(std::int64_t project_id, const model::Results& report) {
     std::vector<std::string_view> names;
     for (const model::Benchmark& benchmark : report.benchmarks) names.push_back(benchmark.name);
     std::string array = TextArray(names);
@@ -594,7 +594,7 @@ class PostgresStore final : public Store {
   // The ids of every metric of every benchmark, [benchmark][metric]; the first
   // upload fixes a metric's unit and direction.
   std::vector<std::vector<std::int64_t>> MetricIds(const std::vector<std::int64_t>& benchmark_ids,
-                                                   const model::Report& report) {
+                                                   const model::Results& report) {
     std::vector<std::int64_t> owners;
     std::vector<std::string_view> names, units, directions;
     for (std::size_t b = 0; b < report.benchmarks.size(); ++b) {
@@ -628,7 +628,7 @@ class PostgresStore final : public Store {
   // Measurements and their aggregates by COPY, with ids drawn from the
   // sequence first so that aggregates can name their measurement.
   void WriteMeasurements(std::int64_t run_id, std::int64_t testbed_id, const std::string& branch,
-                         std::int64_t commit_id, std::int64_t time, const model::Report& report,
+                         std::int64_t commit_id, std::int64_t time, const model::Results& report,
                          const std::vector<std::vector<std::int64_t>>& metric_ids) {
     std::int64_t count = 0;
     for (const model::Benchmark& benchmark : report.benchmarks) count += static_cast<std::int64_t>(benchmark.metrics.size());
@@ -703,7 +703,7 @@ class PostgresStore final : public Store {
 
   // Adds the runs' measurements, errors, labels and fits to `report`, pooling
   // with what is there (`index`: benchmark name -> position in report).
-  void AppendRuns(const std::vector<std::int64_t>& run_ids, model::Report& report,
+  void AppendRuns(const std::vector<std::int64_t>& run_ids, model::Results& report,
                   std::unordered_map<std::string, std::size_t>& index) {
     auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
       auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());

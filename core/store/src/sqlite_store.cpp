@@ -254,7 +254,7 @@ class SqliteStore final : public Store {
     return query.Step();
   }
 
-  std::optional<model::Report> LoadCommitResults(std::string_view project, std::string_view sha,
+  std::optional<model::Results> LoadCommitResults(std::string_view project, std::string_view sha,
                                                  std::string_view testbed) override {
     CallScope scope(*this);
     Statement& runs = Prepare(
@@ -264,7 +264,7 @@ class SqliteStore final : public Store {
         "  WHERE r2.commit_id = c.id ORDER BY t2.name <> 'default', t2.name LIMIT 1)) ORDER BY r.id");
     runs.Bind(1, project).Bind(2, sha).Bind(3, testbed);
     std::vector<std::int64_t> run_ids;
-    model::Report report{.format = "store"};
+    model::Results report{.format = "store"};
     while (runs.Step()) {
       run_ids.push_back(runs.Int(0));
       report.context["testbed"] = runs.Text(1);
@@ -674,7 +674,7 @@ class SqliteStore final : public Store {
 
   // Adds one run's measurements, errors, labels and fits to `report`, pooling
   // with what is there (`index`: benchmark name -> position in report).
-  void AppendRun(std::int64_t run_id, model::Report& report, std::unordered_map<std::string, std::size_t>& index) {
+  void AppendRun(std::int64_t run_id, model::Results& report, std::unordered_map<std::string, std::size_t>& index) {
     auto benchmark_named = [&](const std::string& name) -> model::Benchmark& {
       auto [it, inserted] = index.try_emplace(name, report.benchmarks.size());
       if (inserted) report.benchmarks.push_back(model::Benchmark{.name = name});

@@ -41,8 +41,8 @@ bool FullGrid() { return std::getenv("PERFGATE_EVALUATION_FULL") != nullptr; }
 // One pair of results files: kBenchmarks benchmarks at levels spread over three
 // decades, `changed` of them (the first ones) multiplied by 1 + effect in head.
 struct Pair {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
 };
 
 Pair Generate(Noise noise, double cv, std::size_t n, double effect, std::size_t changed, Xoshiro256& generator) {
@@ -51,7 +51,7 @@ Pair Generate(Noise noise, double cv, std::size_t n, double effect, std::size_t 
     const std::string name = "BM_" + std::to_string(b);
     const double level = 10 * std::pow(1000.0, generator.Uniform());
     const double factor = b < changed ? 1 + effect : 1;
-    for (model::Report* report : {&pair.base, &pair.head}) {
+    for (model::Results* report : {&pair.base, &pair.head}) {
       model::Metric& metric =
           model::MetricNamed(report->BenchmarkNamed(name), "real_time", "ns", model::Direction::kLowerIsBetter);
       const double scale = report == &pair.head ? factor : 1.0;

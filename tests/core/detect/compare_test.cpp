@@ -25,7 +25,7 @@ std::vector<double> Noisy(double level, double cv, int count, std::uint64_t seed
   return values;
 }
 
-void AddMetric(model::Report& report, const std::string& benchmark, const std::string& metric,
+void AddMetric(model::Results& report, const std::string& benchmark, const std::string& metric,
                std::vector<double> samples, model::Direction direction = model::Direction::kLowerIsBetter,
                const std::string& unit = "ns") {
   model::Metric& added = model::MetricNamed(report.BenchmarkNamed(benchmark), metric, unit, direction);
@@ -44,8 +44,8 @@ const perfgate::detect::BenchmarkComparison& Row(const perfgate::detect::Compari
 }  // namespace
 
 TEST_CASE("A clear slowdown with 9 repetitions is a regression", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Sort", "real_time", Noisy(1000, 0.01, 9, 1));
   AddMetric(head, "BM_Sort", "real_time", Noisy(1200, 0.01, 9, 2));
   const auto comparison = CompareReports(base, head);
@@ -62,8 +62,8 @@ TEST_CASE("A clear slowdown with 9 repetitions is a regression", "[detect][compa
 }
 
 TEST_CASE("Direction decides: more throughput is an improvement, less a regression", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   const auto higher = model::Direction::kHigherIsBetter;
   AddMetric(base, "BM_Faster", "bytes_per_second", Noisy(1e9, 0.01, 9, 3), higher, "B/s");
   AddMetric(head, "BM_Faster", "bytes_per_second", Noisy(1.3e9, 0.01, 9, 4), higher, "B/s");
@@ -80,8 +80,8 @@ TEST_CASE("Direction decides: more throughput is an improvement, less a regressi
 }
 
 TEST_CASE("Noise within the threshold is unchanged", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Same", "real_time", Noisy(1000, 0.005, 20, 9));
   AddMetric(head, "BM_Same", "real_time", Noisy(1000, 0.005, 20, 10));
   const auto comparison = CompareReports(base, head);
@@ -90,8 +90,8 @@ TEST_CASE("Noise within the threshold is unchanged", "[detect][compare]") {
 }
 
 TEST_CASE("Three repetitions prove a clear 30% slowdown the rank test cannot see", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Few", "real_time", {100, 101, 99});
   AddMetric(head, "BM_Few", "real_time", {130, 131, 129});
   const auto comparison = CompareReports(base, head);
@@ -107,8 +107,8 @@ TEST_CASE("Three repetitions prove a clear 30% slowdown the rank test cannot see
 }
 
 TEST_CASE("A change within the threshold is never regressed, however certain", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   // +4 % at CV 0.1 %: certainly slower, but not by the 5 % that matters.
   AddMetric(base, "BM_Small", "real_time", Noisy(1000, 0.001, 15, 41));
   AddMetric(head, "BM_Small", "real_time", Noisy(1040, 0.001, 15, 42));
@@ -127,8 +127,8 @@ TEST_CASE("The effect p-value equals scipy's one-sided t-tests on the logs", "[d
   REQUIRE(reference["cases"].size() > 100);
   for (const nlohmann::json& item : reference["cases"]) {
     INFO(item["name"].get<std::string>());
-    model::Report base;
-    model::Report head;
+    model::Results base;
+    model::Results head;
     AddMetric(base, "BM", "real_time", item["base"].get<std::vector<double>>());
     AddMetric(head, "BM", "real_time", item["head"].get<std::vector<double>>());
     CompareOptions options;
@@ -141,8 +141,8 @@ TEST_CASE("The effect p-value equals scipy's one-sided t-tests on the logs", "[d
 }
 
 TEST_CASE("Rows without an effect test fall back to the rank test", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   // A negative value (a counter delta, say) leaves no logarithm.
   AddMetric(base, "BM_Zeroish", "real_time", {-1, 10, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, 10.7});
   AddMetric(head, "BM_Zeroish", "real_time", {20, 20.1, 20.2, 20.3, 20.4, 20.5, 20.6, 20.7, 20.8});
@@ -155,8 +155,8 @@ TEST_CASE("Rows without an effect test fall back to the rank test", "[detect][co
 }
 
 TEST_CASE("Single values everywhere get one notice that n is too small", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   for (int i = 0; i < 5; ++i) {
     AddMetric(base, "BM_" + std::to_string(i), "real_time", {100.0 + i});
     AddMetric(head, "BM_" + std::to_string(i), "real_time", {150.0 + i});
@@ -178,8 +178,8 @@ TEST_CASE("Single values everywhere get one notice that n is too small", "[detec
 
 TEST_CASE("A wide interval straddling the threshold is inconclusive with a repetition estimate",
           "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Noisy", "real_time", Noisy(1000, 0.08, 9, 11));
   AddMetric(head, "BM_Noisy", "real_time", Noisy(1130, 0.08, 9, 12));
   const auto comparison = CompareReports(base, head);
@@ -191,8 +191,8 @@ TEST_CASE("A wide interval straddling the threshold is inconclusive with a repet
 }
 
 TEST_CASE("Benchmarks on one side only are new or missing", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Gone", "real_time", {1, 2, 3});
   AddMetric(head, "BM_Added", "real_time", {1, 2, 3});
   AddMetric(base, "BM_Broken", "real_time", {1, 2, 3});
@@ -211,8 +211,8 @@ TEST_CASE("Benchmarks on one side only are new or missing", "[detect][compare]")
 }
 
 TEST_CASE("A single value per side is inconclusive without history noise", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Once", "real_time", {100});
   AddMetric(head, "BM_Once", "real_time", {150});
   const auto comparison = CompareReports(base, head);
@@ -224,8 +224,8 @@ TEST_CASE("A single value per side is inconclusive without history noise", "[det
 }
 
 TEST_CASE("A single point alerts only when it lies beyond the history noise", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Once", "real_time", {100});
   AddMetric(head, "BM_Once", "real_time", {120});
   CompareOptions quiet;
@@ -243,8 +243,8 @@ TEST_CASE("A single point alerts only when it lies beyond the history noise", "[
 }
 
 TEST_CASE("The default metric is real_time; another can be named or all compared", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Two", "real_time", Noisy(100, 0.01, 9, 13));
   AddMetric(base, "BM_Two", "cpu_time", Noisy(100, 0.01, 9, 14));
   AddMetric(head, "BM_Two", "real_time", Noisy(100, 0.01, 9, 15));
@@ -263,8 +263,8 @@ TEST_CASE("The default metric is real_time; another can be named or all compared
 }
 
 TEST_CASE("A metric carried only as aggregates keeps the harness's summary with n = 0", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   model::MetricNamed(base.BenchmarkNamed("BM_Agg"), "real_time", "ns", model::Direction::kLowerIsBetter)
       .aggregates = {{"mean", 10.0}, {"median", 9.0}};
   model::MetricNamed(head.BenchmarkNamed("BM_Agg"), "real_time", "ns", model::Direction::kLowerIsBetter)
@@ -280,8 +280,8 @@ TEST_CASE("A metric carried only as aggregates keeps the harness's summary with 
 }
 
 TEST_CASE("Benjamini-Hochberg keeps a marginal p-value among many from alerting", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   // One benchmark with a borderline shift among 30 unchanged ones.
   AddMetric(base, "BM_Edge", "real_time", {100, 101, 102, 103, 104, 105});
   AddMetric(head, "BM_Edge", "real_time", {103.5, 106, 107, 108, 109, 110});
@@ -299,8 +299,8 @@ TEST_CASE("Benjamini-Hochberg keeps a marginal p-value among many from alerting"
 }
 
 TEST_CASE("Comparing is deterministic", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_A", "real_time", Noisy(100, 0.03, 9, 17));
   AddMetric(head, "BM_A", "real_time", Noisy(104, 0.03, 9, 18));
   const auto first = CompareReports(base, head);
@@ -310,8 +310,8 @@ TEST_CASE("Comparing is deterministic", "[detect][compare]") {
 }
 
 TEST_CASE("A zero base median gives no ratio and no verdict", "[detect][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Zero", "real_time", {0, 0, 0});
   AddMetric(head, "BM_Zero", "real_time", {1, 1, 1});
   const auto comparison = CompareReports(base, head);
@@ -329,8 +329,8 @@ TEST_CASE("Real Google Benchmark output: a 31% slowdown with 5 repetitions is re
   text << in.rdbuf();
   const auto parsed = perfgate::parse::ParseGoogleBenchmarkJson(text.str());
   REQUIRE(parsed.has_value());
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   for (const model::Benchmark& benchmark : parsed->benchmarks) {
     const model::Metric* metric = benchmark.FindMetric("real_time");
     if (metric == nullptr || metric->samples.size() != 9) continue;
@@ -356,8 +356,8 @@ TEST_CASE("repetitions_needed counts the rows the correction divides alpha among
   // The same undecided +12 % row, alone and among 49 unchanged rows: among 50
   // the correction asks the row for a 50 times smaller p-value, and the advice
   // says so at once instead of creeping up run by run.
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   AddMetric(base, "BM_Slower", "real_time", {100, 104, 97});
   AddMetric(head, "BM_Slower", "real_time", {109, 116, 112});
   const auto alone = Row(CompareReports(base, head), "BM_Slower");

@@ -19,15 +19,15 @@ namespace {
 
 std::string Sha(char c) { return std::string(40, c); }
 
-model::Report Results(const std::string& benchmark, const std::vector<double>& values, const std::string& metric = "real_time") {
-  model::Report report{.format = "gbench", .context = {}, .benchmarks = {}};
+model::Results Results(const std::string& benchmark, const std::vector<double>& values, const std::string& metric = "real_time") {
+  model::Results report{.format = "gbench", .context = {}, .benchmarks = {}};
   model::Benchmark& row = report.BenchmarkNamed(benchmark);
   model::MetricNamed(row, metric, "ns", model::Direction::kLowerIsBetter).samples = values;
   return report;
 }
 
 void Store(store::Store& db, const std::string& sha, const std::string& parent, const std::string& branch, std::int64_t time,
-           const model::Report& results, const std::string& testbed = "default") {
+           const model::Results& results, const std::string& testbed = "default") {
   db.Ingest(store::RunInput{.project = "p",
                             .commit = {.sha = sha, .parent = parent, .branch = branch, .time = time, .pull_request = {}},
                             .testbed = testbed, .report = results, .received_at = time});
@@ -196,7 +196,7 @@ TEST_CASE("A min_ratio budget holds one testbed to a ratio of another on the sam
 
 TEST_CASE("Alerts call a shift worse by its metric's direction and skip the small ones", "[gate][alerts]") {
   auto db = store::OpenSqliteStore(":memory:");
-  model::Report first = Results("BM_A", {100});
+  model::Results first = Results("BM_A", {100});
   model::MetricNamed(first.benchmarks[0], "items_per_second", "/s", model::Direction::kHigherIsBetter).samples = {50};
   Store(*db, Sha('a'), "", "main", 1, first);
   Store(*db, Sha('b'), Sha('a'), "main", 2, first);

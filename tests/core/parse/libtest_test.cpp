@@ -40,7 +40,7 @@ std::vector<Line> BenchLinesOf(const std::string& text) {
   return lines;
 }
 
-void CheckAgainstFile(const perfgate::model::Report& report, const std::string& text) {
+void CheckAgainstFile(const perfgate::model::Results& report, const std::string& text) {
   auto lines = BenchLinesOf(text);
   REQUIRE(lines.size() == 3);
   REQUIRE(report.benchmarks.size() == lines.size());

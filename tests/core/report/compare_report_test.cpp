@@ -15,7 +15,7 @@ namespace report = perfgate::report;
 
 namespace {
 
-void AddMetric(model::Report& report, const std::string& benchmark, const std::string& metric,
+void AddMetric(model::Results& report, const std::string& benchmark, const std::string& metric,
                std::vector<double> samples, model::Direction direction = model::Direction::kLowerIsBetter,
                const std::string& unit = "ns") {
   model::MetricNamed(report.BenchmarkNamed(benchmark), metric, unit, direction).samples = std::move(samples);
@@ -23,8 +23,8 @@ void AddMetric(model::Report& report, const std::string& benchmark, const std::s
 
 // Fixed samples (no generator) so that the golden files pin the whole pipeline.
 Comparison MixedComparison() {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   base.format = head.format = "gbench";
   const auto higher = model::Direction::kHigherIsBetter;
   AddMetric(base, "BM_Sort/1024", "real_time", {1510, 1520, 1530, 1525, 1515, 1535, 1528, 1512, 1522});
@@ -66,7 +66,7 @@ TEST_CASE("Markdown comparison matches the golden file", "[report][compare]") {
 }
 
 TEST_CASE("Markdown of an empty comparison is a heading and an empty table", "[report][compare]") {
-  CheckGolden("compare_empty.md", report::CompareMarkdown(CompareReports(model::Report{}, model::Report{})));
+  CheckGolden("compare_empty.md", report::CompareMarkdown(CompareReports(model::Results{}, model::Results{})));
 }
 
 TEST_CASE("Text comparison flags fewer than 9 repetitions like compare.py", "[report][compare]") {
@@ -113,8 +113,8 @@ TEST_CASE("JSON comparison has exactly the DESIGN.md shape, plus two documented 
 }
 
 TEST_CASE("A benchmark name with a pipe or a line break stays one table row", "[report][compare]") {
-  perfgate::model::Report base{.format = "gbench"};
-  perfgate::model::Report head{.format = "gbench"};
+  perfgate::model::Results base{.format = "gbench"};
+  perfgate::model::Results head{.format = "gbench"};
   for (auto* report : {&base, &head}) {
     auto& benchmark = report->BenchmarkNamed("BM_a|b\nc");
     perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {
@@ -126,8 +126,8 @@ TEST_CASE("A benchmark name with a pipe or a line break stays one table row", "[
 }
 
 TEST_CASE("A comparison too small to decide says so once, at the top", "[report][compare]") {
-  model::Report base;
-  model::Report head;
+  model::Results base;
+  model::Results head;
   for (int i = 0; i < 3; ++i) {
     AddMetric(base, "BM_" + std::to_string(i), "real_time", {100.0 + i});
     AddMetric(head, "BM_" + std::to_string(i), "real_time", {150.0 + i});

@@ -28,15 +28,15 @@ namespace {
 // tagged [sqlite] are about SQLite's own file and run only there.
 std::unique_ptr<store::Store> OpenTestStore() { return store::OpenStore(testing::FreshStoreLocation()); }
 
-model::Report MakeReport(std::vector<double> samples, const std::string& name = "BM_Sort/64") {
-  model::Report report{.format = "gbench"};
+model::Results MakeReport(std::vector<double> samples, const std::string& name = "BM_Sort/64") {
+  model::Results report{.format = "gbench"};
   model::Benchmark& benchmark = report.BenchmarkNamed(name);
   model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter).samples = std::move(samples);
   model::MetricNamed(benchmark, "items_per_second", "/s", model::Direction::kHigherIsBetter).samples = {1e6};
   return report;
 }
 
-RunInput MakeRun(const std::string& sha, std::int64_t time, model::Report report, const std::string& branch = "main",
+RunInput MakeRun(const std::string& sha, std::int64_t time, model::Results report, const std::string& branch = "main",
                  const std::string& parent = "") {
   return RunInput{.project = "demo",
                   .commit = CommitInfo{.sha = sha, .parent = parent, .branch = branch, .time = time},
@@ -55,7 +55,7 @@ std::string Sha(int i) {
 
 TEST_CASE("A stored run comes back with its samples, aggregates, errors and fits", "[store]") {
   auto db = OpenTestStore();
-  model::Report report = MakeReport({10, 12, 11});
+  model::Results report = MakeReport({10, 12, 11});
   report.benchmarks[0].label = "lbl";
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
   report.benchmarks[0].metrics[0].samples.push_back(std::nan(""));
@@ -145,7 +145,7 @@ TEST_CASE("A series is oldest first, limited to the newest commits, per branch a
 
 TEST_CASE("An aggregates-only run is plotted from the harness median", "[store]") {
   auto db = OpenTestStore();
-  model::Report report = MakeReport({});
+  model::Results report = MakeReport({});
   report.benchmarks[0].metrics[0].aggregates = {{"mean", 40.0}, {"median", 42.0}};
   db->Ingest(MakeRun(Sha(1), 1000, report));
   auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
@@ -209,7 +209,7 @@ TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any conn
   auto first = store::OpenStore(location);
   auto second = store::OpenStore(location);
   auto large = [](int from, int count, double value) {
-    model::Report report{.format = "gbench"};
+    model::Results report{.format = "gbench"};
     for (int i = from; i < from + count; ++i) {
       model::Benchmark& benchmark = report.BenchmarkNamed("BM_Bulk/" + std::to_string(i));
       model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter).samples = {value};
@@ -219,8 +219,8 @@ TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any conn
   };
   REQUIRE(first->Ingest(MakeRun(Sha(1), 100, large(0, 300, 1.0))).created);
   // The other connection adds benchmarks 300..599 and a new metric on 0..299.
-  model::Report more = large(300, 300, 2.0);
-  model::Report extended = large(0, 300, 2.0);
+  model::Results more = large(300, 300, 2.0);
+  model::Results extended = large(0, 300, 2.0);
   for (auto& benchmark : extended.benchmarks) {
     model::MetricNamed(benchmark, "cpu_time", "ns", model::Direction::kLowerIsBetter).samples = {3.0};
     more.benchmarks.push_back(benchmark);
@@ -256,7 +256,7 @@ TEST_CASE("Large runs reuse the ids of benchmarks and metrics stored by any conn
 TEST_CASE("Connections storing at the same moment store each run exactly once", "[store][concurrent]") {
   std::string location = testing::SharedStoreLocation("store-concurrent");
   auto report = [](int commit) {
-    model::Report made{.format = "gbench"};
+    model::Results made{.format = "gbench"};
     for (int b = 0; b < 300; ++b) {
       model::MetricNamed(made.BenchmarkNamed("BM_Shared/" + std::to_string(b)), "real_time", "ns",
                          model::Direction::kLowerIsBetter).samples = {1.0 * commit, 2.0, 3.0};
@@ -300,7 +300,7 @@ TEST_CASE("Connections storing at the same moment store each run exactly once", 
 // every run, sample, aggregate, error, label, fit and token as it was.
 TEST_CASE("A store copies into another and back, and copying again changes nothing", "[store][copy]") {
   auto source = store::OpenSqliteStore((testing::ScratchDirectory("store-copy") / "source.db").string());
-  model::Report first = MakeReport({10, 12, 11});
+  model::Results first = MakeReport({10, 12, 11});
   first.context["host_name"] = "ci-1";
   first.benchmarks[0].label = "lbl";
   first.benchmarks[0].metrics[0].aggregates = {{"mean", 11.0}, {"cv", 0.05}};
@@ -383,7 +383,7 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][s
     if (child == 0) try {
       auto db = store::OpenSqliteStore(path);
       for (int run = 0;; ++run) {
-        model::Report report{.format = "gbench"};
+        model::Results report{.format = "gbench"};
         for (std::size_t b = 0; b < kBenchmarks; ++b) {
           auto& benchmark = report.BenchmarkNamed("BM_" + std::to_string(b));
           auto& metric = model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter);
@@ -443,7 +443,7 @@ TEST_CASE("On every backend a killed ingest leaves whole runs only", "[store][ki
     if (child == 0) try {
       auto db = store::OpenStore(location);
       for (int run = 0;; ++run) {
-        model::Report report{.format = "gbench"};
+        model::Results report{.format = "gbench"};
         for (std::size_t b = 0; b < kBenchmarks; ++b) {
           auto& metric = model::MetricNamed(report.BenchmarkNamed("BM_" + std::to_string(b)), "real_time", "ns",
                                             model::Direction::kLowerIsBetter);

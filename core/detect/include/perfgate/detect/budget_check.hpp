@@ -16,7 +16,7 @@
 #include "perfgate/config/config.hpp"
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/detect/metric_value.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 namespace perfgate::detect {
 
@@ -98,7 +98,7 @@ struct CheckOptions {
   HistoryNoise history_noise;  // forwarded to CompareReports
   // The head commit's results on other testbeds, by testbed, for min_ratio
   // budgets; a budget whose testbed is absent here is pending.
-  std::map<std::string, model::Report> testbed_results;
+  std::map<std::string, model::Results> testbed_results;
 };
 
 // Compares `head` against `base` (absent: no baseline; every row is new and
@@ -109,8 +109,8 @@ struct CheckOptions {
 // benchmark has the metric, gives one pending result. Returns a ConfigError
 // naming the budget ("budgets[1].max") when a limit's unit does not fit the
 // metric it is applied to (a time on a B/s metric). Deterministic; never throws.
-tl::expected<CheckResult, config::ConfigError> EvaluateCheck(const config::Config& config, const std::optional<model::Report>& base,
-                                                     const model::Report& head, const CheckOptions& options = {});
+tl::expected<CheckResult, config::ConfigError> EvaluateCheck(const config::Config& config, const std::optional<model::Results>& base,
+                                                     const model::Results& head, const CheckOptions& options = {});
 
 // metric_value.hpp's MetricStatistic for a statistic by name; absent for a name
 // that is not one.

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/stats/bootstrap.hpp"
 #include "perfgate/stats/descriptive.hpp"
 
@@ -150,6 +150,6 @@ struct Comparison {
 // With a single value on a side there is no p-value: the history-noise interval
 // decides as above (never an alert from a point within the noise), or the row is
 // inconclusive. Deterministic; never throws for any input.
-Comparison CompareReports(const model::Report& base, const model::Report& head, const CompareOptions& options = {});
+Comparison CompareReports(const model::Results& base, const model::Results& head, const CompareOptions& options = {});
 
 }  // namespace perfgate::detect

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "perfgate/config/statistic.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/stats/descriptive.hpp"
 
 namespace perfgate::detect {

@@ -11,7 +11,7 @@
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/gate/error.hpp"
 #include "perfgate/model/origin.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::gate {
@@ -19,7 +19,7 @@ namespace perfgate::gate {
 // One side of a comparison or check: parsed results (a file) or a ref in the store.
 struct SideRequest {
   std::string ref;                       // a commit or branch; ignored when `results` is set
-  std::optional<model::Report> results;  // a results file, already parsed
+  std::optional<model::Results> results;  // a results file, already parsed
   std::string label;                     // the file's name, for reports
   std::string testbed;                   // "" = the request's testbed, else chosen
 };
@@ -50,10 +50,10 @@ Result<CompareOutcome> CompareSides(store::Store* store, const CompareRequest& r
 
 // The head renamed through `name_map` (head name -> base name); kInvalidInput
 // naming the head's benchmarks when a mapped head name is absent.
-Result<model::Report> MapNames(model::Report head, const std::vector<std::pair<std::string, std::string>>& name_map);
+Result<model::Results> MapNames(model::Results head, const std::vector<std::pair<std::string, std::string>>& name_map);
 
 // kInvalidInput naming the metrics that exist when no benchmark of `reports`
 // has `metric`.
-std::optional<GateError> CheckMetricExists(const std::string& metric, const std::vector<const model::Report*>& reports);
+std::optional<GateError> CheckMetricExists(const std::string& metric, const std::vector<const model::Results*>& reports);
 
 }  // namespace perfgate::gate

@@ -11,7 +11,7 @@
 
 #include <tl/expected.hpp>
 
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 namespace perfgate::gate {
 
@@ -43,6 +43,6 @@ Result<std::pair<std::string, std::string>> ParseNameMapping(std::string_view wh
 std::optional<GateError> CheckName(std::string_view where, std::string_view name);
 // The first benchmark or metric name of a results file the rule refuses, where
 // "benchmark 3 (\"name\")"; checked by every door before storing.
-std::optional<GateError> CheckResultNames(const model::Report& results);
+std::optional<GateError> CheckResultNames(const model::Results& results);
 
 }  // namespace perfgate::gate

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "perfgate/detect/compare.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::gate {
@@ -28,7 +28,7 @@ detect::HistoryNoise HistoryNoise(store::Store& store, std::string project, std:
 // sides carry only the harness's summary (n = 0): the larger of their cvs.
 // Absent otherwise: such rows stay inconclusive. `base` and `head` must outlive
 // the returned function.
-detect::HistoryNoise NoiseOrHarnessSpread(detect::HistoryNoise history, const model::Report& base,
-                                          const model::Report& head);
+detect::HistoryNoise NoiseOrHarnessSpread(detect::HistoryNoise history, const model::Results& base,
+                                          const model::Results& head);
 
 }  // namespace perfgate::gate

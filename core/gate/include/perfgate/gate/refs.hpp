@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "perfgate/gate/error.hpp"
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::gate {
@@ -28,7 +28,7 @@ Result<std::string> ChooseTestbed(store::Store& store, const std::string& projec
                                   const std::string& requested, const std::vector<store::CommitInfo>& commits);
 
 // The commit's results on the testbed, all runs pooled; kNotFound when it has none there.
-Result<model::Report> LoadResults(store::Store& store, const std::string& project, std::string_view where,
+Result<model::Results> LoadResults(store::Store& store, const std::string& project, std::string_view where,
                                   const store::CommitInfo& commit, const std::string& testbed);
 
 // The project's mainline when it has a conventional name with results ("main",

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 namespace perfgate::model {
 

@@ -1,5 +1,5 @@
 #pragma once
-// Adapters from harness output to model::Report, and the registry that picks one.
+// Adapters from harness output to model::Results, and the registry that picks one.
 // One adapter per format, each in its own file (gbench.cpp, hyperfine.cpp, ...).
 // Adapters never throw on bad input: they return a ParseError saying where and why.
 
@@ -12,7 +12,7 @@
 
 #include <tl/expected.hpp>
 
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 namespace perfgate::parse {
 
@@ -24,7 +24,7 @@ struct ParseError {
   std::string Message() const;
 };
 
-using ParseResult = tl::expected<model::Report, ParseError>;
+using ParseResult = tl::expected<model::Results, ParseError>;
 
 // One supported harness output format.
 struct Format {
@@ -182,7 +182,7 @@ struct HistoryEntry {
   std::string message;  // the commit's message, "" when absent
   std::int64_t time = 0;  // the commit's timestamp (else the run's date), seconds since the epoch
   std::string suite;    // the key under "entries" ("Benchmark" unless named)
-  model::Report report;  // format "github-action-benchmark"; one sample per bench
+  model::Results report;  // format "github-action-benchmark"; one sample per bench
 };
 
 // Reads github-action-benchmark's gh-pages `data.js` (`window.BENCHMARK_DATA = {...}`,
@@ -201,7 +201,7 @@ std::optional<model::Direction> ParseDirectionName(std::string_view text);
 
 // Gives every metric of `report` the direction (for files that cannot say it,
 // such as github-action-benchmark's customBiggerIsBetter JSON).
-void SetDirection(model::Report& report, model::Direction direction);
+void SetDirection(model::Results& report, model::Direction direction);
 
 // perfgate's own JSON for anything else, documented in docs/custom-json.md:
 // {"benchmarks": [{"name", "metric"?, "value"? | "samples"?, "aggregates"?,

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 namespace perfgate::store {
 
@@ -36,7 +36,7 @@ struct RunInput {
   std::string project;
   CommitInfo commit;
   std::string testbed = "default";
-  model::Report report;
+  model::Results report;
   std::int64_t received_at = 0;  // seconds since the Unix epoch; the caller owns the clock
 };
 
@@ -150,7 +150,7 @@ class Store {
   virtual bool HasResults(std::string_view project, std::string_view sha, std::string_view testbed) = 0;
   // Every run of the commit on the testbed ("" = "default"), samples pooled per
   // benchmark and metric, as one Report (format "store"). Absent without runs.
-  virtual std::optional<model::Report> LoadCommitResults(std::string_view project, std::string_view sha,
+  virtual std::optional<model::Results> LoadCommitResults(std::string_view project, std::string_view sha,
                                                          std::string_view testbed) = 0;
 
   // Project tokens. Only the hash is stored: the caller hashes with HashToken.
@@ -187,6 +187,6 @@ std::string HashToken(std::string_view token);
 
 // A digest of the report's content (benchmarks, metrics, samples, aggregates,
 // errors, fits), independent of formatting: what makes re-ingest idempotent.
-std::string ContentDigest(const model::Report& report);
+std::string ContentDigest(const model::Results& report);
 
 }  // namespace perfgate::store

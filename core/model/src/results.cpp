@@ -1,4 +1,4 @@
-#include "perfgate/model/report.hpp"
+#include "perfgate/model/results.hpp"
 
 #include <algorithm>
 
@@ -27,20 +27,20 @@ const Metric* Benchmark::FindMetric(std::string_view metric_name) const {
 }
 Metric* Benchmark::FindMetric(std::string_view metric_name) { return FindByName(metrics, metric_name); }
 
-const Benchmark* Report::FindBenchmark(std::string_view benchmark_name) const {
+const Benchmark* Results::FindBenchmark(std::string_view benchmark_name) const {
   return FindByName(benchmarks, benchmark_name);
 }
-Benchmark* Report::FindBenchmark(std::string_view benchmark_name) {
+Benchmark* Results::FindBenchmark(std::string_view benchmark_name) {
   return FindByName(benchmarks, benchmark_name);
 }
 
-Benchmark& Report::BenchmarkNamed(std::string_view benchmark_name) {
+Benchmark& Results::BenchmarkNamed(std::string_view benchmark_name) {
   if (Benchmark* found = FindBenchmark(benchmark_name)) return *found;
   benchmarks.push_back(Benchmark{.name = std::string(benchmark_name)});
   return benchmarks.back();
 }
 
-std::size_t Report::SampleCount() const {
+std::size_t Results::SampleCount() const {
   std::size_t count = 0;
   for (const Benchmark& benchmark : benchmarks) {
     for (const Metric& metric : benchmark.metrics) count += metric.samples.size();

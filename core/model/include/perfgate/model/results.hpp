@@ -1,6 +1,6 @@
 #pragma once
 // Value types for one parsed results file. Every adapter in core/parse produces a
-// Report; the store, statistics and reports consume it. No I/O here.
+// Results; the store, statistics and reports consume it. No I/O here.
 
 #include <cstdint>
 #include <map>
@@ -61,7 +61,7 @@ struct Benchmark {
 };
 
 // One parsed results file.
-struct Report {
+struct Results {
   std::string format;  // the adapter that produced it: "gbench", "hyperfine", ...
   // Flat description of where it ran (host, cpu count, library version, date...).
   std::map<std::string, std::string> context;
