@@ -7,6 +7,14 @@ import { formatChange, shortSha } from '../src/format.js';
 import { splitName } from '../src/families.js';
 
 const enc = encodeURIComponent;
+
+// The API's answers are objects holding named lists (server/README.md); a bare
+// array, or a missing list, is a change of the contract and fails here.
+function listOf(body, field) {
+  assert.ok(body !== null && typeof body === 'object' && !Array.isArray(body), `expected an object holding "${field}"`);
+  assert.ok(Array.isArray(body[field]), `expected "${field}" to be a list`);
+  return body[field];
+}
 let server;
 let browser;
 let page;
@@ -42,7 +50,7 @@ async function unlabelled(p) {
 /** The first change point of the project that the API calls a regression, with its series. */
 async function knownRegression() {
   const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/alerts`);
-  const alerts = Array.isArray(body) ? body : body.alerts;
+  const alerts = listOf(body, 'alerts');
   const alert = alerts.find((a) => a.kind === 'regression') ?? alerts[0];
   assert.ok(alert, 'the demo has at least one alert');
   const q = `benchmark=${enc(alert.benchmark)}&metric=${enc(alert.metric)}&testbed=${enc(alert.testbed)}&branch=${enc(alert.branch ?? '')}&limit=1000`;
@@ -55,12 +63,12 @@ before(async () => {
   browser = await startBrowser(server.base);
   page = await browser.newPage();
   const { body } = await apiGet(server.base, '/api/v1/projects');
-  const projects = Array.isArray(body) ? body : body.projects;
+  const projects = listOf(body, 'projects');
   const entry = projects.find((p) => p.name === 'demo') ?? projects[0];
   assert.ok(entry, 'the demo server has a project');
   project = entry.name;
   const listing = (await apiGet(server.base, `/api/v1/projects/${enc(project)}/benchmarks`)).body;
-  benchmarks = Array.isArray(listing) ? listing : listing.benchmarks;
+  benchmarks = listOf(listing, 'benchmarks');
   testbeds = listing.testbeds ?? entry.testbeds ?? [];
   console.log(`# screenshots in ${browser.screenshotDir}`);
 });
@@ -75,7 +83,7 @@ describe('dashboard', () => {
     await page.goto(`${server.base}/`);
     await page.waitForSelector('.project-link');
     const { body } = await apiGet(server.base, '/api/v1/projects');
-    const names = (Array.isArray(body) ? body : body.projects).map((p) => p.name ?? p);
+    const names = (listOf(body, 'projects')).map((p) => p.name ?? p);
     const links = await page.$$eval('.project-link', (as) => as.map((a) => a.textContent));
     assert.deepEqual(links, names);
     assert.equal(await page.title(), 'Projects · perfgate');
@@ -105,7 +113,7 @@ describe('dashboard', () => {
     await page.getByLabel('Search benchmarks').fill(family);
     await page.waitForFunction((q) => new URLSearchParams(location.search).get('q') === q, family);
     const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/benchmarks?q=${enc(family)}`);
-    const expected = (Array.isArray(body) ? body : body.benchmarks).map((b) => b.name);
+    const expected = (listOf(body, 'benchmarks')).map((b) => b.name);
     await page.waitForFunction((n) => document.querySelector('.result-count')?.textContent.startsWith(`${n} benchmark`), expected.length);
     const shown = await page.$$eval('.benchmark-link', (as) => as.map((a) => a.textContent));
     assert.ok(expected.length < benchmarks.length, `"${family}" narrows the list`);
@@ -223,7 +231,7 @@ describe('dashboard', () => {
 
   test('the alerts list matches the API and links to each series', async () => {
     const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/alerts`);
-    const alerts = Array.isArray(body) ? body : body.alerts;
+    const alerts = listOf(body, 'alerts');
     await page.goto(`${server.base}/projects/${enc(project)}/alerts`);
     await page.waitForSelector(alerts.length ? '.alerts-table' : 'text=No alerts');
     assert.equal(await page.locator('tr.alert-row').count(), alerts.length);

@@ -421,7 +421,11 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][s
     sqlite3_step(orphans);
     CHECK(sqlite3_column_int64(orphans, 0) == 0);
     sqlite3_finalize(orphans);
-    sqlite3_exec(raw, "PRAGMA integrity_check", nullptr, nullptr, nullptr);
+    sqlite3_stmt* integrity = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &integrity, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(integrity) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(integrity, 0))) == "ok");
+    sqlite3_finalize(integrity);
     sqlite3_close(raw);
     if (runs > 0) ++killed_mid_run;
   }
