@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -409,12 +410,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
+  // Stops sending, then reads and drops what the client still sends (at most
+  // kLingerBytes, for at most a second) before closing: a client still writing
+  // a refused body (413, 408) then reads the answer instead of a reset, as
+  // with nginx's lingering close.
   void Close() {
+    if (closing_) return;
+    closing_ = true;
     EndRequest();
     CancelDeadline();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    stream_.expires_after(std::chrono::seconds(1));
+    Linger(0);
+  }
+
+  static constexpr std::size_t kLingerBytes = std::size_t{4} << 20;
+  void Linger(std::size_t dropped) {
+    auto scratch = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, dropped](
+                                                        beast::error_code error, std::size_t bytes) {
+      if (error || dropped + bytes > kLingerBytes) {
+        self->stream_.close();
+        return;
+      }
+      self->Linger(dropped + bytes);
+    });
   }
 
   Server::Impl& server_;
@@ -428,6 +449,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool head_started_ = false;
   bool keep_alive_ = true;
   bool accepts_gzip_ = false;
+  bool closing_ = false;
   std::string pending_;  // bytes read, not yet parsed (at most one head plus a read)
   beast::flat_buffer body_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
