@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "perfgate/gate/series.hpp"
 #include "perfgate/report/series_report.hpp"
 #include "perfgate/server/client.hpp"
 
@@ -51,19 +52,13 @@ int RunHistory(const HistoryOptions& options) {
   }
   if (!options.server.empty()) return HistoryFromServer(options);
   auto db = OpenStore(options.db, /*must_exist=*/true);
-  auto series = db->LoadSeries(store::SeriesQuery{.project = options.project, .benchmark = options.benchmark,
-                                                  .metric = options.metric, .branch = options.branch,
-                                                  .testbed = options.testbed, .limit = options.limit});
-  if (!series) {
-    throw UsageError("no series for --benchmark " + options.benchmark +
-                     (options.metric.empty() ? "" : " --metric " + options.metric) + " in project " + options.project +
-                     (options.testbed.empty() ? "" : " on testbed " + options.testbed));
-  }
-  std::vector<report::SeriesChange> changes = report::DetectSeriesChanges(*series);
+  gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(
+      *db, gate::SeriesRequest{.project = options.project, .benchmark = options.benchmark, .metric = options.metric,
+                               .branch = options.branch, .testbed = options.testbed, .limit = options.limit}));
   if (options.format == "json") {
-    std::cout << report::SeriesJson(*series, changes).dump(2) << "\n";
+    std::cout << report::SeriesJson(answer.series, answer.changes).dump(2) << "\n";
   } else {
-    std::cout << report::SeriesText(*series, changes);
+    std::cout << report::SeriesText(answer.series, answer.changes);
   }
   return kSuccess;
 }

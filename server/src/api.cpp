@@ -20,6 +20,7 @@
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/refs.hpp"
+#include "perfgate/gate/series.hpp"
 #include "perfgate/model/names.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
@@ -454,17 +455,17 @@ ApiResponse Rendered(std::string body, const char* content_type) {
 ApiResponse Api::SeriesRoute(Context& context) {
   RequireProject(context);
   Authorize(context, false);
-  store::SeriesQuery query{.project = context.project, .benchmark = context.Param("benchmark"),
-                           .metric = context.Param("metric"), .branch = context.Param("branch"),
-                           .testbed = context.Param("testbed")};
-  RequireText("benchmark", query.benchmark, true);
+  gate::SeriesRequest request{.project = context.project, .benchmark = context.Param("benchmark"),
+                              .metric = context.Param("metric"), .branch = context.Param("branch"),
+                              .testbed = context.Param("testbed")};
+  RequireText("benchmark", request.benchmark, true);
   std::string format = context.Param("format");
   if (!format.empty() && format != "json" && format != "text") {
     throw RequestError{400, "invalid_parameter", "format: expected json or text, got " + format, "format"};
   }
-  RequireText("metric", query.metric, false);
-  RequireText("branch", query.branch, false);
-  RequireText("testbed", query.testbed, false);
+  RequireText("metric", request.metric, false);
+  RequireText("branch", request.branch, false);
+  RequireText("testbed", request.testbed, false);
   if (std::string limit = context.Param("limit"); !limit.empty()) {
     auto value = ParseInteger(limit, 1, kMaxSeriesLimit);
     if (!value) {
@@ -472,22 +473,15 @@ ApiResponse Api::SeriesRoute(Context& context) {
                          "limit: expected a whole number from 1 to " + std::to_string(kMaxSeriesLimit) + ", got " + limit,
                          "limit"};
     }
-    query.limit = static_cast<std::size_t>(*value);
+    request.limit = static_cast<std::size_t>(*value);
   }
-  auto series = stores_.Read()->LoadSeries(query);
-  if (!series) {
-    throw RequestError{404, "series_not_found",
-                       "no series for benchmark " + query.benchmark +
-                           (query.metric.empty() ? "" : ", metric " + query.metric) +
-                           (query.testbed.empty() ? "" : ", testbed " + query.testbed) +
-                           (query.branch.empty() ? "" : ", branch " + query.branch) + " in project " + context.project,
-                       "benchmark"};
-  }
-  auto changes = change_points_.ChangesOf(SeriesKey(context.project, *series, query.limit), *series);
-  if (format == "text") return Rendered(report::SeriesText(*series, changes), "text/plain; charset=utf-8");
-  return Json(200, report::SeriesJson(*series, changes));
+  auto changes_of = [&](const store::Series& series) {
+    return change_points_.ChangesOf(SeriesKey(context.project, series, request.limit), series);
+  };
+  gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(*stores_.Read(), request, changes_of));
+  if (format == "text") return Rendered(report::SeriesText(answer.series, answer.changes), "text/plain; charset=utf-8");
+  return Json(200, report::SeriesJson(answer.series, answer.changes));
 }
-
 
 // The parameters are the flags of `perfgate compare`; gate::CompareSides decides.
 ApiResponse Api::Compare(Context& context) {
@@ -610,12 +604,7 @@ ApiResponse Api::Alerts(Context& context) {
   gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
                           .min_change = min_change, .limit = limit};
   auto changes_of = [&](const store::Series& series) {
-    std::vector<gate::SeriesShift> shifts;
-    for (const report::SeriesChange& change :
-         change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series)) {
-      shifts.push_back({change.index, change.before, change.after, change.change, change.p_value});
-    }
-    return shifts;
+    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
   };
   gate::AlertsAnswer answer = gate::FindAlerts(*reader, query, changes_of);
   nlohmann::json list = nlohmann::json::array();

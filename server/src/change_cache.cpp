@@ -5,8 +5,8 @@
 
 namespace perfgate::server {
 
-std::vector<report::SeriesChange> ChangePointCache::ChangesOf(const std::string& key, const store::Series& series) {
-  report::SeriesValues detectable = report::DetectableValues(series);
+std::vector<detect::SeriesChange> ChangePointCache::ChangesOf(const std::string& key, const store::Series& series) {
+  detect::SeriesValues detectable = detect::DetectableValues(series);
   std::vector<double>& values = detectable.values;
 
   std::optional<detect::ChangePointState> previous;
@@ -28,7 +28,7 @@ std::vector<report::SeriesChange> ChangePointCache::ChangesOf(const std::string&
                                                    : detect::UpdateChangePoints(*previous, values))
                                             : detect::DetectChangePoints(values);
 
-  std::vector<report::SeriesChange> changes = report::PlaceChanges(state, detectable);
+  std::vector<detect::SeriesChange> changes = detect::PlaceChanges(state, detectable);
 
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);

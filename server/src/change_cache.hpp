@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "perfgate/detect/change_points.hpp"
-#include "perfgate/report/series_report.hpp"
+#include "perfgate/detect/series_changes.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::server {
@@ -23,8 +23,9 @@ class ChangePointCache {
 
   // The change points of `series`, located on its points (non-finite points
   // are skipped by detection and indices mapped back). `key` identifies the
-  // series (project, benchmark, metric, testbed, branch). Thread-safe.
-  std::vector<report::SeriesChange> ChangesOf(const std::string& key, const store::Series& series);
+  // series (project, benchmark, metric, testbed, branch). Thread-safe; a
+  // gate::ChangesOf for gate::SeriesWithChanges and gate::FindAlerts.
+  std::vector<detect::SeriesChange> ChangesOf(const std::string& key, const store::Series& series);
 
  private:
   struct Entry {

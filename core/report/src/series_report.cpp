@@ -1,6 +1,5 @@
 #include "perfgate/report/series_report.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 #include "perfgate/model/time.hpp"
@@ -9,36 +8,9 @@
 
 namespace perfgate::report {
 
-SeriesValues DetectableValues(const store::Series& series) {
-  SeriesValues detectable;
-  detectable.values.reserve(series.points.size());
-  for (std::size_t i = 0; i < series.points.size(); ++i) {
-    if (!std::isfinite(series.points[i].value)) continue;
-    detectable.values.push_back(series.points[i].value);
-    detectable.positions.push_back(i);
-  }
-  return detectable;
-}
-
-std::vector<SeriesChange> PlaceChanges(const detect::ChangePointState& state, const SeriesValues& values) {
-  std::vector<SeriesChange> changes;
-  for (const detect::ChangePoint& point : state.change_points) {
-    if (point.index >= values.positions.size()) continue;
-    double change = point.before_median != 0 ? point.after_median / point.before_median - 1 : 0;
-    changes.push_back(SeriesChange{.index = values.positions[point.index], .before = point.before_median,
-                                   .after = point.after_median, .change = change, .p_value = point.p_value});
-  }
-  return changes;
-}
-
-std::vector<SeriesChange> DetectSeriesChanges(const store::Series& series, const detect::ChangePointOptions& options) {
-  SeriesValues values = DetectableValues(series);
-  return PlaceChanges(detect::DetectChangePoints(values.values, options), values);
-}
-
-nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesChange>& changes) {
+nlohmann::json SeriesJson(const model::Series& series, const std::vector<detect::SeriesChange>& changes) {
   nlohmann::json points = nlohmann::json::array();
-  for (const store::SeriesPoint& point : series.points) {
+  for (const model::SeriesPoint& point : series.points) {
     points.push_back({{"commit", point.commit},
                       {"time", model::FormatIsoTime(point.time)},
                       {"value", text::FiniteOrNull(point.value)},
@@ -47,7 +19,7 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
                       {"n", point.n}});
   }
   nlohmann::json change_points = nlohmann::json::array();
-  for (const SeriesChange& change : changes) {
+  for (const detect::SeriesChange& change : changes) {
     if (change.index >= series.points.size()) continue;
     change_points.push_back({{"commit", series.points[change.index].commit},
                              {"index", change.index},
@@ -66,7 +38,7 @@ nlohmann::json SeriesJson(const store::Series& series, const std::vector<SeriesC
           {"change_points", std::move(change_points)}};
 }
 
-std::string SeriesText(const store::Series& series, const std::vector<SeriesChange>& changes) {
+std::string SeriesText(const model::Series& series, const std::vector<detect::SeriesChange>& changes) {
   std::string out = series.benchmark + "  " + series.metric.name + " (" +
                     (series.metric.unit.empty() ? "count" : series.metric.unit) + ", " +
                     std::string(model::ToString(series.metric.direction)) + ")  testbed " + series.testbed +
@@ -75,14 +47,14 @@ std::string SeriesText(const store::Series& series, const std::vector<SeriesChan
   std::snprintf(line, sizeof line, "%-12s  %-20s  %14s  %27s  %5s\n", "commit", "time", "value", "min .. max", "n");
   out += line;
   for (std::size_t i = 0; i < series.points.size(); ++i) {
-    const store::SeriesPoint& point = series.points[i];
+    const model::SeriesPoint& point = series.points[i];
     std::string range = model::FormatQuantity(point.min, series.metric.unit) + " .. " +
                         model::FormatQuantity(point.max, series.metric.unit);
     std::snprintf(line, sizeof line, "%-12s  %-20s  %14s  %27s  %5s", point.commit.substr(0, 12).c_str(),
                   model::FormatIsoTime(point.time).c_str(), model::FormatQuantity(point.value, series.metric.unit).c_str(),
                   range.c_str(), point.from_aggregates ? "agg" : std::to_string(point.n).c_str());
     out += line;
-    for (const SeriesChange& change : changes) {
+    for (const detect::SeriesChange& change : changes) {
       if (change.index != i) continue;
       char note[128];
       std::snprintf(note, sizeof note, "  <- change point %+.1f%% (p=%.2g)", change.change * 100, change.p_value);

@@ -11,6 +11,7 @@
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/noise.hpp"
 #include "perfgate/gate/refs.hpp"
+#include "perfgate/gate/series.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
 using namespace perfgate;
@@ -216,4 +217,40 @@ TEST_CASE("Alerts call a shift worse by its metric's direction and skip the smal
   }
   CHECK(gate::FindAlerts(*db, gate::AlertsQuery{.project = "p", .metric = "items_per_second"}, changes_of).alerts.size() == 1);
   CHECK(gate::FindAlerts(*db, gate::AlertsQuery{.project = "p", .limit = 1}, changes_of).alerts.size() == 1);
+}
+
+TEST_CASE("A series comes with its change points, by the caller's strategy or detected afresh", "[gate][series]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  for (int i = 0; i < 30; ++i) {
+    double value = (i < 20 ? 100.0 : 130.0) * (1 + ((i * 37) % 11 - 5) * 0.002);
+    Store(*db, Sha(static_cast<char>('A' + i)), i ? Sha(static_cast<char>('A' + i - 1)) : "", "main", 100 + i,
+          Results("BM_Step", {value}));
+  }
+  gate::SeriesRequest request{.project = "p", .benchmark = "BM_Step"};
+  auto detected = gate::SeriesWithChanges(*db, request);
+  REQUIRE(detected);
+  CHECK(detected->series.points.size() == 30);
+  REQUIRE(detected->changes.size() == 1);
+  CHECK(detected->changes[0].index == 20);
+
+  std::size_t calls = 0;
+  auto strategy = [&](const store::Series& series) {
+    ++calls;
+    return std::vector<detect::SeriesChange>{{series.points.size() - 1, 1, 2, 1, 0.5}};
+  };
+  auto cached = gate::SeriesWithChanges(*db, request, strategy);
+  REQUIRE(cached);
+  CHECK(calls == 1);
+  REQUIRE(cached->changes.size() == 1);
+  CHECK(cached->changes[0].index == 29);
+}
+
+TEST_CASE("A series the store does not have is not found, naming what was asked for", "[gate][series]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  Store(*db, Sha('a'), "", "main", 1, Results("BM_A", {100}));
+  auto missing = gate::SeriesWithChanges(*db, gate::SeriesRequest{.project = "p", .benchmark = "BM_B", .metric = "cpu_time"});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().kind == gate::ErrorKind::kNotFound);
+  CHECK(missing.error().code == "series_not_found");
+  CHECK(missing.error().message == "no series for benchmark BM_B, metric cpu_time in project p");
 }

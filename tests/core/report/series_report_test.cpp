@@ -11,8 +11,8 @@ namespace {
 
 // 30 commits at 100 with small deterministic noise, then 130 from index 20 on;
 // one NaN point in the first segment, which detection must skip and map around.
-store::Series SteppedSeries() {
-  store::Series series;
+model::Series SteppedSeries() {
+  model::Series series;
   series.benchmark = "BM_Step";
   series.metric = {"real_time", "ns", model::Direction::kLowerIsBetter};
   series.testbed = "default";
@@ -21,7 +21,7 @@ store::Series SteppedSeries() {
     double noise = ((i * 37) % 11 - 5) * 0.002;
     double value = (i < 20 ? 100.0 : 130.0) * (1 + noise);
     if (i == 5) value = std::numeric_limits<double>::quiet_NaN();
-    series.points.push_back(store::SeriesPoint{.commit = "c" + std::to_string(100 + i), .time = 1700000000 + i * 60,
+    series.points.push_back(model::SeriesPoint{.commit = "c" + std::to_string(100 + i), .time = 1700000000 + i * 60,
                                                .value = value, .min = value, .max = value, .n = 1,
                                                .from_aggregates = false});
   }
@@ -30,21 +30,9 @@ store::Series SteppedSeries() {
 
 }  // namespace
 
-TEST_CASE("A step is placed on the first point at the new level, past skipped NaN points", "[report][series]") {
-  store::Series series = SteppedSeries();
-  report::SeriesValues values = report::DetectableValues(series);
-  CHECK(values.values.size() == 29);
-  CHECK(values.positions[5] == 6);  // the NaN at 5 is skipped
-  auto changes = report::DetectSeriesChanges(series);
-  REQUIRE(changes.size() == 1);
-  CHECK(changes[0].index == 20);
-  CHECK(changes[0].change == Approx(0.30).margin(0.01));
-  CHECK(changes[0].after / changes[0].before - 1 == Approx(changes[0].change));
-}
-
 TEST_CASE("Series JSON names each change point's commit and writes NaN as null", "[report][series]") {
-  store::Series series = SteppedSeries();
-  auto json = report::SeriesJson(series, report::DetectSeriesChanges(series));
+  model::Series series = SteppedSeries();
+  auto json = report::SeriesJson(series, detect::DetectSeriesChanges(series));
   REQUIRE(json["points"].size() == 30);
   CHECK(json["points"][5]["value"].is_null());
   CHECK(json["points"][0]["time"] == "2023-11-14T22:13:20Z");
@@ -54,17 +42,17 @@ TEST_CASE("Series JSON names each change point's commit and writes NaN as null",
   CHECK(json["direction"] == "lower_is_better");
 
   // A change placed beyond the points (a stale cache) is left out, not read past the end.
-  auto stale = report::SeriesJson(series, {report::SeriesChange{.index = 99, .before = 1, .after = 2, .change = 1, .p_value = 0}});
+  auto stale = report::SeriesJson(series, {detect::SeriesChange{.index = 99, .before = 1, .after = 2, .change = 1, .p_value = 0}});
   CHECK(stale["change_points"].empty());
 }
 
 TEST_CASE("Series text marks the change point's line", "[report][series]") {
-  store::Series series = SteppedSeries();
-  std::string text = report::SeriesText(series, report::DetectSeriesChanges(series));
+  model::Series series = SteppedSeries();
+  std::string text = report::SeriesText(series, detect::DetectSeriesChanges(series));
   auto marked = text.find("change point +");
   REQUIRE(marked != std::string::npos);
   auto line_start = text.rfind('\n', marked) + 1;
   CHECK(text.substr(line_start, 4) == "c120");
-  store::Series empty;
+  model::Series empty;
   CHECK_THAT(report::SeriesText(empty, {}), Catch::Contains("(no points)"));
 }

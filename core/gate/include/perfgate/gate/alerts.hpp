@@ -4,26 +4,16 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "perfgate/gate/series.hpp"
 #include "perfgate/store/store.hpp"
 
 namespace perfgate::gate {
 
 // A detected change located on a series: `index` is the first point at the new level.
-struct SeriesShift {
-  std::size_t index = 0;
-  double before = 0;
-  double after = 0;
-  double change = 0;  // after / before - 1
-  double p_value = 1;
-};
-
-// The change points of a loaded series; the caller decides how (the server
-// keeps them between requests).
-using ChangesOf = std::function<std::vector<SeriesShift>(const store::Series& series)>;
+using SeriesShift = detect::SeriesChange;
 
 struct AlertsQuery {
   std::string project;

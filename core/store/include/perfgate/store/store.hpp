@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "perfgate/model/results.hpp"
+#include "perfgate/model/series.hpp"
 
 namespace perfgate::store {
 
@@ -47,11 +48,11 @@ struct IngestOutcome {
   std::size_t samples = 0;
 };
 
-struct MetricInfo {
-  std::string name;
-  std::string unit;
-  model::Direction direction = model::Direction::kLowerIsBetter;
-};
+// The series value types live in model (model/series.hpp) so that detect and
+// report read them without the store.
+using MetricInfo = model::MetricInfo;
+using SeriesPoint = model::SeriesPoint;
+using Series = model::Series;
 
 struct BenchmarkInfo {
   std::string name;
@@ -65,25 +66,6 @@ struct SeriesQuery {
   std::string branch;   // "" = every branch
   std::string testbed;  // "" = "default" when it has data, else the first testbed that has
   std::size_t limit = 1000;  // the newest `limit` commits
-};
-
-// One commit of a series: the median of its samples, all runs pooled.
-struct SeriesPoint {
-  std::string commit;
-  std::int64_t time = 0;
-  double value = 0;
-  double min = 0;
-  double max = 0;
-  std::size_t n = 0;           // raw samples pooled; 0 when only aggregates were stored
-  bool from_aggregates = false;  // value is the harness's median (or mean), not computed here
-};
-
-struct Series {
-  std::string benchmark;
-  MetricInfo metric;
-  std::string testbed;
-  std::string branch;
-  std::vector<SeriesPoint> points;  // oldest first
 };
 
 struct TokenInfo {
