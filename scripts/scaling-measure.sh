@@ -10,6 +10,7 @@ commits=${2:-40}
 benchmarks=${3:-1000}
 perfgate=$PWD/$build/collector/perfgate
 work=$(mktemp -d)
+chmod 755 "$work"  # the cluster runs as its own user (scripts/pg-test-cluster.sh)
 trap 'scripts/pg-test-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 scripts/pg-test-cluster.sh start "$work/pg" >/dev/null
 cluster=$(cat "$work/pg/url")
