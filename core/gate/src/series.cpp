@@ -3,9 +3,7 @@
 namespace perfgate::gate {
 
 Result<SeriesAnswer> SeriesWithChanges(store::Store& store, const SeriesRequest& request, const ChangesOf& changes_of) {
-  auto series = store.LoadSeries(store::SeriesQuery{.project = request.project, .benchmark = request.benchmark,
-                                                    .metric = request.metric, .branch = request.branch,
-                                                    .testbed = request.testbed, .limit = request.limit});
+  auto series = store.LoadSeries(request);
   if (!series) {
     return Fail(ErrorKind::kNotFound, "benchmark",
                 "no series for benchmark " + request.benchmark +

@@ -17,14 +17,8 @@ namespace perfgate::gate {
 // keeps them between requests and continues detection as a series grows).
 using ChangesOf = std::function<std::vector<detect::SeriesChange>(const store::Series& series)>;
 
-struct SeriesRequest {
-  std::string project;
-  std::string benchmark;
-  std::string metric;   // "" = the benchmark's default metric (real_time, else its only one)
-  std::string branch;   // "" = every branch
-  std::string testbed;  // "" = "default" when it has data, else the first testbed that has
-  std::size_t limit = 1000;  // the newest `limit` commits
-};
+// What to load: the store's own series query (its defaults are the rules).
+using SeriesRequest = store::SeriesQuery;
 
 struct SeriesAnswer {
   store::Series series;
