@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --run
+# The dashboard's packages first: with web/node_modules present the build
+# builds the dashboard and embeds it in perfgate (cmake/PerfgateWeb.cmake).
+(cd web && npm ci --no-audit --no-fund)
 cmake --preset release
 cmake --build --preset release -j "$(nproc)" --target perfgate
-(cd web && npm ci --no-audit --no-fund && npm run build)
 exec build/release/collector/perfgate serve --demo --db "${DB:-perfgate-demo.db}" \
   --host "${HOST:-127.0.0.1}" --port "${PORT:-8080}"
