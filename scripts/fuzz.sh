@@ -35,8 +35,8 @@ echo "fuzz: http request heads, ${seconds}s"
 
 # perfgate.json, seeded with the examples' and perfgate's own configs.
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Icore/model/include -Icore/stats/include -Icore/detect/include \
-  tests/fuzz/config_fuzzer.cpp core/detect/src/budget.cpp core/model/src/*.cpp -o "$work/config_fuzzer"
+  -Icore/model/include -Icore/stats/include -Icore/config/include \
+  tests/fuzz/config_fuzzer.cpp core/config/src/*.cpp core/model/src/*.cpp -o "$work/config_fuzzer"
 mkdir -p "$work/config_corpus"
 i=0
 for config in benches/perfgate.json examples/*/perfgate.json; do
