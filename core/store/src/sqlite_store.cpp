@@ -85,7 +85,7 @@ class SqliteStore final : public Store {
     std::int64_t project_id = UpsertProject(input.project);
     auto [commit_id, commit] = UpsertCommit(project_id, input.commit);
     std::int64_t testbed_id = UpsertTestbed(project_id, input.testbed);
-    if (input.report.benchmarks.size() >= kPreloadIdsFrom) PreloadIds(project_id);
+    if (input.report.benchmarks.size() >= kPreloadIdsFrom && !AllCached(project_id, input.report)) PreloadIds(project_id);
 
     IngestOutcome outcome{.benchmarks = input.report.benchmarks.size(), .samples = input.report.SampleCount()};
     Statement& existing = Prepare("SELECT id FROM runs WHERE commit_id = ?1 AND testbed_id = ?2 AND content_digest = ?3");
@@ -604,6 +604,20 @@ class SqliteStore final : public Store {
     // The write lock is held until the transaction ends, so no other writer can
     // add ids meanwhile: a miss in the cache now means "not stored yet".
     ids_complete_for_project_ = project_id;
+  }
+
+  // True when this connection already knows the id of every benchmark and
+  // metric of the run (a server's connection after the first upload of a
+  // suite): then no lookup is needed and the project's scan is skipped.
+  bool AllCached(std::int64_t project_id, const model::Results& report) const {
+    for (const model::Benchmark& benchmark : report.benchmarks) {
+      auto found = committed_ids_.find(BenchmarkKey(project_id, benchmark.name));
+      if (found == committed_ids_.end()) return false;
+      for (const model::Metric& metric : benchmark.metrics) {
+        if (!committed_ids_.contains(MetricKey(found->second, metric.name))) return false;
+      }
+    }
+    return true;
   }
 
   static std::string BenchmarkKey(std::int64_t project_id, std::string_view name) {
