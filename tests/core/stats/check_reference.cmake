@@ -1,5 +1,5 @@
 # Re-runs one reference script and fails when its output differs from the
-# committed fixture. Usage:
+# committed fixture beyond rounding. Usage:
 #   cmake -DPYTHON=... -DSCRIPT=... -DFIXTURE=... -DOUTPUT=... -P check_reference.cmake
 if(NOT EXISTS "${PYTHON}")
   message("PERFGATE_REFERENCE_SKIPPED: ${PYTHON} not found; install python3-scipy to check ${FIXTURE}")
@@ -18,9 +18,11 @@ execute_process(COMMAND "${PYTHON}" -W ignore "${SCRIPT}" "${OUTPUT}"
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${SCRIPT} failed with ${status}")
 endif()
-execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${OUTPUT}" "${FIXTURE}" RESULT_VARIABLE differs)
+# Numbers are compared to a relative 1e-9: scipy's last digits vary by CPU.
+execute_process(COMMAND "${PYTHON}" "${script_dir}/same_numbers.py" "${OUTPUT}" "${FIXTURE}"
+  RESULT_VARIABLE differs OUTPUT_VARIABLE difference OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT differs EQUAL 0)
-  message(FATAL_ERROR "${FIXTURE} is stale: ${SCRIPT} now writes ${OUTPUT}; diff them, and regenerate "
-                      "the fixture if the change is intended")
+  message(FATAL_ERROR "${FIXTURE} is stale (${difference}): ${SCRIPT} now writes ${OUTPUT}; diff them, "
+                      "and regenerate the fixture if the change is intended")
 endif()
 message(STATUS "${FIXTURE} matches ${SCRIPT}")
