@@ -54,6 +54,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--queue-limit", options->queue_limit, "Requests that may wait for a handler; then 503")
       ->capture_default_str();
+  command->add_option("--cache-bytes", options->cache_bytes,
+                      "Memory for cached answers of the read routes, bytes (0 = no cache)")
+      ->capture_default_str();
   command->add_option("--io-threads", options->io_threads, "Threads reading and writing sockets")->capture_default_str();
   command->add_option("--max-headers", options->max_header_count, "Most header fields in one request; then 431")
       ->capture_default_str();

@@ -12,6 +12,8 @@
 
 #include "change_cache.hpp"
 #include "http_util.hpp"
+#include "response_cache.hpp"
+#include "static_files.hpp"
 #include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
@@ -152,7 +154,11 @@ struct Api::Context {
 };
 
 Api::Api(StorePool& stores, class Metrics& metrics, const StaticFiles& static_files, ApiOptions options)
-    : stores_(stores), metrics_(metrics), static_files_(static_files), options_(std::move(options)) {
+    : stores_(stores),
+      metrics_(metrics),
+      static_files_(static_files),
+      options_(std::move(options)),
+      cache_(options_.cache_bytes) {
   if (!options_.now) options_.now = [] { return std::int64_t{0}; };
 }
 
@@ -186,18 +192,25 @@ struct Api::RouteEntry {
   const char* route;  // the template, also the `route` label of logs and metrics
   const char* method;  // GET routes answer HEAD too
   ApiResponse (Api::*handler)(Context&);
+  // kCached: the answer depends only on stored data (and the query), so it is
+  // computed once per store data version and served from the response cache.
+  bool cached = false;
 };
 
+namespace {
+constexpr bool kCached = true;
+}  // namespace
+
 const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string* project) {
-  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects};
+  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects, kCached};
   // /api/v1/projects/{project}/<leaf>
   static const std::pair<std::string_view, RouteEntry> kProjectRoutes[] = {
       {"runs", {"/api/v1/projects/{project}/runs", "POST", &Api::Upload}},
-      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks}},
-      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute}},
-      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare}},
+      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks, kCached}},
+      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute, kCached}},
+      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare, kCached}},
       {"check", {"/api/v1/projects/{project}/check", "POST", &Api::Check}},
-      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts}},
+      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts, kCached}},
   };
   static const std::pair<std::string_view, RouteEntry> kTopRoutes[] = {
       {"healthz", {"/healthz", "GET", &Api::Healthz}},
@@ -251,7 +264,7 @@ ApiResponse Api::Route(const ApiRequest& request) {
       response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
     } else {
       try {
-        response = (this->*entry->handler)(context);
+        response = entry->cached ? CachedRoute(context, *entry) : (this->*entry->handler)(context);
       } catch (const RequestError& error) {
         response = ErrorResponse(error);
       }
@@ -288,6 +301,107 @@ ApiResponse Api::Route(const ApiRequest& request) {
   }
   response.route = "static";
   return response;
+}
+
+namespace {
+
+// A cached answer as one client receives it: the gzip form when it accepts
+// gzip, 304 without a body when If-None-Match names the answer's ETag.
+ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool accepts_gzip,
+                      std::string_view if_none_match) {
+  ApiResponse response;
+  response.content_type = answer->content_type;
+  response.headers = answer->headers;
+  response.status = answer->status;
+  if (answer->status != 200) {
+    response.body = answer->body;  // an error shared by concurrent askers; never stored
+    return response;
+  }
+  bool gzip = accepts_gzip && !answer->gzip_body.empty();
+  const std::string& etag = gzip ? answer->gzip_etag : answer->etag;
+  response.headers["ETag"] = etag;
+  // Fresh only until the next upload: browsers revalidate (and get a 304).
+  response.headers["Cache-Control"] = "no-cache";
+  if (!answer->gzip_body.empty()) response.headers["Vary"] = "Accept-Encoding";
+  if (!if_none_match.empty() && EtagMatches(if_none_match, etag)) {
+    response.status = 304;
+    return response;
+  }
+  if (gzip) response.headers["Content-Encoding"] = "gzip";
+  response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->gzip_body : &answer->body);
+  return response;
+}
+
+void AppendKeyPart(std::string& key, std::string_view part) {
+  key += std::to_string(part.size());
+  key += ':';
+  key += part;
+}
+
+}  // namespace
+
+std::optional<std::string> Api::CacheKey(Context& context, const RouteEntry& entry) {
+  std::string key;
+  AppendKeyPart(key, entry.route);
+  AppendKeyPart(key, context.project);
+  if (options_.private_reads) {
+    // What the token may read: a project route's answer is the same for every
+    // token that may read the project, and RequireProject checks that one may
+    // (on every request, so a revoked token stops reading at once). The
+    // project list depends on which tokens exist, which the data version does
+    // not follow: it is not cached.
+    if (context.project.empty()) return std::nullopt;
+    RequireProject(context);
+    AppendKeyPart(key, "reader-of-project");
+  }
+  for (const auto& [name, value] : context.query) {  // a std::map: sorted, so the order of the query does not matter
+    AppendKeyPart(key, name);
+    AppendKeyPart(key, value);
+  }
+  return key;
+}
+
+ApiResponse Api::CachedRoute(Context& context, const RouteEntry& entry) {
+  std::optional<std::string> key = CacheKey(context, entry);
+  if (!key) return (this->*entry.handler)(context);
+  // Read before computing: the answer then holds at least this version's data,
+  // and is served only while the version is unchanged, so no answer is older
+  // than an upload acknowledged before the request.
+  std::int64_t version = stores_.Read()->DataVersion();
+  auto answer = cache_.FindOrCompute(*key, version, [&] {
+    ApiResponse computed;
+    try {
+      computed = (this->*entry.handler)(context);
+    } catch (const RequestError& error) {
+      computed = ErrorResponse(error);
+    }
+    return MakeCachedAnswer(computed.status, std::move(computed.content_type), std::move(computed.headers),
+                            std::move(computed.body));
+  });
+  return FromCache(answer, context.request.accepts_gzip, context.request.if_none_match);
+}
+
+std::optional<ApiResponse> Api::TryCached(const ApiRequest& request) {
+  if (options_.private_reads || (request.method != "GET" && request.method != "HEAD")) return std::nullopt;
+  try {
+    Target target = SplitTarget(request.target);
+    auto segments = DecodePathSegments(target.path);
+    if (!segments) return std::nullopt;
+    auto query = ParseQuery(target.query, nullptr);
+    if (!query) return std::nullopt;
+    Context context{request, std::move(*segments), std::move(*query), ""};
+    const RouteEntry* entry = FindRoute(context.segments, &context.project);
+    if (entry == nullptr || !entry->cached) return std::nullopt;
+    std::optional<std::string> key = CacheKey(context, *entry);
+    if (!key) return std::nullopt;
+    auto answer = cache_.Find(*key, stores_.Read()->DataVersion());
+    if (!answer) return std::nullopt;
+    ApiResponse response = FromCache(answer, request.accepts_gzip, request.if_none_match);
+    response.route = entry->route;
+    return response;
+  } catch (...) {
+    return std::nullopt;  // the handler thread answers, and reports the error
+  }
 }
 
 void Api::Authorize(Context& context, bool write) {
@@ -585,22 +699,7 @@ ApiResponse Api::Alerts(Context& context) {
     limit = static_cast<std::size_t>(*value);
   }
 
-  std::string key = context.project + '\n' + branch + '\n' + testbed + '\n' + metric + '\n' + std::to_string(limit) +
-                    '\n' + std::to_string(min_change);
-  // The store's data version changes with every run stored by any process or
-  // server instance over the same database, so a cached answer is never older
-  // than an acknowledged upload, wherever it was acknowledged.
   auto reader = stores_.Read();
-  std::int64_t version = reader->DataVersion();
-  {
-    std::lock_guard lock(alerts_mutex_);
-    auto it = alerts_cache_.find(key);
-    if (it != alerts_cache_.end() && it->second.version == version) {
-      return ApiResponse{.status = 200, .content_type = "application/json", .body = it->second.body, .headers = {},
-                         .route = ""};
-    }
-  }
-
   gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
                           .min_change = min_change, .limit = limit};
   auto changes_of = [&](const store::Series& series) {
@@ -626,13 +725,7 @@ ApiResponse Api::Alerts(Context& context) {
                     {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
                     {"p_value", shift.p_value}});
   }
-  std::string body = Dump({{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
-  {
-    std::lock_guard lock(alerts_mutex_);
-    alerts_cache_[key] = CachedAlerts{version, body};
-  }
-  return ApiResponse{.status = 200, .content_type = "application/json", .body = std::move(body), .headers = {},
-                     .route = ""};
+  return Json(200, {{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
 }
 
 ApiResponse Api::Healthz(Context&) {

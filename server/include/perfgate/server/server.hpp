@@ -46,6 +46,11 @@ struct ServerOptions {
   // one; past that a request is answered 503 with Retry-After at once.
   std::size_t threads = 16;
   std::size_t queue_limit = 256;
+  // Memory for answers of the read routes that depend only on stored data,
+  // kept per store data version and served without a handler thread; bytes
+  // of bodies (plain and gzip) and keys, least recently used out first.
+  // 0 = no cache.
+  std::size_t cache_bytes = std::size_t{64} << 20;
   // Threads reading and writing sockets (event-driven: a connection that is idle
   // or slow costs a socket and a little memory, never a thread).
   std::size_t io_threads = 2;
