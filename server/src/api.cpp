@@ -738,8 +738,22 @@ ApiResponse Api::Healthz(Context&) {
 // Public even on a private server: it names routes, never projects or benchmarks.
 ApiResponse Api::MetricsRoute(Context&) {
   std::int64_t size = stores_.Read()->SizeBytes();
+  std::string body = metrics_.Render(size);
+  ResponseCache::Stats cache = cache_.Snapshot();
+  body += "# HELP perfgate_response_cache_hits_total Requests answered from the response cache.\n"
+          "# TYPE perfgate_response_cache_hits_total counter\n"
+          "perfgate_response_cache_hits_total " + std::to_string(cache.hits) + "\n"
+          "# HELP perfgate_response_cache_misses_total Answers computed for the response cache.\n"
+          "# TYPE perfgate_response_cache_misses_total counter\n"
+          "perfgate_response_cache_misses_total " + std::to_string(cache.misses) + "\n"
+          "# HELP perfgate_response_cache_bytes Bytes held by the response cache.\n"
+          "# TYPE perfgate_response_cache_bytes gauge\n"
+          "perfgate_response_cache_bytes " + std::to_string(cache.bytes) + "\n"
+          "# HELP perfgate_response_cache_entries Answers held by the response cache.\n"
+          "# TYPE perfgate_response_cache_entries gauge\n"
+          "perfgate_response_cache_entries " + std::to_string(cache.entries) + "\n";
   return ApiResponse{.status = 200, .content_type = "text/plain; version=0.0.4; charset=utf-8",
-                     .body = metrics_.Render(size), .headers = {}, .route = ""};
+                     .body = std::move(body), .headers = {}, .route = ""};
 }
 
 }  // namespace perfgate::server
