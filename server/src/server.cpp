@@ -383,20 +383,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     CancelDeadline();
     if (method_.empty()) method_ = "-";
     close = close || server_.stopping;
-    // The body is sent from where it is: the answer's own string, or a cached
-    // answer's, shared with the cache.
+    // The head is written here and sent with the body in one gathered write;
+    // the body from where it is: the answer's own string, or a cached
+    // answer's, shared with the cache (no copy).
     struct Outgoing {
-      http::response<http::span_body<const char>> message;
+      std::string head;
       std::string owned;
       std::shared_ptr<const std::string> shared;
     };
     auto outgoing = std::make_shared<Outgoing>();
-    auto* response = &outgoing->message;
-    response->version(parser_ && parser_->get().version() == 10 ? 10 : 11);
-    response->result(static_cast<unsigned>(answer.status));
-    for (const auto& [name, value] : answer.headers) response->set(name, value);
-    response->set(http::field::content_type, answer.content_type);
-    response->set("X-Content-Type-Options", "nosniff");
     std::string_view data;
     if (answer.shared_body) {
       outgoing->shared = std::move(answer.shared_body);
@@ -406,17 +401,39 @@ class Connection : public std::enable_shared_from_this<Connection> {
       data = outgoing->owned;
     }
     std::size_t bytes = data.size();
-    if (method_ == "HEAD") {
-      response->content_length(bytes);
-    } else {
-      response->body() = http::span_body<const char>::value_type(data.data(), data.size());
-      response->prepare_payload();
+    bool http10 = parser_ && parser_->get().version() == 10;
+    // 1xx, 204 and 304 have neither a body nor a Content-Length (RFC 9110 8.6).
+    bool bodiless = answer.status < 200 || answer.status == 204 || answer.status == 304;
+    std::string& head = outgoing->head;
+    head.reserve(256 + 64 * answer.headers.size());
+    head += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(answer.status);
+    head += ' ';
+    auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(answer.status)));
+    head.append(reason.data(), reason.size());
+    head += "\r\n";
+    auto field = [&head](std::string_view name, std::string_view value) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    };
+    for (const auto& [name, value] : answer.headers) field(name, value);
+    field("Content-Type", answer.content_type);
+    field("X-Content-Type-Options", "nosniff");
+    if (!bodiless) field("Content-Length", std::to_string(bytes));
+    if (close) {
+      field("Connection", "close");
+    } else if (http10) {
+      field("Connection", "keep-alive");
     }
-    response->keep_alive(!close);
+    head += "\r\n";
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
+    if (method_ != "HEAD" && !bodiless) buffers[1] = asio::buffer(data.data(), data.size());
     stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
     double seconds = std::chrono::duration<double>(Clock::now() - request_start_).count();
     std::string route = answer.route.empty() ? RouteTemplate(method_, target_) : answer.route;
-    http::async_write(stream_, *response,
+    asio::async_write(stream_, buffers,
                       [self = shared_from_this(), outgoing, close, status = answer.status, bytes, seconds,
                        route = std::move(route)](beast::error_code error, std::size_t) {
                         self->server_.Log(self->method_, self->target_, route, status, seconds, bytes, self->address_);
