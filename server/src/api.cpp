@@ -317,18 +317,18 @@ ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool ac
     response.body = answer->body;  // an error shared by concurrent askers; never stored
     return response;
   }
-  bool gzip = accepts_gzip && !answer->gzip_body.empty();
+  bool gzip = accepts_gzip && answer->compressible && !answer->GzipBody().empty();
   const std::string& etag = gzip ? answer->gzip_etag : answer->etag;
   response.headers["ETag"] = etag;
   // Fresh only until the next upload: browsers revalidate (and get a 304).
   response.headers["Cache-Control"] = "no-cache";
-  if (!answer->gzip_body.empty()) response.headers["Vary"] = "Accept-Encoding";
+  if (answer->compressible) response.headers["Vary"] = "Accept-Encoding";
   if (!if_none_match.empty() && EtagMatches(if_none_match, etag)) {
     response.status = 304;
     return response;
   }
   if (gzip) response.headers["Content-Encoding"] = "gzip";
-  response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->gzip_body : &answer->body);
+  response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->GzipBody() : &answer->body);
   return response;
 }
 
@@ -396,6 +396,7 @@ std::optional<ApiResponse> Api::TryCached(const ApiRequest& request) {
     if (!key) return std::nullopt;
     auto answer = cache_.Find(*key, stores_.Read()->DataVersion());
     if (!answer) return std::nullopt;
+    if (request.accepts_gzip && !answer->GzipReady()) return std::nullopt;  // compressing is a handler's work
     ApiResponse response = FromCache(answer, request.accepts_gzip, request.if_none_match);
     response.route = entry->route;
     return response;

@@ -27,9 +27,10 @@ std::string Hex(std::uint64_t value) {
   return text;
 }
 
-// Key, bodies and a fixed allowance for the entry's bookkeeping.
+// Key, body, room for the gzip form (never larger than the text it
+// compresses, for the text it is used on) and the entry's bookkeeping.
 std::size_t CostOf(const std::string& key, const CachedAnswer& answer) {
-  return key.size() * 2 + answer.body.size() + answer.gzip_body.size() + answer.content_type.size() + 256;
+  return key.size() * 2 + answer.body.size() * (answer.compressible ? 2 : 1) + answer.content_type.size() + 256;
 }
 
 }  // namespace
@@ -43,13 +44,18 @@ std::shared_ptr<const CachedAnswer> MakeCachedAnswer(int status, std::string con
   answer->body = std::move(body);
   std::string hash = Hex(Fnv1a(answer->body)) + Hex(answer->body.size());
   answer->etag = "\"" + hash + "\"";
-  if (ShouldCompress(answer->content_type, answer->body.size())) {
-    if (auto compressed = Gzip(answer->body)) {
-      answer->gzip_body = std::move(*compressed);
-      answer->gzip_etag = "\"" + hash + "-gz\"";
-    }
-  }
+  answer->compressible = ShouldCompress(answer->content_type, answer->body.size());
+  if (answer->compressible) answer->gzip_etag = "\"" + hash + "-gz\"";
   return answer;
+}
+
+const std::string& CachedAnswer::GzipBody() const {
+  std::call_once(gzip_once_, [this] {
+    if (!compressible) return;
+    if (auto compressed = Gzip(body)) gzip_body_ = std::move(*compressed);
+    gzip_ready_.store(true, std::memory_order_release);
+  });
+  return gzip_body_;
 }
 
 struct ResponseCache::Flight {

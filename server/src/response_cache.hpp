@@ -1,11 +1,13 @@
 #pragma once
 // Answers of the GET routes that depend only on stored data, computed once per
 // (store data version, route, normalised query, what the token may read) and
-// served from memory: the body kept as is and gzip-compressed once, a strong
+// served from memory: the body kept as is and gzip-compressed once (when first
+// asked for), a strong
 // ETag per answer. Bounded in bytes (least recently used out first); entries of
 // an older data version are dropped as soon as a newer version is stored, since
 // versions only grow. Thread-safe; concurrent misses of one key compute once.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -24,13 +26,25 @@ struct CachedAnswer {
   std::string content_type;
   std::map<std::string, std::string> headers;
   std::string body;
-  std::string gzip_body;  // "" when the body is too small or not text
-  std::string etag;       // "\"<hash>\"", of the body; the gzip form's is "\"<hash>-gz\""
+  bool compressible = false;  // text of at least 1 KiB: has a gzip form
+  std::string etag;           // "\"<hash>\"", of the body; the gzip form's is "\"<hash>-gz\""
   std::string gzip_etag;
 
+  // The gzip form, compressed on the first request that accepts it (most
+  // answers of a busy store are replaced before anyone asks for gzip); "" when
+  // not compressible. Thread-safe.
+  const std::string& GzipBody() const;
+  // True once GzipBody() has compressed (or when there is nothing to compress):
+  // the I/O threads serve only what needs no compressing.
+  bool GzipReady() const { return !compressible || gzip_ready_.load(std::memory_order_acquire); }
+
+ private:
+  mutable std::once_flag gzip_once_;
+  mutable std::atomic<bool> gzip_ready_{false};
+  mutable std::string gzip_body_;
 };
 
-// Builds the answer of a computed response: gzip form and ETags.
+// Builds the answer of a computed response and its ETags.
 std::shared_ptr<const CachedAnswer> MakeCachedAnswer(int status, std::string content_type,
                                                      std::map<std::string, std::string> headers, std::string body);
 

@@ -28,6 +28,16 @@ std::string Upload(int index) {
   return GbenchJson({{"BM_A", {100.0 + index, 101.0 + index, 99.0 + index}}, {"BM_B", {50, 51, 52}}});
 }
 
+// Stores commits first..last (each a 201) through `client`.
+void UploadCommits(httplib::Client& client, const std::string& token, int first, int last,
+                   const std::string& project = "proj") {
+  for (int i = first; i <= last; ++i) {
+    auto result = client.Post(RunsTarget(project, Sha(i)), Bearer(token), Upload(i), "application/json");
+    REQUIRE(result);
+    REQUIRE(result->status == 201);
+  }
+}
+
 const std::string kSeries = "/api/v1/projects/proj/series?benchmark=BM_A";
 
 // A counter or gauge of /metrics.
@@ -51,7 +61,7 @@ TEST_CASE("A reader never sees an answer older than an upload acknowledged befor
   TestServer server("cache-fresh");
   std::string token = server.CreateToken("proj");
   auto uploader = server.Client();
-  REQUIRE(uploader->Post(RunsTarget("proj", Sha(0)), Bearer(token), Upload(0), "application/json")->status == 201);
+  UploadCommits(*uploader, token, 0, 0);
 
   constexpr int kUploads = 40;
   constexpr int kReaders = 8;
@@ -79,9 +89,7 @@ TEST_CASE("A reader never sees an answer older than an upload acknowledged befor
     });
   }
   for (int i = 1; i <= kUploads; ++i) {
-    auto result = uploader->Post(RunsTarget("proj", Sha(i)), Bearer(token), Upload(i), "application/json");
-    REQUIRE(result);
-    REQUIRE(result->status == 201);
+    UploadCommits(*uploader, token, i, i);
     ++acknowledged;
   }
   // A few more rounds of reads after the last upload.
@@ -103,7 +111,7 @@ TEST_CASE("A cached answer carries a strong ETag; If-None-Match answers 304 unti
   TestServer server("cache-etag");
   std::string token = server.CreateToken("proj");
   auto client = server.Client();
-  REQUIRE(client->Post(RunsTarget("proj", Sha(0)), Bearer(token), Upload(0), "application/json")->status == 201);
+  UploadCommits(*client, token, 0, 0);
 
   auto first = client->Get(kSeries);
   REQUIRE(first->status == 200);
@@ -124,7 +132,7 @@ TEST_CASE("A cached answer carries a strong ETag; If-None-Match answers 304 unti
   CHECK(client->Get("/api/v1/projects/proj/series?metric=real_time&benchmark=BM_A")->get_header_value("ETag") ==
         client->Get("/api/v1/projects/proj/series?benchmark=BM_A&metric=real_time")->get_header_value("ETag"));
 
-  REQUIRE(client->Post(RunsTarget("proj", Sha(1)), Bearer(token), Upload(1), "application/json")->status == 201);
+  UploadCommits(*client, token, 1, 1);
   auto changed = client->Get(kSeries, {{"If-None-Match", etag}});
   CHECK(changed->status == 200);
   CHECK(changed->get_header_value("ETag") != etag);
@@ -135,9 +143,7 @@ TEST_CASE("The gzip form is sent to clients that accept it, with its own ETag", 
   TestServer server("cache-gzip");
   std::string token = server.CreateToken("proj");
   auto client = server.Client();
-  for (int i = 0; i < 30; ++i) {  // a body well above the 1 KiB compression threshold
-    REQUIRE(client->Post(RunsTarget("proj", Sha(i)), Bearer(token), Upload(i), "application/json")->status == 201);
-  }
+  UploadCommits(*client, token, 0, 29);  // a body well above the 1 KiB compression threshold
   auto plain = client->Get(kSeries);
   REQUIRE(plain->status == 200);
   REQUIRE(plain->body.size() > 1024);
@@ -171,9 +177,7 @@ TEST_CASE("64 concurrent requests of an answer not yet cached compute it once", 
   });
   std::string token = server.CreateToken("proj");
   auto client = server.Client();
-  for (int i = 0; i < 20; ++i) {
-    REQUIRE(client->Post(RunsTarget("proj", Sha(i)), Bearer(token), Upload(i), "application/json")->status == 201);
-  }
+  UploadCommits(*client, token, 0, 19);
   double misses_before = MetricValue(server, "perfgate_response_cache_misses_total");
   constexpr int kClients = 64;
   std::atomic<int> ready{0};
@@ -203,9 +207,7 @@ TEST_CASE("The cache holds no more than its byte bound and still answers correct
   TestServer server("cache-bound", [](perfgate::server::ServerOptions& options) { options.cache_bytes = kBound; });
   std::string token = server.CreateToken("proj");
   auto client = server.Client();
-  for (int i = 0; i < 5; ++i) {
-    REQUIRE(client->Post(RunsTarget("proj", Sha(i)), Bearer(token), Upload(i), "application/json")->status == 201);
-  }
+  UploadCommits(*client, token, 0, 4);
   for (const char* benchmark : {"BM_A", "BM_B", "BM_A", "BM_B"}) {
     auto result = client->Get(std::string("/api/v1/projects/proj/series?benchmark=") + benchmark);
     REQUIRE(result->status == 200);
@@ -223,8 +225,8 @@ TEST_CASE("On a private server a cached answer reaches only tokens that may read
   std::string token_a = server.CreateToken("proj", "pgt_token_of_project_a_0123");
   std::string token_b = server.CreateToken("other", "pgt_token_of_project_b_0123");
   auto client = server.Client();
-  REQUIRE(client->Post(RunsTarget("proj", Sha(0)), Bearer(token_a), Upload(0), "application/json")->status == 201);
-  REQUIRE(client->Post(RunsTarget("other", Sha(0)), Bearer(token_b), Upload(0), "application/json")->status == 201);
+  UploadCommits(*client, token_a, 0, 0);
+  UploadCommits(*client, token_b, 0, 0, "other");
 
   auto allowed = client->Get(kSeries, Bearer(token_a));
   REQUIRE(allowed->status == 200);
