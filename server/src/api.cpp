@@ -264,7 +264,9 @@ ApiResponse Api::Route(const ApiRequest& request) {
       response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
     } else {
       try {
-        response = entry->cached ? CachedRoute(context, *entry) : (this->*entry->handler)(context);
+        // Only reads are cached: a route that also takes writes (a PUT) computes those.
+        bool read = method == "GET" || method == "HEAD";
+        response = entry->cached && read ? CachedRoute(context, *entry) : (this->*entry->handler)(context);
       } catch (const RequestError& error) {
         response = ErrorResponse(error);
       }
