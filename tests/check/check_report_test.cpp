@@ -216,3 +216,26 @@ TEST_CASE("A huge check stays under GitHub's comment limit and says what was omi
   CHECK(tiny.size() <= 300);
   CHECK(tiny.starts_with("<!-- perfgate:comment project=big -->"));
 }
+
+TEST_CASE("Loopback server URLs are told from public ones", "[report][check]") {
+  for (const char* url : {"http://127.0.0.1:8080", "http://localhost:8080/", "https://LOCALHOST", "http://[::1]:80/x",
+                          "http://0.0.0.0:8080", "http://127.10.0.3", "http://user@localhost", "http://api.localhost"}) {
+    INFO(url);
+    CHECK(report::IsLoopbackUrl(url));
+  }
+  for (const char* url : {"https://perf.example.com", "http://10.0.0.5:8080", "http://127.example.com",
+                          "http://[2001:db8::1]:8080", "https://perf.example.com/localhost"}) {
+    INFO(url);
+    CHECK_FALSE(report::IsLoopbackUrl(url));
+  }
+}
+
+TEST_CASE("A dashboard URL that would break the Markdown is refused", "[report][check]") {
+  CHECK_FALSE(report::DashboardUrlProblem("https://perf.example.com"));
+  CHECK_FALSE(report::DashboardUrlProblem("http://10.0.0.5:8080/perfgate"));
+  CHECK(report::DashboardUrlProblem("perf.example.com"));
+  CHECK(report::DashboardUrlProblem("https://"));
+  CHECK(report::DashboardUrlProblem("ftp://perf.example.com"));
+  CHECK(report::DashboardUrlProblem("https://perf.example.com/a b"));
+  CHECK(report::DashboardUrlProblem("https://perf.example.com/x)![y](z"));
+}

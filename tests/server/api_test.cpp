@@ -536,4 +536,21 @@ TEST_CASE("The check route's baseline of a pull request is its merge-base on the
   REQUIRE(markdown);
   CHECK(markdown->status == 200);
   CHECK(markdown->body.find("BM_Step") != std::string::npos);
+  CHECK(markdown->body.find("series.svg") == std::string::npos);
+
+  // dashboard_url (check --dashboard-url): the breach's trend picture and the compare view, as check --db draws them.
+  auto pictured = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) +
+                                   "&base=main&format=markdown&dashboard_url=https%3A%2F%2Fperf.example.com",
+                               R"({"budgets":[{"benchmark":"BM_Step","max":"50ns"}]})", "application/json");
+  REQUIRE(pictured);
+  CHECK(pictured->status == 200);
+  CHECK(pictured->body.find("(https://perf.example.com/api/v1/projects/proj/series.svg?benchmark=BM_Step&metric=real_time&"
+                            "branch=main&testbed=default&head=" + Sha(501) + ")") != std::string::npos);
+  CHECK(pictured->body.find("[Compare in the dashboard](https://perf.example.com/projects/proj/compare?base=") !=
+        std::string::npos);
+  auto refused = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) + "&dashboard_url=javascript%3Aalert(1)",
+                              R"({"budgets":[]})", "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(json::parse(refused->body)["error"]["where"] == "dashboard_url");
 }

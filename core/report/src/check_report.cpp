@@ -316,6 +316,42 @@ std::string CutUtf8(std::string text, std::size_t length) {
 
 }  // namespace
 
+std::optional<std::string> DashboardUrlProblem(std::string_view url) {
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else {
+    return "expected an http:// or https:// URL, got '" + std::string(url) + "'";
+  }
+  if (rest.empty() || rest.front() == '/') return "'" + std::string(url) + "' has no host";
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' || c == '`') {
+      return "'" + std::string(url) + "' holds a space, control character, quote, bracket or parenthesis; percent-encode it";
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsLoopbackUrl(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view host = url.substr(scheme_end + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  if (host.starts_with("[")) {
+    host = host.substr(1, host.find(']') == std::string_view::npos ? std::string_view::npos : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  std::string lower;
+  for (char c : host) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (lower.ends_with(".")) lower.pop_back();
+  return lower.empty() || lower == "localhost" || lower.ends_with(".localhost") || lower == "::1" || lower == "::" ||
+         lower == "0.0.0.0" || (lower.starts_with("127.") && lower.find_first_not_of("0123456789.") == std::string::npos);
+}
+
 std::string CommentMarker(std::string_view project) {
   return "<!-- perfgate:comment project=" + std::string(project) + " -->";
 }

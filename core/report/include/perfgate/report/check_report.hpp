@@ -33,6 +33,16 @@ struct CheckReportOptions {
   std::optional<model::ResultsOrigin> head;
 };
 
+// Why `url` cannot be CheckReportOptions::dashboard_url, absent when it can: an
+// http:// or https:// URL with a host, without whitespace, control characters,
+// quotes, angle brackets or parentheses (which would break the Markdown links).
+std::optional<std::string> DashboardUrlProblem(std::string_view url);
+
+// Whether an http(s) URL names this machine (localhost, *.localhost,
+// 127.0.0.0/8, ::1, 0.0.0.0, ::): no link for a pull request's readers, so
+// `check --server` does not default the dashboard URL to it.
+bool IsLoopbackUrl(std::string_view url);
+
 // The hidden first line by which a later run finds and updates the same
 // comment: "<!-- perfgate:comment project=P -->".
 std::string CommentMarker(std::string_view project);
