@@ -212,6 +212,12 @@ TEST_CASE("A huge check stays under GitHub's comment limit and says what was omi
   CHECK(markdown.find("more rows omitted") != std::string::npos);
   CHECK(markdown.find("All results omitted") != std::string::npos);
 
+  // Trend pictures make each row longer; the comment still fits, breaches kept to the last.
+  auto pictured = report::CheckMarkdown(*result, Public());
+  CHECK(pictured.size() <= report::kGithubCommentLimit);
+  CHECK_THAT(pictured, Catch::Contains("/series.svg?benchmark=family%2Fa_rather_long_benchmark_name_to_fill_the_comment%2F0&"));
+  CHECK_THAT(pictured, Catch::Contains("more rows omitted"));
+
   auto tiny = report::CheckMarkdown(*result, {.dashboard_url = "", .max_length = 300});
   CHECK(tiny.size() <= 300);
   CHECK(tiny.starts_with("<!-- perfgate:comment project=big -->"));
