@@ -43,17 +43,13 @@ void WriteOutput(const std::string& path, const std::string& text, bool append) 
   if (!out) throw EnvironmentError("cannot write " + path);
 }
 
-// The public URL the report links and takes pictures from: --dashboard-url, else
-// the --server URL unless it is loopback, else none.
-std::string DashboardUrl(const CheckOptions& options) {
+// --dashboard-url, checked; with --server the route chooses (its --public-url,
+// else the --server URL unless loopback), here the flag or nothing.
+std::string RequestedDashboardUrl(const CheckOptions& options) {
   if (!options.dashboard_url.empty()) {
     if (auto problem = report::DashboardUrlProblem(options.dashboard_url)) throw UsageError("--dashboard-url: " + *problem);
-    return options.dashboard_url;
   }
-  if (!options.server.empty() && !report::IsLoopbackUrl(options.server) && !report::DashboardUrlProblem(options.server)) {
-    return options.server;
-  }
-  return "";
+  return options.dashboard_url;
 }
 
 // The report goes to standard output, --comment, --json and the job summary.
@@ -81,7 +77,8 @@ int CheckOnServer(const CheckOptions& options, const std::string& config_text, c
   server::Client client(options.server);
   const std::string target = "/api/v1/projects/" + server::UrlEncode(project) + "/check?" +
                              QueryString({{"head", head}, {"base", options.base}, {"testbed", options.testbed},
-                                          {"event_base", github.base_sha}, {"dashboard_url", DashboardUrl(options)}}) +
+                                          {"event_base", github.base_sha}, {"dashboard_url", RequestedDashboardUrl(options)},
+                                          {"server_url", options.server}}) +
                              "&";
   auto post = [&](const char* format) {
     return ServerBody(options.server,
@@ -102,7 +99,7 @@ int RunCheck(CheckOptions options) {
   if (!options.base.empty() && !options.base_file.empty()) throw UsageError("give --base or --base-file, not both");
   if (!project.empty()) RequireName("--project", project);
 
-  const std::string dashboard_url = DashboardUrl(options);
+  const std::string dashboard_url = report::ChooseDashboardUrl(RequestedDashboardUrl(options), "", "");
   GithubContext github = ReadGithubContext();
   if (!options.server.empty()) return CheckOnServer(options, config_text, project, github);
   std::unique_ptr<store::Store> db;

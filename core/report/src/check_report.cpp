@@ -352,6 +352,13 @@ bool IsLoopbackUrl(std::string_view url) {
          lower == "0.0.0.0" || (lower.starts_with("127.") && lower.find_first_not_of("0123456789.") == std::string::npos);
 }
 
+std::string ChooseDashboardUrl(const std::string& requested, const std::string& configured, const std::string& reached) {
+  if (!requested.empty()) return requested;
+  if (!configured.empty()) return configured;
+  if (!reached.empty() && !IsLoopbackUrl(reached) && !DashboardUrlProblem(reached)) return reached;
+  return "";
+}
+
 std::string CommentMarker(std::string_view project) {
   return "<!-- perfgate:comment project=" + std::string(project) + " -->";
 }

@@ -43,6 +43,13 @@ std::optional<std::string> DashboardUrlProblem(std::string_view url);
 // `check --server` does not default the dashboard URL to it.
 bool IsLoopbackUrl(std::string_view url);
 
+// The public URL a check report links, by precedence: `requested` (`check
+// --dashboard-url`, the route's dashboard_url), else `configured` (`serve
+// --public-url`), else `reached` (the URL the client reached the server by,
+// `check --server`) unless it is loopback; "" = none. Both doors call it, so
+// they agree.
+std::string ChooseDashboardUrl(const std::string& requested, const std::string& configured, const std::string& reached);
+
 // The hidden first line by which a later run finds and updates the same
 // comment: "<!-- perfgate:comment project=P -->".
 std::string CommentMarker(std::string_view project);
