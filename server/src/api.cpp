@@ -656,7 +656,15 @@ ApiResponse Api::Check(Context& context) {
   }
   RequireText("testbed", request.testbed, false);
   RequireText("event_base", request.event_base_sha, false);
+  // The report's public URL: dashboard_url, else serve --public-url, else the
+  // URL the client reached us by (server_url, as check --server sends it) unless loopback.
   std::string dashboard_url = context.Param("dashboard_url");
+  if (!dashboard_url.empty()) {
+    if (auto problem = report::DashboardUrlProblem(dashboard_url)) {
+      throw RequestError{400, "invalid_parameter", "dashboard_url: " + *problem, "dashboard_url"};
+    }
+  }
+  dashboard_url = report::ChooseDashboardUrl(dashboard_url, options_.public_url, context.Param("server_url"));
   std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
   if (context.request.body.empty()) {
     throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
@@ -670,7 +678,10 @@ ApiResponse Api::Check(Context& context) {
   auto reader = stores_.Read();
   gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
   if (format == "markdown") {
-    return Rendered(report::CheckMarkdown(outcome.result, report::CheckReportOptions{.dashboard_url = dashboard_url}),
+    return Rendered(report::CheckMarkdown(outcome.result,
+                                          report::CheckReportOptions{.dashboard_url = dashboard_url,
+                                                                     .max_length = report::kGithubCommentLimit,
+                                                                     .base = outcome.base, .head = outcome.head}),
                     "text/markdown; charset=utf-8");
   }
   return Json(200, report::CheckJson(outcome.result, outcome.base, outcome.head, outcome.testbed));

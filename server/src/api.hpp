@@ -51,6 +51,7 @@ struct ApiResponse {
 
 struct ApiOptions {
   bool private_reads = false;
+  std::string public_url;  // ServerOptions::public_url
   // Seconds since the epoch; the server passes the wall clock, tests a fixed one.
   std::function<std::int64_t()> now;
   // Bytes of cached answers of the GET routes that depend only on stored data

@@ -596,8 +596,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->static_files = settled.web_root.empty() ? std::make_unique<StaticFiles>(EmbeddedDashboard())
                                                  : std::make_unique<StaticFiles>(settled.web_root);
   impl_->api = std::make_unique<Api>(*impl_->stores, impl_->metrics, *impl_->static_files,
-                                     ApiOptions{.private_reads = settled.private_reads, .now = WallSeconds,
-                                                .cache_bytes = settled.cache_bytes});
+                                     ApiOptions{.private_reads = settled.private_reads, .public_url = settled.public_url,
+                                                .now = WallSeconds, .cache_bytes = settled.cache_bytes});
   impl_->write_limiter = std::make_unique<RateLimiter>(settled.writes_per_minute, Burst(settled.writes_per_minute));
   impl_->failed_auth_limiter =
       std::make_unique<RateLimiter>(settled.failed_auth_per_minute, Burst(settled.failed_auth_per_minute));

@@ -41,6 +41,10 @@ struct ServerOptions {
   // embedded in the binary at build time. When either has no index.html, "/"
   // serves a small page saying how to build the dashboard.
   std::string web_root;
+  // The server's public URL (`serve --public-url`): what check reports link and
+  // take trend pictures from when the request names no dashboard_url; "" = the
+  // URL the client reached the server by, unless loopback.
+  std::string public_url;
   // Handler threads (they run every request that reaches the API or the
   // dashboard's files, off the I/O threads) and how many requests may wait for
   // one; past that a request is answered 503 with Retry-After at once.
