@@ -126,3 +126,62 @@ export function defaultMetric(benchmark) {
   const metrics = benchmark?.metrics ?? [];
   return metrics.find((m) => m.name === 'real_time') ?? metrics[0] ?? null;
 }
+
+/**
+ * The project overview (issue 14): every benchmark's latest value, baseline, change
+ * and status on the branch and testbed the server picks when none is asked for.
+ */
+export async function getOverview(project, { branch, testbed, metric } = {}) {
+  const body = await getJson(`/api/v1/projects/${enc(project)}/overview${query({ branch, testbed, metric })}`, { ttl: 30000 });
+  return {
+    ...body,
+    testbeds: asStrings(body?.testbeds),
+    branches: asStrings(body?.branches),
+    counts: body?.counts ?? {},
+    benchmarks: Array.isArray(body?.benchmarks) ? body.benchmarks : [],
+  };
+}
+
+/** Alerts as the server answers: {groups:[...]} (grouped by causing commit) or {alerts:[...]} (older servers). */
+export async function getAlerts(project) {
+  const body = await getJson(`/api/v1/projects/${enc(project)}/alerts`, { ttl: 5000 });
+  if (body && Array.isArray(body.groups)) return { groups: body.groups };
+  return { alerts: asList(body, 'alerts') };
+}
+
+/** POST JSON with a bearer token; returns the parsed answer or throws ApiError. Clears the GET cache. */
+export async function postJson(path, payload, token) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(payload),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* an error page that is not JSON: reported by status below */
+  }
+  if (!response.ok) {
+    const err = body && body.error ? body.error : {};
+    throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
+  }
+  clearCache();
+  return body;
+}
+
+/** Sets the triage status and note of one alert group. */
+export function triageAlertGroup(project, group, { status, note }, token) {
+  return postJson(`/api/v1/projects/${enc(project)}/alerts/${enc(group)}`, { status, note }, token);
+}
+
+/** Both sides' samples of one benchmark: {benchmark, metric, unit, direction, base:{sha,samples}, head:{sha,samples}}. */
+export function getDistribution(project, { base, head, benchmark, metric, testbed }) {
+  return getJson(`/api/v1/projects/${enc(project)}/distribution${query({ base, head, benchmark, metric, testbed })}`, { ttl: 60000 });
+}
