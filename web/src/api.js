@@ -20,33 +20,36 @@ function query(params) {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** One request: the parsed JSON answer, or ApiError with the server's {code, message} (or the network's reason). */
+async function request(path, init) {
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    if (response.ok) throw new ApiError(response.status, 'bad_json', `the server sent something that is not JSON for ${path}`);
+  }
+  if (!response.ok) {
+    const err = body && body.error ? body.error : {};
+    throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
+  }
+  return body;
+}
+
 const cache = new Map();
 
 /** GET a JSON document. Identical in-flight GETs share one request; results are cached for `ttl` ms. */
 export async function getJson(path, { signal, ttl = 15000 } = {}) {
   const hit = cache.get(path);
   if (hit && Date.now() - hit.at < ttl) return hit.promise;
-  const promise = (async () => {
-    let response;
-    try {
-      response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
-    } catch (error) {
-      if (error.name === 'AbortError') throw error;
-      throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
-    }
-    const text = await response.text();
-    let body = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      if (response.ok) throw new ApiError(response.status, 'bad_json', `the server sent something that is not JSON for ${path}`);
-    }
-    if (!response.ok) {
-      const err = body && body.error ? body.error : {};
-      throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
-    }
-    return body;
-  })();
+  const promise = request(path, { headers: { Accept: 'application/json' }, signal });
   cache.set(path, { at: Date.now(), promise });
   promise.catch(() => cache.delete(path));
   return promise;
@@ -151,27 +154,11 @@ export async function getAlerts(project) {
 
 /** POST JSON with a bearer token; returns the parsed answer or throws ApiError. Clears the GET cache. */
 export async function postJson(path, payload, token) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(payload),
-    });
-  } catch (error) {
-    throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
-  }
-  const text = await response.text();
-  let body = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* an error page that is not JSON: reported by status below */
-  }
-  if (!response.ok) {
-    const err = body && body.error ? body.error : {};
-    throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
-  }
+  const body = await request(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(payload),
+  });
   clearCache();
   return body;
 }

@@ -2,7 +2,7 @@
 // filtered by triage status, each with a triage control; older servers that list
 // bare alerts get the flat table.
 import { getAlerts, triageAlertGroup } from '../api.js';
-import { el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
+import { dataTable, el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
 import { projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
@@ -46,17 +46,7 @@ export async function renderAlerts(root, { project }, query, ctx) {
     body.replaceChildren(
       controls,
       el('p', { class: 'muted', 'aria-live': 'polite' }, `${shown.length === alerts.length ? '' : `${shown.length} of `}${alerts.length} alert${alerts.length === 1 ? '' : 's'}`),
-      el(
-        'div',
-        { class: 'table-scroll' },
-        el(
-          'table',
-          { class: 'table alerts-table' },
-          el('caption', { class: 'sr-only' }, `Alerts of ${project}`),
-          el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, shown.map((a) => alertRow(project, a))),
-        ),
-      ),
+      dataTable('alerts-table', `Alerts of ${project}`, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'], shown.map((a) => alertRow(project, a))),
     );
     ctx.restoreFocus(controls);
   };
@@ -128,30 +118,22 @@ function groupCard(project, g, reload) {
       who,
     ),
     g.note ? el('p', { class: 'triage-note' }, el('strong', {}, 'Note: '), g.note) : null,
-    el(
-      'div',
-      { class: 'table-scroll' },
-      el(
-        'table',
-        { class: 'table alerts-table' },
-        el('thead', {}, el('tr', {}, ['Benchmark', 'Metric', 'Testbed', 'Before → after', 'Change'].map((h) => el('th', { scope: 'col' }, h)))),
-        el(
-          'tbody',
-          {},
-          alerts.map((a) => {
-            const quality = changeQuality(a.change, a.direction);
-            return el(
-              'tr',
-              { class: `alert-row alert-${quality}`, 'data-benchmark': a.benchmark },
-              el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: a.benchmark, metric: a.metric, testbed: a.testbed, branch: commit.branch }) }, a.benchmark)),
-              el('td', {}, a.metric ?? ''),
-              el('td', {}, a.testbed ?? ''),
-              el('td', { class: 'num' }, `${formatValue(a.before, a.unit)} → ${formatValue(a.after, a.unit)}`),
-              el('td', { class: `num cp-${quality}` }, formatChange(a.change)),
-            );
-          }),
-        ),
-      ),
+    dataTable(
+      'alerts-table',
+      `Alerts of commit ${shortSha(commit.sha ?? '')}`,
+      ['Benchmark', 'Metric', 'Testbed', 'Before → after', 'Change'],
+      alerts.map((a) => {
+        const quality = changeQuality(a.change, a.direction);
+        return el(
+          'tr',
+          { class: `alert-row alert-${quality}`, 'data-benchmark': a.benchmark },
+          el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: a.benchmark, metric: a.metric, testbed: a.testbed, branch: commit.branch }) }, a.benchmark)),
+          el('td', {}, a.metric ?? ''),
+          el('td', {}, a.testbed ?? ''),
+          el('td', { class: 'num' }, `${formatValue(a.before, a.unit)} → ${formatValue(a.after, a.unit)}`),
+          el('td', { class: `num cp-${quality}` }, formatChange(a.change)),
+        );
+      }),
     ),
     triageForm(project, g, reload),
   );
