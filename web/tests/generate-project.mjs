@@ -1,8 +1,11 @@
 // Builds a 2,000-benchmark project for the browser tests: Google-Benchmark-shaped
 // JSON files (the shape `./bench --benchmark_format=json --benchmark_repetitions=3`
 // writes, iteration rows only) for several commits on main, ingested with the real
-// `perfgate ingest`. A known set of benchmarks takes a step change at one commit:
-// `regressed` get 40 % slower, `improved` 30 % faster; the rest only jitter (±1 %).
+// `perfgate ingest`. Known benchmarks take step changes: at the head (the last
+// commit) `regressed` get 40 % slower and `improved` 30 % faster, so the overview
+// (head against its parent) shows them; at commit `stepAt`, well inside the history,
+// `stepped` get 40 % slower, so the history holds a change point the alerts group
+// under that commit. The rest only jitter (±1 %).
 //
 // Usage: node tests/generate-project.mjs <perfgate> <db> [benchmarks]
 import { execFileSync } from 'node:child_process';
@@ -13,9 +16,9 @@ import { join } from 'node:path';
 export const kProject = 'big';
 export const kTestbed = 'ci-runner';
 const kFamilies = ['BM_Parse', 'BM_Sort', 'BM_Hash', 'BM_Encode', 'BM_Decode', 'BM_Copy', 'BM_Find', 'BM_Insert', 'BM_Erase', 'BM_Scan'];
-const kCommits = 6;
-const kStepAt = 4; // the 0-based commit where the step changes land
-const kRepetitions = 3;
+const kCommits = 18;
+const kStepAt = 7; // `stepped` change here: 7 commits before and 11 after pass the detector (rank test p < 0.001, confirmed over 3 commits); `regressed`/`improved` change at the last
+const kRepetitions = 5;
 
 /** A deterministic pseudo-random generator (mulberry32), so every run builds the same project. */
 function random(seed) {
@@ -29,7 +32,7 @@ function random(seed) {
   };
 }
 
-/** The project's benchmark names and which of them change: {names, regressed, improved, sha(i)}. */
+/** The project's benchmark names and which of them change: {names, regressed, improved, stepped, commits, stepAt, sha(i)}. */
 export function projectPlan(count = 2000) {
   const names = [];
   for (let i = 0; names.length < count; i++) {
@@ -40,15 +43,17 @@ export function projectPlan(count = 2000) {
   // Spread the changed ones through the list, so "first" on the page cannot be by accident.
   const regressed = names.filter((_, i) => i % 97 === 13).slice(0, 12);
   const improved = names.filter((_, i) => i % 89 === 7 && !regressed.includes(names[i])).slice(0, 6);
-  return { names, regressed, improved, commits: kCommits, stepAt: kStepAt, sha: (i) => (0x1000 + i).toString(16).padStart(8, '0').repeat(5) };
+  const stepped = names.filter((_, i) => i % 101 === 50 && !regressed.includes(names[i]) && !improved.includes(names[i])).slice(0, 10);
+  return { names, regressed, improved, stepped, commits: kCommits, stepAt: kStepAt, sha: (i) => (0x1000 + i).toString(16).padStart(8, '0').repeat(5) };
 }
 
 function resultsFile(plan, commit, rand) {
   const rows = [];
   plan.names.forEach((name, index) => {
     let base = 100 + (index % 50) * 37;
-    if (commit >= kStepAt && plan.regressed.includes(name)) base *= 1.4;
-    if (commit >= kStepAt && plan.improved.includes(name)) base *= 0.7;
+    if (commit === kCommits - 1 && plan.regressed.includes(name)) base *= 1.4;
+    if (commit === kCommits - 1 && plan.improved.includes(name)) base *= 0.7;
+    if (commit >= kStepAt && plan.stepped.includes(name)) base *= 1.4;
     for (let r = 0; r < kRepetitions; r++) {
       const real = base * (1 + (rand() - 0.5) * 0.02);
       rows.push({
@@ -96,5 +101,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const [bin, db, count] = process.argv.slice(2);
   const started = Date.now();
   const plan = generateProject(bin, db, count ? Number(count) : 2000);
-  console.log(`${plan.names.length} benchmarks × ${plan.commits} commits in ${((Date.now() - started) / 1000).toFixed(1)} s; regressed: ${plan.regressed.join(', ')}`);
+  console.log(`${plan.names.length} benchmarks × ${plan.commits} commits in ${((Date.now() - started) / 1000).toFixed(1)} s; regressed at the head: ${plan.regressed.join(', ')}; stepped at commit ${plan.stepAt}: ${plan.stepped.join(', ')}`);
 }

@@ -148,6 +148,7 @@ describe('the issue-14 views on a 2,000-benchmark project', { skip: process.env.
     if (!api) return;
     if (!Array.isArray(api.groups)) return t.skip('the server lists bare alerts, not groups');
     const stepSha = plan.sha(plan.stepAt);
+    assert.ok(plan.stepped.length > 0);
     const group = api.groups.find((g) => g.commit?.sha === stepSha);
     assert.ok(group, `a group for the step commit ${stepSha}`);
     await page.goto(projectUrl('/alerts'));
@@ -156,7 +157,7 @@ describe('the issue-14 views on a 2,000-benchmark project', { skip: process.env.
     assert.equal(await page.locator('section.alert-group').count(), api.groups.length);
     assert.equal(await card.locator('tr.alert-row').count(), group.alerts.length);
     const shownNames = await card.locator('tr.alert-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.benchmark));
-    for (const name of plan.regressed) assert.ok(shownNames.includes(name), `${name} is in the step's group`);
+    for (const name of plan.stepped) assert.ok(shownNames.includes(name), `${name} is in the step's group`);
     await browser.screenshot(page, '04-alert-groups');
 
     // Without a token the form asks for one; a wrong one is refused and not kept.
@@ -188,8 +189,8 @@ describe('the issue-14 views on a 2,000-benchmark project', { skip: process.env.
 
   test('the compare view draws both sides\u2019 samples of a regressed benchmark', async (t) => {
     const name = plan.regressed[0];
-    const base = plan.sha(plan.stepAt - 1);
-    const head = plan.sha(plan.stepAt);
+    const base = plan.sha(plan.commits - 2);
+    const head = plan.sha(plan.commits - 1);
     const api = await requireRoute(t, `/api/v1/projects/${kProject}/distribution?base=${base}&head=${head}&benchmark=${enc(name)}&metric=real_time&testbed=${kTestbed}`);
     if (!api) return;
     await page.goto(projectUrl(`/compare?base=${base}&head=${head}&testbed=${kTestbed}&dist=${enc(name)}`));

@@ -151,7 +151,7 @@ export async function renderOverview(root, { project }, query, ctx) {
       ),
     ),
   );
-  const head = data.head?.sha ? el('p', { class: 'muted overview-head' }, `${data.metric ?? ''} on `, el('strong', {}, data.branch ?? ''), ` · testbed `, el('strong', {}, data.testbed ?? ''), ` · head `, el('code', {}, shortSha(data.head.sha)), data.baseline_branch ? ` · baseline ${data.baseline_branch}` : '') : null;
+  const head = data.head?.sha ? el('p', { class: 'muted overview-head' }, `${data.metric ?? ''} on `, el('strong', {}, data.branch ?? ''), ` · testbed `, el('strong', {}, data.testbed ?? ''), ` · head `, el('code', {}, shortSha(data.head.sha)), data.baseline_branch ? ` · baseline ${data.baseline_branch}` : '', data.base?.sha ? [' at ', el('code', {}, shortSha(data.base.sha))] : '') : null;
   const shownCount = el('p', { class: 'result-count muted', 'aria-live': 'polite' });
   const table = el('table', { class: 'table overview-table' });
   const pager = el('nav', { class: 'pager', 'aria-label': 'Pages of benchmarks' });
