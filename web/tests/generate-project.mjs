@@ -44,7 +44,7 @@ export function projectPlan(count = 2000) {
   const regressed = names.filter((_, i) => i % 97 === 13).slice(0, 12);
   const improved = names.filter((_, i) => i % 89 === 7 && !regressed.includes(names[i])).slice(0, 6);
   const stepped = names.filter((_, i) => i % 101 === 50 && !regressed.includes(names[i]) && !improved.includes(names[i])).slice(0, 10);
-  return { names, regressed, improved, stepped, commits: kCommits, stepAt: kStepAt, sha: (i) => (0x1000 + i).toString(16).padStart(8, '0').repeat(5) };
+  return { names, regressed, improved, stepped, commits: kCommits, stepAt: kStepAt, sha: (i) => `${(0xa0 + i).toString(16)}${'5e'.repeat(19)}` };
 }
 
 function resultsFile(plan, commit, rand) {
