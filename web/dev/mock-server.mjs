@@ -86,7 +86,43 @@ function api(path, q) {
       const count = (v) => rows.filter((r) => r.verdict === v).length;
       return [200, { base: { commit: commits[bi].commit }, head: { commit: commits[hi].commit }, benchmarks: rows, summary: { regressed: count('regressed'), improved: count('improved'), unchanged: count('unchanged'), inconclusive: count('inconclusive'), geomean_ratio: 1.01 } }];
     }
+    case 'overview': {
+      const branch = q.get('branch') || 'main';
+      const testbed = q.get('testbed') || 'default';
+      const rows = all.map((b) => {
+        const s = series(b, testbed, 30);
+        const last = s.points[s.points.length - 1];
+        const first = s.points[0];
+        const change = last.value / first.value - 1;
+        const worse = s.direction === 'lower_is_better' ? change > 0.05 : change < -0.05;
+        const better = s.direction === 'lower_is_better' ? change < -0.05 : change > 0.05;
+        return { benchmark: b.name, family: b.f.family, metric: s.metric, unit: s.unit, direction: s.direction, latest: { sha: last.commit, value: last.value }, baseline: { sha: first.commit, value: first.value }, change, status: worse ? 'regressed' : better ? 'improved' : 'unchanged', alert: null, sparkline: s.points.map((p) => p.value) };
+      });
+      const counts = { regressed: 0, improved: 0, unchanged: 0, budget_broken: 0, no_baseline: 0 };
+      for (const r of rows) counts[r.status] += 1;
+      return [200, { project, branch, baseline_branch: 'main', testbed, testbeds, branches: ['main', 'feature/x'], metric: 'real_time', head: { sha: commits[kCommits - 1].commit, time: commits[kCommits - 1].time }, counts, benchmarks: rows }];
+    }
+    case 'distribution': {
+      const b = find(q.get('benchmark'));
+      if (!b) return [404, { error: { code: 'series_not_found', message: `no benchmark ${q.get('benchmark')}` } }];
+      const s = series(b, q.get('testbed') || 'default', 1000);
+      const at = (ref) => s.points.find((p) => p.commit.startsWith(ref)) ?? s.points[s.points.length - 1];
+      const samples = (p) => Array.from({ length: 9 }, () => p.value * (1 + (rand() - 0.5) * 0.06));
+      const [bp, hp] = [at(q.get('base') ?? ''), at(q.get('head') ?? '')];
+      return [200, { benchmark: b.name, metric: s.metric, unit: s.unit, direction: s.direction, base: { sha: bp.commit, samples: samples(bp) }, head: { sha: hp.commit, samples: samples(hp) } }];
+    }
     case 'alerts': {
+      if (q.get('grouped') !== '0') {
+        const groups = new Map();
+        for (const b of all) {
+          const s = series(b, 'default', 1000);
+          for (const cp of s.change_points) {
+            if (!groups.has(cp.commit)) groups.set(cp.commit, { group: cp.commit.slice(0, 12), commit: { sha: cp.commit, time: commits[cp.index].time, branch: 'main' }, status: 'untriaged', note: '', updated_by: null, updated_at: null, alerts: [], ...(triage.get(cp.commit.slice(0, 12)) ?? {}) });
+            groups.get(cp.commit).alerts.push({ benchmark: b.name, metric: s.metric, unit: s.unit, testbed: 'default', before: cp.before, after: cp.after, change: cp.change, direction: s.direction });
+          }
+        }
+        return [200, { project, groups: [...groups.values()] }];
+      }
       const alerts = [];
       for (const b of all) {
         const s = series(b, 'default', 1000);
@@ -99,10 +135,22 @@ function api(path, q) {
   }
 }
 
+const triage = new Map();
+
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/healthz') return res.end('{"status":"ok"}');
+  const post = /^\/api\/v1\/projects\/[^/]+\/alerts\/([^/]+)$/.exec(url.pathname);
+  if (req.method === 'POST' && post) {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const ok = req.headers.authorization === 'Bearer mock-token';
+    const body = JSON.parse(text || '{}');
+    if (ok) triage.set(post[1], { status: body.status, note: body.note ?? '', updated_by: 'token mock', updated_at: new Date().toISOString() });
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify(ok ? { group: post[1], ...triage.get(post[1]) } : { error: { code: 'unauthorized', message: 'a project token is required (Authorization: Bearer <token>)' } }));
+  }
   if (url.pathname.startsWith('/api/')) {
     const [status, body] = api(url.pathname, url.searchParams);
     res.writeHead(status, { 'content-type': 'application/json' });

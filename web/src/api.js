@@ -20,33 +20,36 @@ function query(params) {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** One request: the parsed JSON answer, or ApiError with the server's {code, message} (or the network's reason). */
+async function request(path, init) {
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    if (response.ok) throw new ApiError(response.status, 'bad_json', `the server sent something that is not JSON for ${path}`);
+  }
+  if (!response.ok) {
+    const err = body && body.error ? body.error : {};
+    throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
+  }
+  return body;
+}
+
 const cache = new Map();
 
 /** GET a JSON document. Identical in-flight GETs share one request; results are cached for `ttl` ms. */
 export async function getJson(path, { signal, ttl = 15000 } = {}) {
   const hit = cache.get(path);
   if (hit && Date.now() - hit.at < ttl) return hit.promise;
-  const promise = (async () => {
-    let response;
-    try {
-      response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
-    } catch (error) {
-      if (error.name === 'AbortError') throw error;
-      throw new ApiError(0, 'network', `cannot reach the server (${error.message})`);
-    }
-    const text = await response.text();
-    let body = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      if (response.ok) throw new ApiError(response.status, 'bad_json', `the server sent something that is not JSON for ${path}`);
-    }
-    if (!response.ok) {
-      const err = body && body.error ? body.error : {};
-      throw new ApiError(response.status, err.code || String(response.status), err.message || `${response.status} ${response.statusText || 'error'} for ${path}`);
-    }
-    return body;
-  })();
+  const promise = request(path, { headers: { Accept: 'application/json' }, signal });
   cache.set(path, { at: Date.now(), promise });
   promise.catch(() => cache.delete(path));
   return promise;
@@ -125,4 +128,47 @@ export async function listAlerts(project) {
 export function defaultMetric(benchmark) {
   const metrics = benchmark?.metrics ?? [];
   return metrics.find((m) => m.name === 'real_time') ?? metrics[0] ?? null;
+}
+
+/**
+ * The project overview (issue 14): every benchmark's latest value, baseline, change
+ * and status on the branch and testbed the server picks when none is asked for.
+ */
+export async function getOverview(project, { branch, testbed, metric } = {}) {
+  const body = await getJson(`/api/v1/projects/${enc(project)}/overview${query({ branch, testbed, metric })}`, { ttl: 30000 });
+  return {
+    ...body,
+    testbeds: asStrings(body?.testbeds),
+    branches: asStrings(body?.branches),
+    counts: body?.counts ?? {},
+    benchmarks: Array.isArray(body?.benchmarks) ? body.benchmarks : [],
+  };
+}
+
+/** Alerts as the server answers: {groups:[...]} (grouped by causing commit) or {alerts:[...]} (older servers). */
+export async function getAlerts(project) {
+  const body = await getJson(`/api/v1/projects/${enc(project)}/alerts`, { ttl: 5000 });
+  if (body && Array.isArray(body.groups)) return { groups: body.groups };
+  return { alerts: asList(body, 'alerts') };
+}
+
+/** POST JSON with a bearer token; returns the parsed answer or throws ApiError. Clears the GET cache. */
+export async function postJson(path, payload, token) {
+  const body = await request(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(payload),
+  });
+  clearCache();
+  return body;
+}
+
+/** Sets the triage status and note of one alert group. */
+export function triageAlertGroup(project, group, { status, note }, token) {
+  return postJson(`/api/v1/projects/${enc(project)}/alerts/${enc(group)}`, { status, note }, token);
+}
+
+/** Both sides' samples of one benchmark: {benchmark, metric, unit, direction, base:{sha,samples}, head:{sha,samples}}. */
+export function getDistribution(project, { base, head, benchmark, metric, testbed }) {
+  return getJson(`/api/v1/projects/${enc(project)}/distribution${query({ base, head, benchmark, metric, testbed })}`, { ttl: 60000 });
 }

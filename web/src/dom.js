@@ -70,3 +70,12 @@ export function inputField(label, name, value, { placeholder, suggestions, oninp
     listId ? el('datalist', { id: listId }, suggestions.map((s) => (Array.isArray(s) ? el('option', { value: s[0] }, s[1]) : el('option', { value: s })))) : null,
   );
 }
+
+/** A scrollable table: headers as column heads, `rows` as <tr> elements. */
+export function dataTable(className, caption, headers, rows) {
+  return el(
+    'div',
+    { class: 'table-scroll' },
+    el('table', { class: `table ${className}` }, caption ? el('caption', { class: 'sr-only' }, caption) : null, el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)),
+  );
+}

@@ -3,11 +3,11 @@ import { el } from './dom.js';
 import { projectPath } from './router.js';
 import { directionLabel, normalizeDirection } from './format.js';
 
-/** The tabs of a project: Trends, Compare, Alerts. */
+/** The tabs of a project: Overview, Trends (the cards of charts), Compare, Alerts. */
 export function projectTabs(project, active) {
   const tab = (key, label, sub) =>
     el('a', { href: projectPath(project, sub), class: `tab${key === active ? ' active' : ''}`, 'aria-current': key === active ? 'page' : null }, label);
-  return el('nav', { class: 'tabs', 'aria-label': 'Project views' }, tab('trends', 'Trends', ''), tab('compare', 'Compare', 'compare'), tab('alerts', 'Alerts', 'alerts'));
+  return el('nav', { class: 'tabs', 'aria-label': 'Project views' }, tab('overview', 'Overview', ''), tab('trends', 'Trends', 'trends'), tab('compare', 'Compare', 'compare'), tab('alerts', 'Alerts', 'alerts'));
 }
 
 export function projectCrumbs(ctx, project, ...rest) {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiGet, startBrowser, startServer } from './harness.mjs';
-import { formatChange, shortSha } from '../src/format.js';
+import { changeQuality, formatChange, shortSha } from '../src/format.js';
 import { splitName } from '../src/families.js';
 
 const enc = encodeURIComponent;
@@ -21,6 +21,7 @@ let page;
 let project;
 let testbeds = [];
 let benchmarks = [];
+let mainline = '';
 
 /** Waits until every chart in view has finished loading (points counted or an empty state shown). */
 async function chartsSettled(p, selector = '.chart-box') {
@@ -50,7 +51,10 @@ async function unlabelled(p) {
 /** The first change point of the project that the API calls a regression, with its series. */
 async function knownRegression() {
   const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/alerts`);
-  const alerts = listOf(body, 'alerts');
+  // Grouped by causing commit (issue 14): each alert takes its group's commit and branch.
+  const alerts = Array.isArray(body?.groups)
+    ? body.groups.flatMap((g) => g.alerts.map((a) => ({ ...a, commit: g.commit.sha, branch: g.commit.branch, kind: changeQuality(a.change, a.direction) === 'bad' ? 'regression' : 'improvement' })))
+    : listOf(body, 'alerts');
   const alert = alerts.find((a) => a.kind === 'regression') ?? alerts[0];
   assert.ok(alert, 'the demo has at least one alert');
   const q = `benchmark=${enc(alert.benchmark)}&metric=${enc(alert.metric)}&testbed=${enc(alert.testbed)}&branch=${enc(alert.branch ?? '')}&limit=1000`;
@@ -70,6 +74,8 @@ before(async () => {
   const listing = (await apiGet(server.base, `/api/v1/projects/${enc(project)}/benchmarks`)).body;
   benchmarks = listOf(listing, 'benchmarks');
   testbeds = listing.testbeds ?? entry.testbeds ?? [];
+  const overview = await apiGet(server.base, `/api/v1/projects/${enc(project)}/overview`);
+  if (overview.status === 200) mainline = overview.body.baseline_branch || overview.body.branch || '';
   console.log(`# screenshots in ${browser.screenshotDir}`);
 });
 
@@ -90,13 +96,14 @@ describe('dashboard', () => {
     await browser.screenshot(page, '01-projects');
   });
 
-  test('the project page draws trend charts whose points match the API', async () => {
-    await page.goto(`${server.base}/projects/${enc(project)}`);
+  test('the trends page draws trend charts whose points match the API', async () => {
+    await page.goto(`${server.base}/projects/${enc(project)}/trends`);
     await chartsSettled(page);
     const first = await page.$eval('.chart-box', (b) => ({ name: b.dataset.benchmark, points: Number(b.dataset.points) }));
     const info = benchmarks.find((b) => b.name === first.name);
     const metric = info.metrics.find((m) => m.name === 'real_time') ?? info.metrics[0];
-    const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/series?benchmark=${enc(first.name)}&metric=${enc(metric.name)}&limit=500`);
+    // The charts follow the mainline the server reports (every branch when it reports none).
+    const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/series?benchmark=${enc(first.name)}&metric=${enc(metric.name)}&branch=${enc(mainline)}&limit=500`);
     assert.equal(first.points, body.points.length);
     assert.ok(first.points > 0, 'the demo series has points');
     assert.ok(await page.$('.chart-box canvas'), 'a canvas is drawn');
@@ -108,7 +115,7 @@ describe('dashboard', () => {
 
   test('the search box filters benchmarks as the API does and lands in the URL', async () => {
     const family = benchmarks.map((b) => splitName(b.name).family).find(Boolean) ?? benchmarks[0].name;
-    await page.goto(`${server.base}/projects/${enc(project)}`);
+    await page.goto(`${server.base}/projects/${enc(project)}/trends`);
     await page.waitForSelector('.benchmark-link');
     await page.getByLabel('Search benchmarks').fill(family);
     await page.waitForFunction((q) => new URLSearchParams(location.search).get('q') === q, family);
@@ -231,10 +238,13 @@ describe('dashboard', () => {
 
   test('the alerts list matches the API and links to each series', async () => {
     const { body } = await apiGet(server.base, `/api/v1/projects/${enc(project)}/alerts`);
-    const alerts = listOf(body, 'alerts');
+    // Grouped by causing commit (issue 14), or the older flat list.
+    const grouped = Array.isArray(body?.groups);
+    const alerts = grouped ? body.groups.flatMap((g) => g.alerts.map((a) => ({ ...a, kind: 'grouped' }))) : listOf(body, 'alerts');
     await page.goto(`${server.base}/projects/${enc(project)}/alerts`);
     await page.waitForSelector(alerts.length ? '.alerts-table' : 'text=No alerts');
     assert.equal(await page.locator('tr.alert-row').count(), alerts.length);
+    if (grouped) assert.equal(await page.locator('section.alert-group').count(), body.groups.length);
     await browser.screenshot(page, '10-alerts');
     const improvements = alerts.filter((a) => a.kind === 'improvement').length;
     if (improvements && improvements < alerts.length) {

@@ -4,7 +4,7 @@
 //   PERFGATE_BIN          the perfgate binary (default build/ci/collector/perfgate under the repo root)
 //   PERFGATE_URL          test an already running server instead of starting one (development only)
 //   CHROMIUM_PATH         the browser (default /usr/bin/chromium); never a downloaded one
-//   PERFGATE_SCREENSHOTS  where screenshots go (default a new directory under the system temp dir)
+//   PERFGATE_SCREENSHOTS  where screenshots go (default web/test-artifacts/<suite>, git-ignored)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,27 +45,35 @@ async function waitForHealth(base, child, log, timeoutMs) {
   throw new Error(`perfgate serve did not become healthy within ${timeoutMs} ms (${lastError?.message}):\n${log()}`);
 }
 
-/**
- * Starts `perfgate serve --demo` on a fresh database and a free port, serving web/dist.
- * Returns {base, stop()}.
- */
-export async function startServer() {
-  if (process.env.PERFGATE_URL) {
-    const base = process.env.PERFGATE_URL.replace(/\/$/, '');
-    await waitForHealth(base, null, () => '', 10000);
-    return { base, stop: async () => {} };
-  }
+/** The perfgate binary under test (PERFGATE_BIN, else the CI preset's build). */
+export function perfgateBin() {
   const binEnv = process.env.PERFGATE_BIN ?? 'build/ci/collector/perfgate';
   const bin = isAbsolute(binEnv) ? binEnv : resolve(repoRoot, binEnv);
   if (!existsSync(bin)) {
     throw new Error(`no perfgate binary at ${bin}: build it (cmake --build <dir> --target perfgate) and set PERFGATE_BIN`);
   }
+  return bin;
+}
+
+/**
+ * Starts `perfgate serve` on a free port, serving web/dist: with `--demo` on a fresh
+ * database, or, given `prepare(bin, db)`, on a database that function fills first
+ * (e.g. with `perfgate ingest`). Returns {base, dir, bin, stop()}; `prepare`'s result is `prepared`.
+ */
+export async function startServer({ prepare } = {}) {
+  if (process.env.PERFGATE_URL) {
+    const base = process.env.PERFGATE_URL.replace(/\/$/, '');
+    await waitForHealth(base, null, () => '', 10000);
+    return { base, stop: async () => {} };
+  }
+  const bin = perfgateBin();
   const webRoot = join(webDir, 'dist');
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`no ${webRoot}/index.html: run \`npm run build\` first (npm test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'perfgate-web-test-'));
   const db = join(dir, 'demo.db');
+  const prepared = prepare ? await prepare(bin, db) : undefined;
   const port = await freePort();
-  const args = ['serve', '--demo', '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot];
+  const args = ['serve', ...(prepare ? [] : ['--demo']), '--db', db, '--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -80,6 +88,9 @@ export async function startServer() {
   }
   return {
     base,
+    bin,
+    db,
+    prepared,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {
@@ -99,11 +110,11 @@ export async function startServer() {
  * than the server under test is aborted and recorded in `external`.
  * Returns {context, newPage(), external, errors, screenshotDir, close()}.
  */
-export async function startBrowser(base) {
+export async function startBrowser(base, suite = 'dashboard') {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`no browser at ${executablePath}: apt-get install -y chromium (never a downloaded browser)`);
   const profile = mkdtempSync(join(tmpdir(), 'perfgate-chromium-'));
-  const screenshotDir = process.env.PERFGATE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'perfgate-web-shots-'));
+  const screenshotDir = join(process.env.PERFGATE_SCREENSHOTS ?? join(webDir, 'test-artifacts'), suite);
   mkdirSync(screenshotDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,

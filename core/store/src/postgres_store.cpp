@@ -17,7 +17,7 @@ namespace perfgate::store {
 
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
 #include "postgres_migrations.inc"
 };
 
@@ -393,6 +393,63 @@ class PostgresStore final : public Store {
                .Rows() > 0;
   }
 
+  std::optional<TokenInfo> FindToken(std::string_view project, std::string_view token_hash) override {
+    Result rows = Query("SELECT t.id, t.name, t.prefix, t.created_at FROM tokens t JOIN projects p ON p.id = t.project_id "
+                        "WHERE p.name = $1 AND t.token_hash = $2 AND t.revoked = 0",
+                        Params().Add(project).Add(token_hash));
+    if (rows.Rows() == 0) return std::nullopt;
+    return TokenInfo{.id = rows.Int(0, 0), .name = rows.Text(0, 1), .prefix = rows.Text(0, 2),
+                     .created_at = rows.Int(0, 3)};
+  }
+
+  bool SetAlertTriage(std::string_view project, const AlertTriage& triage) override {
+    Transaction transaction(*this);
+    Result project_row = Query("SELECT id FROM projects WHERE name = $1", Params().Add(project));
+    if (project_row.Rows() == 0) return false;
+    Query("INSERT INTO alert_triage (project_id, group_sha, status, note, updated_by, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, group_sha) DO UPDATE SET "
+          "status = excluded.status, note = excluded.note, updated_by = excluded.updated_by, "
+          "updated_at = excluded.updated_at",
+          Params().Add(project_row.Int(0, 0)).Add(triage.group).Add(triage.status).Add(triage.note)
+              .Add(triage.updated_by).Add(triage.updated_at));
+    Exec("UPDATE data_writes SET n = n + 1 WHERE id = 1");
+    transaction.Commit();
+    return true;
+  }
+
+  std::vector<AlertTriage> AlertTriages(std::string_view project) override {
+    Result rows = Query("SELECT a.group_sha, a.status, a.note, a.updated_by, a.updated_at FROM alert_triage a "
+                        "JOIN projects p ON p.id = a.project_id WHERE p.name = $1",
+                        Params().Add(project));
+    std::vector<AlertTriage> triages;
+    for (int row = 0; row < rows.Rows(); ++row) {
+      triages.push_back(AlertTriage{.group = rows.Text(row, 0), .status = rows.Text(row, 1), .note = rows.Text(row, 2),
+                                    .updated_by = rows.Text(row, 3), .updated_at = rows.Int(row, 4)});
+    }
+    return triages;
+  }
+
+  bool SetProjectConfig(std::string_view project, const ProjectConfig& config) override {
+    Transaction transaction(*this);
+    Result project_row = Query("SELECT id FROM projects WHERE name = $1", Params().Add(project));
+    if (project_row.Rows() == 0) return false;
+    Query("INSERT INTO project_configs (project_id, body, updated_by, updated_at) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (project_id) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by, "
+          "updated_at = excluded.updated_at",
+          Params().Add(project_row.Int(0, 0)).Add(config.text).Add(config.updated_by).Add(config.updated_at));
+    Exec("UPDATE data_writes SET n = n + 1 WHERE id = 1");
+    transaction.Commit();
+    return true;
+  }
+
+  std::optional<ProjectConfig> LoadProjectConfig(std::string_view project) override {
+    Result rows = Query("SELECT c.body, c.updated_by, c.updated_at FROM project_configs c "
+                        "JOIN projects p ON p.id = c.project_id WHERE p.name = $1",
+                        Params().Add(project));
+    if (rows.Rows() == 0) return std::nullopt;
+    return ProjectConfig{.text = rows.Text(0, 0), .updated_by = rows.Text(0, 1), .updated_at = rows.Int(0, 2)};
+  }
+
   std::vector<std::string> ExplainSeries(const SeriesQuery& request) override {
     auto target = SeriesTargetOf(request);
     if (!target) return {};
@@ -406,7 +463,7 @@ class PostgresStore final : public Store {
   }
 
   std::int64_t DataVersion() override {
-    return Query("SELECT coalesce(max(id), 0) FROM runs", Params()).Int(0, 0);
+    return Query("SELECT (SELECT coalesce(max(id), 0) FROM runs) + (SELECT n FROM data_writes)", Params()).Int(0, 0);
   }
 
   std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) override {

@@ -22,7 +22,7 @@ namespace {
 
 using sqlite::Statement;
 
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
 #include "migrations.inc"
 };
 
@@ -321,6 +321,72 @@ class SqliteStore final : public Store {
     return query.Step();
   }
 
+  std::optional<TokenInfo> FindToken(std::string_view project, std::string_view token_hash) override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT t.id, t.name, t.prefix, t.created_at FROM tokens t JOIN projects p ON p.id = t.project_id "
+        "WHERE p.name = ?1 AND t.token_hash = ?2 AND t.revoked = 0");
+    query.Bind(1, project).Bind(2, token_hash);
+    if (!query.Step()) return std::nullopt;
+    return TokenInfo{.id = query.Int(0), .name = query.Text(1), .prefix = query.Text(2), .created_at = query.Int(3)};
+  }
+
+  bool SetAlertTriage(std::string_view project, const AlertTriage& triage) override {
+    CallScope scope(*this);
+    Transaction transaction(*this);
+    auto project_id = ProjectId(project);
+    if (!project_id) return false;
+    Statement& upsert = Prepare(
+        "INSERT INTO alert_triage (project_id, group_sha, status, note, updated_by, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (project_id, group_sha) DO UPDATE SET "
+        "status = excluded.status, note = excluded.note, updated_by = excluded.updated_by, "
+        "updated_at = excluded.updated_at");
+    upsert.Bind(1, *project_id).Bind(2, triage.group).Bind(3, triage.status).Bind(4, triage.note)
+        .Bind(5, triage.updated_by).Bind(6, triage.updated_at).Run();
+    BumpDataWrites();
+    transaction.Commit();
+    return true;
+  }
+
+  std::vector<AlertTriage> AlertTriages(std::string_view project) override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT a.group_sha, a.status, a.note, a.updated_by, a.updated_at FROM alert_triage a "
+        "JOIN projects p ON p.id = a.project_id WHERE p.name = ?1");
+    query.Bind(1, project);
+    std::vector<AlertTriage> triages;
+    while (query.Step()) {
+      triages.push_back(AlertTriage{.group = query.Text(0), .status = query.Text(1), .note = query.Text(2),
+                                    .updated_by = query.Text(3), .updated_at = query.Int(4)});
+    }
+    return triages;
+  }
+
+  bool SetProjectConfig(std::string_view project, const ProjectConfig& config) override {
+    CallScope scope(*this);
+    Transaction transaction(*this);
+    auto project_id = ProjectId(project);
+    if (!project_id) return false;
+    Statement& upsert = Prepare(
+        "INSERT INTO project_configs (project_id, body, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (project_id) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by, "
+        "updated_at = excluded.updated_at");
+    upsert.Bind(1, *project_id).Bind(2, config.text).Bind(3, config.updated_by).Bind(4, config.updated_at).Run();
+    BumpDataWrites();
+    transaction.Commit();
+    return true;
+  }
+
+  std::optional<ProjectConfig> LoadProjectConfig(std::string_view project) override {
+    CallScope scope(*this);
+    Statement& query = Prepare(
+        "SELECT c.body, c.updated_by, c.updated_at FROM project_configs c JOIN projects p ON p.id = c.project_id "
+        "WHERE p.name = ?1");
+    query.Bind(1, project);
+    if (!query.Step()) return std::nullopt;
+    return ProjectConfig{.text = query.Text(0), .updated_by = query.Text(1), .updated_at = query.Int(2)};
+  }
+
   std::vector<std::string> ExplainSeries(const SeriesQuery& request) override {
     CallScope scope(*this);
     auto target = SeriesTargetOf(request);
@@ -336,7 +402,7 @@ class SqliteStore final : public Store {
 
   std::int64_t DataVersion() override {
     CallScope scope(*this);
-    Statement& query = Prepare("SELECT coalesce(max(id), 0) FROM runs");
+    Statement& query = Prepare("SELECT (SELECT coalesce(max(id), 0) FROM runs) + (SELECT n FROM data_writes)");
     query.Step();
     return query.Int(0);
   }
@@ -526,6 +592,9 @@ class SqliteStore final : public Store {
       transaction.Commit();
     }
   }
+
+  // Inside a write transaction that stores no run: DataVersion moves on.
+  void BumpDataWrites() { Prepare("UPDATE data_writes SET n = n + 1 WHERE id = 1").Run(); }
 
   std::optional<std::int64_t> ProjectId(std::string_view name) {
     Statement& query = Prepare("SELECT id FROM projects WHERE name = ?1");

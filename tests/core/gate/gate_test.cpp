@@ -10,6 +10,7 @@
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/noise.hpp"
+#include "perfgate/gate/overview.hpp"
 #include "perfgate/gate/refs.hpp"
 #include "perfgate/gate/series.hpp"
 #include "perfgate/store/sqlite_store.hpp"
@@ -253,4 +254,118 @@ TEST_CASE("A series the store does not have is not found, naming what was asked 
   CHECK(missing.error().kind == gate::ErrorKind::kNotFound);
   CHECK(missing.error().code == "series_not_found");
   CHECK(missing.error().message == "no series for benchmark BM_B, metric cpu_time in project p");
+}
+
+namespace {
+
+model::Results Suite(double slow, double fast, double same, bool with_new = false) {
+  model::Results report{.format = "gbench", .context = {}, .benchmarks = {}};
+  auto add = [&](const std::string& name, double level) {
+    model::Benchmark& row = report.BenchmarkNamed(name);
+    model::MetricNamed(row, "real_time", "ns", model::Direction::kLowerIsBetter).samples = {
+        level * 1.000, level * 1.004, level * 0.996, level * 1.002, level * 0.998, level * 1.001, level * 0.999};
+  };
+  add("BM_Parse/64", slow);
+  add("BM_Sort/64", fast);
+  add("BM_Hash/64", same);
+  if (with_new) add("BM_New/1", 10);
+  return report;
+}
+
+// Eight mainline commits on testbed "x86"; the newest makes BM_Parse 30 % slower
+// and BM_Sort 30 % faster; a feature branch forks from the sixth.
+std::unique_ptr<store::Store> OverviewStore() {
+  auto db = store::OpenSqliteStore(":memory:");
+  std::string parent;
+  for (int i = 0; i < 8; ++i) {
+    std::string sha = Sha(static_cast<char>('a' + i));
+    bool last = i == 7;
+    Store(*db, sha, parent, "main", 100 + i, Suite(last ? 130 : 100, last ? 70 : 100, 100, last), "x86");
+    parent = sha;
+  }
+  Store(*db, Sha('z'), Sha('f'), "feature", 200, Suite(100, 100, 150), "x86");
+  return db;
+}
+
+}  // namespace
+
+TEST_CASE("The overview leads with regressions, decided as check decides, on the mainline's head", "[gate][overview]") {
+  auto db = OverviewStore();
+  auto overview = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "p"});
+  REQUIRE(overview);
+  CHECK(overview->branch == "main");
+  CHECK(overview->baseline_branch == "main");
+  CHECK(overview->testbed == "x86");  // the testbed the project has, not a made-up "default"
+  CHECK(overview->head.sha == Sha('h'));
+  REQUIRE(overview->base);
+  CHECK(overview->base->sha == Sha('g'));  // the previous mainline commit with results
+  CHECK(overview->metric == "real_time");
+  REQUIRE(overview->benchmarks.size() == 4);
+  CHECK(overview->benchmarks[0].benchmark == "BM_Parse/64");
+  CHECK(overview->benchmarks[0].status == gate::OverviewStatus::kRegressed);
+  CHECK(overview->benchmarks[0].family == "BM_Parse");
+  CHECK(overview->benchmarks[0].change.value() == Approx(0.30));
+  CHECK(overview->benchmarks[0].latest.sha == Sha('h'));
+  CHECK(overview->benchmarks[0].baseline->sha == Sha('g'));
+  CHECK(overview->benchmarks[0].sparkline.size() == 8);
+  CHECK(overview->benchmarks[1].benchmark == "BM_Sort/64");
+  CHECK(overview->benchmarks[1].status == gate::OverviewStatus::kImproved);
+  CHECK(overview->counts.regressed == 1);
+  CHECK(overview->counts.improved == 1);
+  CHECK(overview->counts.unchanged == 1);
+  CHECK(overview->counts.no_baseline == 1);
+  CHECK(overview->benchmarks.back().benchmark == "BM_New/1");
+  CHECK(overview->benchmarks.back().status == gate::OverviewStatus::kNoBaseline);
+
+  // The same head and baseline through the check the CLI runs give the same verdicts.
+  gate::CheckRequest request{.project = "p", .head = {}, .base = std::nullopt, .testbed = "", .event_base_sha = ""};
+  request.head.ref = "main";
+  auto checked = gate::Check(db.get(), config::Config{}, request);
+  REQUIRE(checked);
+  CHECK(checked->result.summary.regressions == overview->counts.regressed);
+  CHECK(checked->result.summary.improvements == overview->counts.improved);
+}
+
+TEST_CASE("A feature branch's overview is judged against the mainline at its merge base", "[gate][overview]") {
+  auto db = OverviewStore();
+  auto overview = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "p", .branch = "feature"});
+  REQUIRE(overview);
+  CHECK(overview->baseline_branch == "main");
+  REQUIRE(overview->base);
+  CHECK(overview->base->sha == Sha('f'));
+  CHECK(overview->benchmarks[0].benchmark == "BM_Hash/64");
+  CHECK(overview->benchmarks[0].status == gate::OverviewStatus::kRegressed);
+  CHECK(overview->benchmarks[0].sparkline.size() == 1);  // the branch's own series
+}
+
+TEST_CASE("A broken budget of the stored config comes before every regression", "[gate][overview]") {
+  auto db = OverviewStore();
+  auto config = config::ParseConfig(R"({"budgets":[{"benchmark":"BM_Hash/*","max":"50ns"}]})");
+  REQUIRE(config);
+  auto overview = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "p", .config = *config});
+  REQUIRE(overview);
+  CHECK(overview->benchmarks[0].benchmark == "BM_Hash/64");
+  CHECK(overview->benchmarks[0].status == gate::OverviewStatus::kBudgetBroken);
+  CHECK(overview->counts.budget_broken == 1);
+  CHECK(overview->counts.unchanged == 0);
+}
+
+TEST_CASE("Overview defaults: the config's baseline branch, else the mainline, else the most active branch", "[gate][overview]") {
+  auto db = store::OpenSqliteStore(":memory:");
+  Store(*db, Sha('a'), "", "develop", 1, Results("BM_A", {1, 2, 3}), "arm");
+  Store(*db, Sha('b'), Sha('a'), "release", 2, Results("BM_A", {1, 2, 3}), "arm");
+  CHECK(gate::DefaultBranch(*db, "p", "") == "release");
+  CHECK(gate::DefaultBranch(*db, "p", "develop") == "develop");
+  CHECK(gate::DefaultBranch(*db, "p", "gone") == "release");
+  Store(*db, Sha('c'), "", "master", 0, Results("BM_A", {1, 2, 3}), "arm");
+  CHECK(gate::DefaultBranch(*db, "p", "") == "master");
+
+  auto unknown = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "p", .branch = "nope"});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().kind == gate::ErrorKind::kNotFound);
+  CHECK(unknown.error().where == "branch");
+  CHECK_THAT(unknown.error().message, Catch::Contains("develop"));
+  auto missing = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "q"});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == "project_not_found");
 }

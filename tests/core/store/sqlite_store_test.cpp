@@ -191,6 +191,60 @@ TEST_CASE("Tokens are stored hashed, verified and revoked", "[store]") {
   CHECK_FALSE(db->RevokeToken("demo", 9999));
 }
 
+TEST_CASE("A token is found by its hash with its name, and not once revoked", "[store]") {
+  auto db = OpenTestStore();
+  std::string hash = store::HashToken("pg_secret");
+  auto token = db->CreateToken("demo", "nightly", hash, "pg_sec", 1000);
+  auto found = db->FindToken("demo", hash);
+  REQUIRE(found);
+  CHECK(found->name == "nightly");
+  CHECK(found->id == token.id);
+  CHECK_FALSE(db->FindToken("other", hash));
+  db->RevokeToken("demo", token.id);
+  CHECK_FALSE(db->FindToken("demo", hash));
+}
+
+TEST_CASE("Alert triage and the project config are stored, replaced, and move the data version", "[store][triage]") {
+  auto db = OpenTestStore();
+  store::AlertTriage triage{.group = Sha(1), .status = "acknowledged", .note = "on purpose",
+                            .updated_by = "ci", .updated_at = 1700000000};
+  store::ProjectConfig config{.text = R"({"baseline":{"branch":"main"}})", .updated_by = "ci", .updated_at = 5};
+  CHECK_FALSE(db->SetAlertTriage("demo", triage));  // no such project yet
+  CHECK_FALSE(db->SetProjectConfig("demo", config));
+  CHECK_FALSE(db->LoadProjectConfig("demo"));
+  db->Ingest(MakeRun(Sha(1), 100, MakeReport({1, 2, 3})));
+  std::int64_t version = db->DataVersion();
+
+  REQUIRE(db->SetAlertTriage("demo", triage));
+  std::int64_t after_triage = db->DataVersion();
+  CHECK(after_triage > version);
+  triage.status = "invalid";
+  triage.note = "a noisy machine";
+  REQUIRE(db->SetAlertTriage("demo", triage));
+  auto triages = db->AlertTriages("demo");
+  REQUIRE(triages.size() == 1);
+  CHECK(triages[0].group == Sha(1));
+  CHECK(triages[0].status == "invalid");
+  CHECK(triages[0].note == "a noisy machine");
+  CHECK(triages[0].updated_by == "ci");
+  CHECK(triages[0].updated_at == 1700000000);
+  CHECK(db->AlertTriages("other").empty());
+
+  REQUIRE(db->SetProjectConfig("demo", config));
+  CHECK(db->DataVersion() > after_triage);
+  config.text = "{}";
+  REQUIRE(db->SetProjectConfig("demo", config));
+  auto loaded = db->LoadProjectConfig("demo");
+  REQUIRE(loaded);
+  CHECK(loaded->text == "{}");
+  CHECK(loaded->updated_at == 5);
+
+  // And an upload after them moves it on too.
+  std::int64_t before_upload = db->DataVersion();
+  db->Ingest(MakeRun(Sha(2), 200, MakeReport({1, 2, 3})));
+  CHECK(db->DataVersion() > before_upload);
+}
+
 TEST_CASE("Names with quotes, unicode and SQL fragments are stored intact", "[store]") {
   auto db = OpenTestStore();
   std::string name = "BM_'; DROP TABLE runs; --/\"ünï\"/🚀";

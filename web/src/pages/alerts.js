@@ -1,6 +1,8 @@
-// A project's alerts: regressions the server found in the history.
-import { listAlerts } from '../api.js';
-import { el, emptyState, errorBox, loading, selectField } from '../dom.js';
+// A project's alerts: one group per commit that caused changes (its alerts inside),
+// filtered by triage status, each with a triage control; older servers that list
+// bare alerts get the flat table.
+import { getAlerts, triageAlertGroup } from '../api.js';
+import { dataTable, el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatTime, formatValue, shortSha } from '../format.js';
 import { projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
@@ -14,7 +16,12 @@ export async function renderAlerts(root, { project }, query, ctx) {
     body.replaceChildren(loading('Loading alerts…'));
     let alerts;
     try {
-      alerts = await listAlerts(project);
+      const answer = await getAlerts(project);
+      if (answer.groups) {
+        if (ctx.current) renderGroups(body, project, answer.groups, query, ctx, load);
+        return;
+      }
+      alerts = answer.alerts;
     } catch (error) {
       if (!ctx.current) return;
       body.replaceChildren(error.status === 404 ? emptyState(`No project named “${project}”`) : errorBox(error, load));
@@ -39,17 +46,7 @@ export async function renderAlerts(root, { project }, query, ctx) {
     body.replaceChildren(
       controls,
       el('p', { class: 'muted', 'aria-live': 'polite' }, `${shown.length === alerts.length ? '' : `${shown.length} of `}${alerts.length} alert${alerts.length === 1 ? '' : 's'}`),
-      el(
-        'div',
-        { class: 'table-scroll' },
-        el(
-          'table',
-          { class: 'table alerts-table' },
-          el('caption', { class: 'sr-only' }, `Alerts of ${project}`),
-          el('thead', {}, el('tr', {}, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, shown.map((a) => alertRow(project, a))),
-        ),
-      ),
+      dataTable('alerts-table', `Alerts of ${project}`, ['When', 'Benchmark', 'Metric', 'Testbed', 'Branch', 'Commit', 'Before → after', 'Change', 'p-value', 'Kind'], shown.map((a) => alertRow(project, a))),
     );
     ctx.restoreFocus(controls);
   };
@@ -78,4 +75,111 @@ function alertRow(project, a) {
     el('td', { class: 'num' }, formatPValue(a.p_value)),
     el('td', {}, status ? el('span', { class: `badge verdict verdict-${quality === 'bad' ? 'regressed' : quality === 'good' ? 'improved' : 'inconclusive'}` }, status) : ''),
   );
+}
+
+export const kTriageStatuses = ['untriaged', 'acknowledged', 'expected', 'invalid', 'fixed'];
+const tokenKey = (project) => `perfgate-token:${project}`;
+
+function renderGroups(body, project, groups, query, ctx, reload) {
+  const status = query.status ?? '';
+  const counts = {};
+  for (const g of groups) counts[g.status] = (counts[g.status] ?? 0) + 1;
+  const shown = groups.filter((g) => (!status || g.status === status) && (!query.group || g.group === query.group));
+  const controls = el(
+    'form',
+    { class: 'controls', onsubmit: (e) => e.preventDefault() },
+    selectField('Status', 'status', [['', `all (${groups.length})`], ...kTriageStatuses.map((s) => [s, `${s} (${counts[s] ?? 0})`])], status, (v) => navigate(href(location.pathname, { status: v }), { replace: true })),
+    query.group ? el('a', { href: href(location.pathname, { status }) }, 'Show every group') : null,
+  );
+  const alertCount = shown.reduce((n, g) => n + (g.alerts?.length ?? 0), 0);
+  body.replaceChildren(
+    controls,
+    el('p', { class: 'muted', 'aria-live': 'polite' }, `${shown.length} group${shown.length === 1 ? '' : 's'} (${alertCount} alert${alertCount === 1 ? '' : 's'})${shown.length === groups.length ? '' : ` of ${groups.length}`}`),
+    shown.length ? el('div', { class: 'alert-groups' }, shown.map((g) => groupCard(project, g, reload))) : emptyState(groups.length ? 'No group has this status' : 'No alerts', groups.length ? 'Choose another status.' : 'No series of this project has a change the server alerts on.'),
+  );
+  ctx.restoreFocus(controls);
+}
+
+function groupCard(project, g, reload) {
+  const commit = g.commit ?? {};
+  const alerts = Array.isArray(g.alerts) ? g.alerts : [];
+  const worse = alerts.filter((a) => changeQuality(a.change, a.direction) === 'bad').length;
+  const who = g.updated_by || g.updated_at ? el('span', { class: 'muted small triage-who' }, `${g.status} by ${g.updated_by ?? 'someone'}${g.updated_at ? ` · ${formatTime(g.updated_at)}` : ''}`) : null;
+  const card = el(
+    'section',
+    { class: 'alert-group', 'data-group': g.group, 'data-status': g.status, 'aria-label': `Alerts of commit ${shortSha(commit.sha ?? '')}` },
+    el(
+      'header',
+      {},
+      el('h2', {}, 'Commit ', el('code', {}, shortSha(commit.sha ?? '')), commit.branch ? el('span', { class: 'muted' }, ` on ${commit.branch}`) : null),
+      el('span', { class: 'muted' }, formatTime(commit.time)),
+      el('span', {}, `${alerts.length} alert${alerts.length === 1 ? '' : 's'}${worse ? `, ${worse} worse` : ''}`),
+      el('span', { class: `badge triage-status triage-status-${g.status}` }, g.status ?? 'untriaged'),
+      who,
+    ),
+    g.note ? el('p', { class: 'triage-note' }, el('strong', {}, 'Note: '), g.note) : null,
+    dataTable(
+      'alerts-table',
+      `Alerts of commit ${shortSha(commit.sha ?? '')}`,
+      ['Benchmark', 'Metric', 'Testbed', 'Before → after', 'Change'],
+      alerts.map((a) => {
+        const quality = changeQuality(a.change, a.direction);
+        return el(
+          'tr',
+          { class: `alert-row alert-${quality}`, 'data-benchmark': a.benchmark },
+          el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: a.benchmark, metric: a.metric, testbed: a.testbed, branch: commit.branch }) }, a.benchmark)),
+          el('td', {}, a.metric ?? ''),
+          el('td', {}, a.testbed ?? ''),
+          el('td', { class: 'num' }, `${formatValue(a.before, a.unit)} → ${formatValue(a.after, a.unit)}`),
+          el('td', { class: `num cp-${quality}` }, formatChange(a.change)),
+        );
+      }),
+    ),
+    triageForm(project, g, reload),
+  );
+  return card;
+}
+
+/** Status + note, sent with the project token (asked once, kept in sessionStorage for this tab). */
+function triageForm(project, g, reload) {
+  const message = el('p', { class: 'small', role: 'status', 'aria-live': 'polite' });
+  const statusField = selectField('Triage', 'triage-status', kTriageStatuses.filter((s) => s !== 'untriaged' || g.status === 'untriaged').map((s) => [s, s]), g.status === 'untriaged' ? 'acknowledged' : g.status, () => {});
+  const noteId = `note-${Math.random().toString(36).slice(2, 8)}`;
+  const note = el('textarea', { id: noteId, name: 'note', rows: '1', placeholder: 'why (optional)' });
+  note.value = g.note ?? '';
+  const tokenField = inputField('Project token', 'token', '', { type: 'password', placeholder: 'asked once per tab' });
+  tokenField.hidden = Boolean(sessionStorage.getItem(tokenKey(project)));
+  const form = el(
+    'form',
+    { class: 'triage-form', 'aria-label': `Triage commit ${shortSha(g.commit?.sha ?? '')}` },
+    statusField,
+    el('div', { class: 'field' }, el('label', { for: noteId }, 'Note'), note),
+    tokenField,
+    el('button', { type: 'submit', class: 'primary' }, 'Save'),
+    message,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const typed = tokenField.querySelector('input').value.trim();
+    if (typed) sessionStorage.setItem(tokenKey(project), typed);
+    const token = sessionStorage.getItem(tokenKey(project));
+    if (!token) {
+      tokenField.hidden = false;
+      message.textContent = 'Triage needs a project token (perfgate token create --project …).';
+      tokenField.querySelector('input').focus();
+      return;
+    }
+    message.textContent = 'Saving…';
+    try {
+      await triageAlertGroup(project, g.group, { status: statusField.querySelector('select').value, note: note.value.trim() }, token);
+      reload();
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) {
+        sessionStorage.removeItem(tokenKey(project));
+        tokenField.hidden = false;
+      }
+      message.textContent = `Not saved: ${error.message}`;
+    }
+  });
+  return form;
 }

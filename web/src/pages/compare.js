@@ -1,11 +1,12 @@
 // Compare two commits or branches: /projects/P/compare?base=&head=
 // A table of every benchmark with base, head, change, p-value and a coloured verdict.
-import { getCompare, getSeries, listBenchmarks, defaultMetric } from '../api.js';
+import { getCompare, getDistribution, getSeries, listBenchmarks, defaultMetric } from '../api.js';
+import { distributionPlot } from '../distribution.js';
 import { el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
 import { changeQuality, formatChange, formatPValue, formatValue, shortSha } from '../format.js';
 import { projectCrumbs, projectTabs } from '../layout.js';
 import { href, navigate, projectPath } from '../router.js';
-import { projectDimensions } from './project.js';
+import { autoTestbedLabel, projectDimensions } from './project.js';
 
 const kVerdictOrder = ['regressed', 'improved', 'inconclusive', 'new', 'missing', 'unchanged'];
 const kVerdictText = {
@@ -21,6 +22,7 @@ export async function renderCompare(root, { project }, query, ctx) {
   const base = query.base ?? '';
   const head = query.head ?? '';
   const filter = query.verdict ?? '';
+  const dist = query.dist ?? '';
   const testbed = query.testbed ?? '';
   ctx.setTitle(`Compare · ${project}`);
   projectCrumbs(ctx, project, { label: 'Compare' });
@@ -54,9 +56,10 @@ export async function renderCompare(root, { project }, query, ctx) {
   });
   const quick = el('p', { class: 'quick-links muted' });
   form.after(quick);
-  suggest(project, [baseField, headField], quick, ctx, (testbeds) => {
-    if (testbeds.length < 2) return;
-    const options = [['', 'default'], ...testbeds.map((t) => [t, t])];
+  suggest(project, [baseField, headField], quick, ctx, ({ testbeds, defaultTestbed }) => {
+    // Only the project's real testbeds; the empty choice names the one the server picks.
+    if (!testbeds.length) return;
+    const options = [['', autoTestbedLabel(testbeds, defaultTestbed)], ...testbeds.map((t) => [t, t])];
     if (testbed && !testbeds.includes(testbed)) options.push([testbed, testbed]);
     const field = selectField('Testbed', 'testbed', options, testbed, (v) => {
       if (base && head) navigate(href(location.pathname, { base, head, testbed: v, verdict: filter }), { replace: true });
@@ -129,12 +132,13 @@ export async function renderCompare(root, { project }, query, ctx) {
         'table',
         { class: 'table compare-table' },
         el('caption', { class: 'sr-only' }, `Comparison of ${base} and ${head}`),
-        el('thead', {}, el('tr', {}, ['Benchmark', 'Metric', 'Base', 'Head', 'Change', 'p-value', 'Ratio 95% CI', 'Verdict'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ['Benchmark', 'Metric', 'Base', 'Head', 'Change', 'p-value', 'Ratio 95% CI', 'Verdict', 'Spread'].map((h) => el('th', { scope: 'col' }, h)))),
         el(
           'tbody',
           {},
-          shown.map((r) =>
-            el(
+          shown.flatMap((r) => {
+            const spread = el('button', { type: 'button', class: 'link-button spread-button', 'aria-expanded': 'false', 'aria-label': `Samples of ${r.name}`, onclick: () => toggleSpread(r, spread) }, 'samples');
+            return [el(
               'tr',
               { class: `verdict-row verdict-${r.verdict}`, 'data-benchmark': r.name, 'data-verdict': r.verdict },
               el('td', {}, el('a', { href: href(projectPath(project, 'series'), { benchmark: r.name, metric: r.metric, testbed }) }, r.name)),
@@ -145,12 +149,47 @@ export async function renderCompare(root, { project }, query, ctx) {
               el('td', { class: 'num' }, formatPValue(r.p_value)),
               el('td', { class: 'num' }, Number.isFinite(r.ci_low) && Number.isFinite(r.ci_high) ? `${r.ci_low.toFixed(3)} – ${r.ci_high.toFixed(3)}` : '–'),
               el('td', {}, el('span', { class: `badge verdict verdict-${r.verdict}` }, kVerdictText[r.verdict] ?? r.verdict ?? '?'), r.repetitions_needed ? el('span', { class: 'muted small' }, ` needs ~${r.repetitions_needed} reps`) : null),
-            ),
-          ),
+              el('td', {}, spread),
+            )];
+          }),
         ),
       ),
     ),
   );
+
+  // The distribution view: both sides' samples of one benchmark, under its row.
+  async function toggleSpread(r, button) {
+    const row = button.closest('tr');
+    const open = row.nextElementSibling?.classList.contains('distribution-row') ? row.nextElementSibling : null;
+    if (open) {
+      open.remove();
+      button.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    button.setAttribute('aria-expanded', 'true');
+    const cell = el('td', { colspan: '9' }, loading(`Loading the samples of ${r.name}…`));
+    row.after(el('tr', { class: 'distribution-row', 'data-benchmark': r.name }, cell));
+    const baseSha = side(result.base, base);
+    const headSha = side(result.head, head);
+    try {
+      const d = await getDistribution(project, { base: baseSha, head: headSha, benchmark: r.name, metric: r.metric, testbed });
+      if (!ctx.current) return;
+      const sides = [
+        { label: `base ${shortOrRef(d.base?.sha ?? baseSha)}`, samples: d.base?.samples ?? [] },
+        { label: `head ${shortOrRef(d.head?.sha ?? headSha)}`, samples: d.head?.samples ?? [] },
+      ];
+      cell.replaceChildren(el('p', { class: 'small muted' }, `${d.benchmark ?? r.name} · ${d.metric ?? r.metric ?? ''} · ${sides[0].samples.length} base and ${sides[1].samples.length} head samples (box: quartiles and median; whiskers: min–max)`), distributionPlot(sides, d.unit ?? r.unit));
+    } catch (error) {
+      if (ctx.current) cell.replaceChildren(errorBox(error));
+    }
+  }
+  if (dist) {
+    const button = body.querySelector(`tr[data-benchmark="${CSS.escape(dist)}"] .spread-button`);
+    if (button) {
+      button.closest('tr').scrollIntoView({ block: 'center' });
+      toggleSpread(shown.find((r) => r.name === dist), button);
+    }
+  }
 }
 
 function rank(verdict) {
@@ -174,7 +213,7 @@ async function suggest(project, fields, quick, ctx, onTestbeds) {
   try {
     const listing = await listBenchmarks(project, '');
     const dims = await projectDimensions(project, listing);
-    if (ctx.current) onTestbeds(dims.testbeds);
+    if (ctx.current) onTestbeds(dims);
     const first = listing.benchmarks[0];
     let commits = [];
     if (first) {

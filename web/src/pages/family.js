@@ -43,7 +43,7 @@ export async function renderFamily(root, { project }, query, ctx) {
   const opts = (list, none) => [['', none], ...list.map((x) => [x, x])];
   controls.append(
     selectField('Metric', 'metric', metricNames.length ? metricNames.map((m) => [m, m]) : [[metric, metric || 'default']], metric, (v) => go({ metric: v })),
-    selectField('Testbed', 'testbed', opts(dims.testbeds, autoTestbedLabel(dims.testbeds)), state.testbed, (v) => go({ testbed: v })),
+    selectField('Testbed', 'testbed', opts(dims.testbeds, autoTestbedLabel(dims.testbeds, dims.defaultTestbed)), state.testbed, (v) => go({ testbed: v })),
     branchField(dims.branches, state.branch, (v) => go({ branch: v })),
     selectField('Compare with testbed', 'vs', opts(dims.testbeds, 'none'), state.vs, (v) => go({ vs: v })),
     selectField('Value axis', 'y', [['', 'automatic'], ['linear', 'linear'], ['log', 'logarithmic']], state.y, (v) => go({ y: v })),

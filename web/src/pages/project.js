@@ -1,6 +1,7 @@
-// A project's trends: a benchmark search, testbed and branch selectors, and one
-// trend chart per benchmark, grouped into parameterised families.
-import { defaultMetric, getSeries, listBenchmarks, listProjects } from '../api.js';
+// A project's trends (/projects/P/trends, one click from the overview): a benchmark
+// search, testbed and branch selectors, and one trend chart per benchmark, grouped
+// into parameterised families.
+import { defaultMetric, getOverview, getSeries, listBenchmarks, listProjects } from '../api.js';
 import { trendChart } from '../chart.js';
 import { el, emptyState, errorBox, inputField, loading, selectField } from '../dom.js';
 import { groupFamilies } from '../families.js';
@@ -11,10 +12,25 @@ import { href, projectPath, setQuery } from '../router.js';
 const kPageSize = 24;
 const kChartPoints = 500;
 
-/** Testbeds and branches for the selectors: from the benchmarks response, else the project entry. */
+/**
+ * Testbeds and branches for the selectors, and the server's defaults
+ * ({testbeds, branches, mainline, defaultTestbed}): from the overview, which names the
+ * project's real testbeds and its mainline, else the benchmarks response or the project entry.
+ */
 export async function projectDimensions(project, fromBenchmarks) {
   let testbeds = fromBenchmarks?.testbeds ?? [];
   let branches = fromBenchmarks?.branches ?? [];
+  let mainline = '';
+  let defaultTestbed = '';
+  try {
+    const overview = await getOverview(project);
+    if (overview.testbeds.length) testbeds = overview.testbeds;
+    if (overview.branches.length) branches = overview.branches;
+    mainline = overview.baseline_branch || overview.branch || '';
+    defaultTestbed = overview.testbed || '';
+  } catch {
+    /* a server without the overview: the lists below */
+  }
   if (!testbeds.length || !branches.length) {
     try {
       const entry = (await listProjects()).find((p) => p.name === project);
@@ -25,23 +41,31 @@ export async function projectDimensions(project, fromBenchmarks) {
       /* selectors fall back to the server's defaults */
     }
   }
-  return { testbeds, branches };
+  return { testbeds, branches, mainline, defaultTestbed };
+}
+
+/** The branch to ask the API for: "*" is every branch, empty is the mainline. */
+export function apiBranch(value, mainline) {
+  if (value === '*') return '';
+  return value || mainline || '';
+}
+
+/** The label of the empty testbed choice: the testbed the server picks (from the overview), else a guess. */
+export function autoTestbedLabel(testbeds, serverDefault = '') {
+  if (serverDefault) return `auto (${serverDefault})`;
+  if (!testbeds.length) return 'auto';
+  return `auto (${testbeds.includes('default') ? 'default' : testbeds[0]})`;
 }
 
 /**
  * Testbed and branch selectors. The branch is a <select> when the server lists
- * branches, else a text box (empty = every branch) applied on Enter or blur.
+ * branches (the mainline selected by default), else a text box (empty = every
+ * branch) applied on Enter or blur.
  */
-/** The label of the empty testbed choice: the server picks "default" when it has data, else the first testbed. */
-export function autoTestbedLabel(testbeds) {
-  if (!testbeds.length) return 'default';
-  return `auto (${testbeds.includes('default') ? 'default' : testbeds[0]})`;
-}
-
-export function dimensionSelectors({ testbeds, branches }, state, onChange) {
-  const testbedOptions = [['', autoTestbedLabel(testbeds)], ...testbeds.map((t) => [t, t])];
+export function dimensionSelectors({ testbeds, branches, mainline, defaultTestbed }, state, onChange) {
+  const testbedOptions = [['', autoTestbedLabel(testbeds, defaultTestbed)], ...testbeds.map((t) => [t, t])];
   if (state.testbed && !testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
-  const fields = [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }))];
+  const fields = [selectField('Testbed', 'testbed', testbedOptions, state.testbed ?? '', (v) => onChange({ testbed: v })), branchField(branches, state.branch ?? '', (v) => onChange({ branch: v }), mainline)];
   if ('vs' in state && testbeds.length > 1) {
     const vsOptions = [['', 'none'], ...testbeds.map((t) => [t, t])];
     if (state.vs && !testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);
@@ -50,7 +74,14 @@ export function dimensionSelectors({ testbeds, branches }, state, onChange) {
   return fields;
 }
 
-export function branchField(branches, value, onChange) {
+export function branchField(branches, value, onChange, mainline = '') {
+  if (branches.length && mainline) {
+    // The mainline is the default (empty value); every branch is an explicit choice.
+    const options = [['*', 'all branches'], ...branches.map((b) => [b === mainline ? '' : b, b === mainline ? `${b} (mainline)` : b])];
+    if (!branches.includes(mainline)) options.splice(1, 0, ['', `${mainline} (mainline)`]);
+    if (value && value !== '*' && !branches.includes(value)) options.push([value, value]);
+    return selectField('Branch', 'branch', options, value === mainline ? '' : value, onChange);
+  }
   if (branches.length) {
     const options = [['', 'all branches'], ...branches.map((b) => [b, b])];
     if (value && !branches.includes(value)) options.push([value, value]);
@@ -77,7 +108,7 @@ export function branchField(branches, value, onChange) {
   return field;
 }
 
-export async function renderProject(root, { project }, query, ctx) {
+export async function renderTrends(root, { project }, query, ctx) {
   ctx.setTitle(project);
   projectCrumbs(ctx, project);
   const state = { q: query.q ?? '', testbed: query.testbed ?? '', branch: query.branch ?? '', vs: query.vs ?? '' };
@@ -117,6 +148,8 @@ export async function renderProject(root, { project }, query, ctx) {
   });
   ctx.onCleanup(() => clearTimeout(debounce));
 
+  dims = await projectDimensions(project, null);
+  if (!ctx.current) return;
   const renderControls = () => {
     const selectors = dimensionSelectors(dims, state, (change) => {
       Object.assign(state, change);
@@ -144,7 +177,7 @@ export async function renderProject(root, { project }, query, ctx) {
       return;
     }
     if (!ctx.current || id !== requestId) return;
-    if (!dims.testbeds.length && !dims.branches.length) {
+    if (!dims.testbeds.length && !dims.branches.length && listing.testbeds.length + listing.branches.length) {
       dims = await projectDimensions(project, listing);
       if (!ctx.current || id !== requestId) return;
       const focused = document.activeElement === searchInput;
@@ -182,10 +215,10 @@ export async function renderProject(root, { project }, query, ctx) {
         const { family, benchmark } = cards[shown];
         if (family !== currentFamily) {
           currentFamily = family;
-          currentSection = familySection(project, family, state);
+          currentSection = familySection(project, family, { ...state, branch: apiBranch(state.branch, dims.mainline) });
           results.insertBefore(currentSection, more.isConnected ? more : null);
         }
-        currentSection.querySelector('.cards').append(benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent: () => id === requestId }));
+        currentSection.querySelector('.cards').append(benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent: () => id === requestId, branch: apiBranch(state.branch, dims.mainline) }));
       }
       if (shown < cards.length) {
         more.textContent = `Show ${Math.min(kPageSize, cards.length - shown)} more of ${cards.length - shown} remaining`;
@@ -210,9 +243,9 @@ function familySection(project, family, state) {
   return el('section', { class: `family${family.single ? ' family-single' : ''}`, 'data-family': family.single ? null : family.name }, heading, el('ul', { class: 'cards chart-cards' }));
 }
 
-function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent }) {
+function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, isCurrent, branch }) {
   const metric = defaultMetric(benchmark);
-  const link = href(projectPath(project, 'series'), { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch: state.branch, vs: state.vs });
+  const link = href(projectPath(project, 'series'), { benchmark: benchmark.name, metric: metric?.name, testbed: state.testbed, branch, vs: state.vs });
   const chartBox = el('div', { class: 'chart-box', 'data-benchmark': benchmark.name }, el('div', { class: 'chart-placeholder' }, 'Chart loads when scrolled into view'));
   const facts = el('p', { class: 'card-facts muted' });
   const card = el(
@@ -229,7 +262,7 @@ function benchmarkCard(project, benchmark, state, { observer, run, charts, ctx, 
       if (!ctx.current || !isCurrent()) return;
       chartBox.replaceChildren(loading('Loading series…'));
       try {
-        const ask = (testbed) => getSeries(project, { benchmark: benchmark.name, metric: metric?.name, testbed, branch: state.branch, limit: kChartPoints });
+        const ask = (testbed) => getSeries(project, { benchmark: benchmark.name, metric: metric?.name, testbed, branch, limit: kChartPoints });
         const [series, other] = await Promise.all([ask(state.testbed), state.vs ? ask(state.vs).catch(() => null) : null]);
         if (!ctx.current || !isCurrent()) return;
         if (!series.points.length) {

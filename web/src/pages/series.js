@@ -50,7 +50,7 @@ export async function renderSeries(root, { project }, query, ctx) {
   const metrics = info?.metrics?.map((m) => m.name) ?? [];
   if (!state.metric && info) state.metric = defaultMetric(info)?.name ?? '';
   if (state.metric && !metrics.includes(state.metric)) metrics.push(state.metric);
-  const testbedOptions = [['', autoTestbedLabel(dims.testbeds)], ...dims.testbeds.map((t) => [t, t])];
+  const testbedOptions = [['', autoTestbedLabel(dims.testbeds, dims.defaultTestbed)], ...dims.testbeds.map((t) => [t, t])];
   if (state.testbed && !dims.testbeds.includes(state.testbed)) testbedOptions.push([state.testbed, state.testbed]);
   const vsOptions = [['', 'none'], ...dims.testbeds.map((t) => [t, t])];
   if (state.vs && !dims.testbeds.includes(state.vs)) vsOptions.push([state.vs, state.vs]);

@@ -76,6 +76,22 @@ struct TokenInfo {
   bool revoked = false;
 };
 
+// The triage of an alert group: the status a person gave the alerts one commit caused.
+struct AlertTriage {
+  std::string group;       // the sha of the commit that caused the group's alerts
+  std::string status;      // "acknowledged", "expected", "invalid", "fixed" (the caller validates)
+  std::string note;
+  std::string updated_by;  // the name of the token that set it
+  std::int64_t updated_at = 0;  // seconds since the Unix epoch; the caller owns the clock
+};
+
+// A project's perfgate.json as stored (validated by the caller, core/config).
+struct ProjectConfig {
+  std::string text;
+  std::string updated_by;
+  std::int64_t updated_at = 0;
+};
+
 // A stored run with what identifies it, for copying a store (perfgate migrate).
 struct StoredRun {
   std::int64_t id = 0;
@@ -143,6 +159,20 @@ class Store {
   virtual bool RevokeToken(std::string_view project, std::int64_t token_id) = 0;
   // True when `token_hash` belongs to a live token of `project`.
   virtual bool VerifyToken(std::string_view project, std::string_view token_hash) = 0;
+  // The live token of `project` with this hash; absent when none (unknown or revoked).
+  virtual std::optional<TokenInfo> FindToken(std::string_view project, std::string_view token_hash) = 0;
+
+  // Alert triage, one row per (project, group): setting it again replaces it.
+  // False (nothing stored) when the project is unknown. Changes DataVersion.
+  virtual bool SetAlertTriage(std::string_view project, const AlertTriage& triage) = 0;
+  // Every triaged group of the project, in no particular order.
+  virtual std::vector<AlertTriage> AlertTriages(std::string_view project) = 0;
+
+  // The project's perfgate.json: storing replaces it; false (nothing stored)
+  // when the project is unknown. Changes DataVersion.
+  virtual bool SetProjectConfig(std::string_view project, const ProjectConfig& config) = 0;
+  // Absent when the project has none.
+  virtual std::optional<ProjectConfig> LoadProjectConfig(std::string_view project) = 0;
 
   // Size of the database in bytes (for /metrics).
   virtual std::int64_t SizeBytes() = 0;
@@ -152,7 +182,9 @@ class Store {
   // does not exist.
   virtual std::vector<std::string> ExplainSeries(const SeriesQuery& query) = 0;
 
-  // Changes whenever a run is stored, by this connection or any other: a cache
+  // Changes whenever a run, a triage or a project config is stored, by this
+  // connection or any other (the newest run id plus a counter the other writes
+  // bump in their transaction; both only grow): a cache
   // of answers computed from stored data is fresh while this is unchanged.
   virtual std::int64_t DataVersion() = 0;
 
