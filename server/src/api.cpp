@@ -505,6 +505,17 @@ nlohmann::json AlertGroupJson(const gate::AlertGroup& group) {
           {"alerts", std::move(alerts)}};
 }
 
+// A request body that must be a valid perfgate.json: 400 naming where otherwise.
+std::optional<config::Config> ConfigOfBody(std::string_view body) {
+  if (body.empty()) throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
+  auto config = config::ParseConfig(body);
+  if (!config) {
+    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
+                       "perfgate.json: " + config.error().where};
+  }
+  return std::move(*config);
+}
+
 ApiResponse ConfigJson(const std::string& project, const store::ProjectConfig& stored) {
   return Json(200, {{"project", project},
                     {"config", nlohmann::json::parse(stored.text, nullptr, false)},
@@ -663,14 +674,7 @@ ApiResponse Api::Check(Context& context) {
   RequireText("event_base", request.event_base_sha, false);
   std::string dashboard_url = context.Param("dashboard_url");
   std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
-  if (context.request.body.empty()) {
-    throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
-  }
-  auto config = config::ParseConfig(context.request.body);
-  if (!config) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
-                       "perfgate.json: " + config.error().where};
-  }
+  auto config = ConfigOfBody(context.request.body);
 
   auto reader = stores_.Read();
   gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
@@ -795,14 +799,7 @@ ApiResponse Api::ConfigRoute(Context& context) {
     RequireText("project", context.project, true);
     Authorize(context, true);
     RequireProject(context);
-    if (context.request.body.empty()) {
-      throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
-    }
-    auto config = config::ParseConfig(context.request.body);
-    if (!config) {
-      throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
-                         "perfgate.json: " + config.error().where};
-    }
+    ConfigOfBody(context.request.body);  // validated, stored as sent
     store::ProjectConfig stored{.text = std::string(context.request.body), .updated_by = TokenName(context),
                                 .updated_at = options_.now()};
     if (!stores_.Write([&](store::Store& store) { return store.SetProjectConfig(context.project, stored); })) {
