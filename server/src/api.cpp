@@ -19,6 +19,9 @@
 #include "perfgate/detect/change_points.hpp"
 #include "perfgate/detect/compare.hpp"
 #include "perfgate/gate/alerts.hpp"
+#include "perfgate/gate/alert_groups.hpp"
+#include "perfgate/gate/distribution.hpp"
+#include "perfgate/gate/overview.hpp"
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/refs.hpp"
@@ -30,6 +33,7 @@
 #include "perfgate/report/check_report.hpp"
 #include "perfgate/report/compare_report.hpp"
 #include "perfgate/report/series_report.hpp"
+#include "perfgate/report/series_svg.hpp"
 #include "perfgate/stats/descriptive.hpp"
 
 namespace perfgate::server {
@@ -211,6 +215,14 @@ const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string
       {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare, kCached}},
       {"check", {"/api/v1/projects/{project}/check", "POST", &Api::Check}},
       {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts, kCached}},
+      {"overview", {"/api/v1/projects/{project}/overview", "GET", &Api::OverviewRoute, kCached}},
+      {"config", {"/api/v1/projects/{project}/config", "GET, PUT", &Api::ConfigRoute, kCached}},
+      {"series.svg", {"/api/v1/projects/{project}/series.svg", "GET", &Api::SeriesSvgRoute, kCached}},
+      {"distribution", {"/api/v1/projects/{project}/distribution", "GET", &Api::DistributionRoute, kCached}},
+  };
+  // /api/v1/projects/{project}/<leaf>/{item}
+  static const std::pair<std::string_view, RouteEntry> kItemRoutes[] = {
+      {"alerts", {"/api/v1/projects/{project}/alerts/{group}", "POST", &Api::TriageRoute}},
   };
   static const std::pair<std::string_view, RouteEntry> kTopRoutes[] = {
       {"healthz", {"/healthz", "GET", &Api::Healthz}},
@@ -220,6 +232,15 @@ const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string
   if (!path.empty() && path[0] == "api") {
     if (path.size() < 3 || path[1] != "v1" || path[2] != "projects") return nullptr;
     if (path.size() == 3) return &kProjects;
+    if (path.size() == 6) {
+      for (const auto& [leaf, entry] : kItemRoutes) {
+        if (leaf == path[4]) {
+          *project = path[3];
+          return &entry;
+        }
+      }
+      return nullptr;
+    }
     if (path.size() != 5) return nullptr;
     for (const auto& [leaf, entry] : kProjectRoutes) {
       if (leaf == path[4]) {
@@ -259,8 +280,15 @@ ApiResponse Api::Route(const ApiRequest& request) {
 
   if (const RouteEntry* entry = FindRoute(path, &context.project)) {
     ApiResponse response;
-    std::string_view allowed = entry->method;
-    if (method != allowed && !(allowed == "GET" && method == "HEAD")) {
+    std::string_view allowed = entry->method;  // "GET" or a list: "GET, PUT"
+    bool get_allowed = allowed.starts_with("GET");
+    bool listed = false;
+    for (std::size_t begin = 0; begin < allowed.size();) {
+      std::size_t end = std::min(allowed.find(", ", begin), allowed.size());
+      listed = listed || allowed.substr(begin, end - begin) == method;
+      begin = end + 2;
+    }
+    if (!listed && !(get_allowed && method == "HEAD")) {
       response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
     } else {
       try {
@@ -567,6 +595,51 @@ ApiResponse Rendered(std::string body, const char* content_type) {
   return ApiResponse{.status = 200, .content_type = content_type, .body = std::move(body), .headers = {}, .route = ""};
 }
 
+// One alert group as the alerts and triage routes answer it.
+nlohmann::json AlertGroupJson(const gate::AlertGroup& group) {
+  nlohmann::json alerts = nlohmann::json::array();
+  for (const gate::Alert& alert : group.alerts) {
+    const gate::SeriesShift& shift = alert.shift;
+    alerts.push_back({{"kind", alert.regression ? "regression" : "improvement"},
+                      {"benchmark", alert.benchmark},
+                      {"metric", alert.metric.name},
+                      {"unit", alert.metric.unit},
+                      {"direction", model::ToString(alert.metric.direction)},
+                      {"testbed", alert.testbed},
+                      {"base", alert.base},
+                      {"before", shift.before},
+                      {"after", shift.after},
+                      {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
+                      {"p_value", shift.p_value}});
+  }
+  return {{"group", group.group},
+          {"commit", {{"sha", group.commit.sha}, {"time", model::FormatIsoTime(group.commit.time)},
+                      {"branch", group.commit.branch}}},
+          {"status", group.status},
+          {"note", group.note},
+          {"updated_by", group.updated_by.empty() ? nlohmann::json() : nlohmann::json(group.updated_by)},
+          {"updated_at", group.updated_at == 0 ? nlohmann::json() : nlohmann::json(model::FormatIsoTime(group.updated_at))},
+          {"alerts", std::move(alerts)}};
+}
+
+// A request body that must be a valid perfgate.json: 400 naming where otherwise.
+std::optional<config::Config> ConfigOfBody(std::string_view body) {
+  if (body.empty()) throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
+  auto config = config::ParseConfig(body);
+  if (!config) {
+    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
+                       "perfgate.json: " + config.error().where};
+  }
+  return std::move(*config);
+}
+
+ApiResponse ConfigJson(const std::string& project, const store::ProjectConfig& stored) {
+  return Json(200, {{"project", project},
+                    {"config", nlohmann::json::parse(stored.text, nullptr, false)},
+                    {"updated_by", stored.updated_by},
+                    {"updated_at", model::FormatIsoTime(stored.updated_at)}});
+}
+
 }  // namespace
 
 ApiResponse Api::SeriesRoute(Context& context) {
@@ -598,6 +671,66 @@ ApiResponse Api::SeriesRoute(Context& context) {
   gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(*stores_.Read(), request, changes_of));
   if (format == "text") return Rendered(report::SeriesText(answer.series, answer.changes), "text/plain; charset=utf-8");
   return Json(200, report::SeriesJson(answer.series, answer.changes));
+}
+
+// The trend as a picture (report::SeriesSvg); the branch defaults to the
+// project's baseline branch, so feature branches do not mix into the trend.
+ApiResponse Api::SeriesSvgRoute(Context& context) {
+  RequireProject(context);
+  Authorize(context, false);
+  gate::SeriesRequest request{.project = context.project, .benchmark = context.Param("benchmark"),
+                              .metric = context.Param("metric"), .branch = context.Param("branch"),
+                              .testbed = context.Param("testbed")};
+  std::string head = context.Param("head");
+  RequireText("benchmark", request.benchmark, true);
+  RequireText("metric", request.metric, false);
+  RequireText("branch", request.branch, false);
+  RequireText("testbed", request.testbed, false);
+  RequireText("head", head, false);
+  request.limit = 100;
+  if (std::string limit = context.Param("limit"); !limit.empty()) {
+    auto value = ParseInteger(limit, 2, 1000);
+    if (!value) throw RequestError{400, "invalid_parameter", "limit: expected a whole number from 2 to 1000, got " + limit, "limit"};
+    request.limit = static_cast<std::size_t>(*value);
+  }
+  auto reader = stores_.Read();
+  if (request.branch.empty()) {
+    request.branch = gate::DefaultBranch(*reader, context.project, gate::StoredBaselineBranch(*reader, context.project));
+  }
+  auto changes_of = [&](const store::Series& series) {
+    return change_points_.ChangesOf(SeriesKey(context.project, series, request.limit), series);
+  };
+  gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(*reader, request, changes_of));
+  std::string svg = report::SeriesSvg(answer.series, answer.changes, report::SeriesSvgOptions{.head = head});
+  return ApiResponse{.status = 200, .content_type = "image/svg+xml", .body = std::move(svg),
+                     .headers = {{"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}},
+                     .route = ""};
+}
+
+// The samples of both sides of a comparison (gate::LoadDistribution).
+ApiResponse Api::DistributionRoute(Context& context) {
+  RequireProject(context);
+  Authorize(context, false);
+  gate::DistributionRequest request{.project = context.project, .base = context.Param("base"),
+                                    .head = context.Param("head"), .benchmark = context.Param("benchmark"),
+                                    .metric = context.Param("metric"), .testbed = context.Param("testbed")};
+  RequireText("base", request.base, true);
+  RequireText("head", request.head, true);
+  RequireText("benchmark", request.benchmark, true);
+  RequireText("metric", request.metric, false);
+  RequireText("testbed", request.testbed, false);
+  gate::Distribution distribution = OrThrow(gate::LoadDistribution(*stores_.Read(), request));
+  auto side = [](const gate::DistributionSide& one) {
+    return nlohmann::json{{"sha", one.commit.sha}, {"branch", one.commit.branch},
+                          {"time", model::FormatIsoTime(one.commit.time)}, {"samples", one.samples}};
+  };
+  return Json(200, {{"benchmark", distribution.benchmark},
+                    {"metric", distribution.metric.name},
+                    {"unit", distribution.metric.unit},
+                    {"direction", model::ToString(distribution.metric.direction)},
+                    {"testbed", distribution.testbed},
+                    {"base", side(distribution.base)},
+                    {"head", side(distribution.head)}});
 }
 
 // The parameters are the flags of `perfgate compare`; gate::CompareSides decides.
@@ -666,14 +799,7 @@ ApiResponse Api::Check(Context& context) {
   }
   dashboard_url = report::ChooseDashboardUrl(dashboard_url, options_.public_url, context.Param("server_url"));
   std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
-  if (context.request.body.empty()) {
-    throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
-  }
-  auto config = config::ParseConfig(context.request.body);
-  if (!config) {
-    throw RequestError{400, "invalid_config", "perfgate.json: " + config::ToString(config.error()),
-                       "perfgate.json: " + config.error().where};
-  }
+  auto config = ConfigOfBody(context.request.body);
 
   auto reader = stores_.Read();
   gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
@@ -713,33 +839,145 @@ ApiResponse Api::Alerts(Context& context) {
     limit = static_cast<std::size_t>(*value);
   }
 
+  std::string status = context.Param("status");
   auto reader = stores_.Read();
-  gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
-                          .min_change = min_change, .limit = limit};
+  gate::AlertGroupsQuery query{.alerts = {.project = context.project, .branch = branch, .testbed = testbed,
+                                          .metric = metric, .min_change = min_change},
+                                .status = status, .limit = limit};
   auto changes_of = [&](const store::Series& series) {
     return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
   };
-  gate::AlertsAnswer answer = gate::FindAlerts(*reader, query, changes_of);
+  std::vector<gate::AlertGroup> groups = OrThrow(gate::FindAlertGroups(*reader, query, changes_of));
   nlohmann::json list = nlohmann::json::array();
-  for (const gate::Alert& alert : answer.alerts) {
-    const gate::SeriesShift& shift = alert.shift;
-    list.push_back({{"kind", alert.regression ? "regression" : "improvement"},
-                    {"benchmark", alert.benchmark},
-                    {"metric", alert.metric.name},
-                    {"unit", alert.metric.unit},
-                    {"direction", model::ToString(alert.metric.direction)},
-                    {"testbed", alert.testbed},
-                    {"branch", alert.branch},
-                    {"commit", alert.commit},
-                    {"base", alert.base},
-                    {"time", model::FormatIsoTime(alert.time)},
-                    {"index", shift.index},
-                    {"before", shift.before},
-                    {"after", shift.after},
-                    {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
-                    {"p_value", shift.p_value}});
+  for (const gate::AlertGroup& group : groups) list.push_back(AlertGroupJson(group));
+  return Json(200, {{"project", context.project},
+                    {"branch", branch.empty() ? gate::Mainline(*reader, context.project) : branch},
+                    {"groups", std::move(list)}});
+}
+
+std::string Api::TokenName(Context& context) {
+  std::string token = BearerToken(context.request.authorization);
+  auto info = stores_.Read()->FindToken(context.project, store::HashToken(token));
+  return info ? info->name : "";
+}
+
+// Sets an alert group's status; gate::TriageAlertGroup validates and stores it.
+ApiResponse Api::TriageRoute(Context& context) {
+  RequireText("project", context.project, true);
+  Authorize(context, true);
+  RequireProject(context);
+  const std::string& group = context.segments[5];
+  RequireText("group", group, true);
+  auto body = nlohmann::json::parse(context.request.body, nullptr, false);
+  if (!body.is_object()) {
+    throw RequestError{400, "invalid_body", "body: expected a JSON object {\"status\", \"note\"}", "body"};
   }
-  return Json(200, {{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
+  if (!body.contains("status") || !body["status"].is_string()) {
+    throw RequestError{400, "invalid_body", "body: status: required, a string", "body: status"};
+  }
+  if (body.contains("note") && !body["note"].is_string()) {
+    throw RequestError{400, "invalid_body", "body: note: expected a string", "body: note"};
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key != "status" && key != "note") {
+      throw RequestError{400, "invalid_body", "body: " + key + ": unknown key (expected status, note)", "body: " + key};
+    }
+  }
+  gate::TriageRequest request{.project = context.project, .group = group, .status = body["status"].get<std::string>(),
+                              .note = body.value("note", ""), .updated_by = TokenName(context), .now = options_.now()};
+  if (!gate::IsTriageStatus(request.status)) {
+    throw RequestError{400, "invalid_body",
+                       "body: status: expected acknowledged, expected, invalid or fixed, got \"" + request.status + "\"",
+                       "body: status"};
+  }
+  auto changes_of = [&](const store::Series& series) {
+    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
+  };
+  auto save = [&](const store::AlertTriage& triage) {
+    return stores_.Write([&](store::Store& store) { return store.SetAlertTriage(context.project, triage); });
+  };
+  return Json(200, AlertGroupJson(OrThrow(gate::TriageAlertGroup(*stores_.Read(), request, changes_of, save))));
+}
+
+// The project's perfgate.json: PUT stores it (validated by core/config), GET returns it.
+ApiResponse Api::ConfigRoute(Context& context) {
+  if (context.request.method == "PUT") {
+    RequireText("project", context.project, true);
+    Authorize(context, true);
+    RequireProject(context);
+    ConfigOfBody(context.request.body);  // validated, stored as sent
+    store::ProjectConfig stored{.text = std::string(context.request.body), .updated_by = TokenName(context),
+                                .updated_at = options_.now()};
+    if (!stores_.Write([&](store::Store& store) { return store.SetProjectConfig(context.project, stored); })) {
+      throw RequestError{404, "project_not_found", "no project named " + context.project, "project"};
+    }
+    return ConfigJson(context.project, stored);
+  }
+  RequireProject(context);
+  Authorize(context, false);
+  auto stored = stores_.Read()->LoadProjectConfig(context.project);
+  if (!stored) {
+    throw RequestError{404, "config_not_found",
+                       "project " + context.project + " has no stored perfgate.json (PUT one to this route)", "project"};
+  }
+  return ConfigJson(context.project, *stored);
+}
+
+ApiResponse Api::OverviewRoute(Context& context) {
+  RequireProject(context);
+  Authorize(context, false);
+  gate::OverviewQuery query{.project = context.project, .branch = context.Param("branch"),
+                            .testbed = context.Param("testbed"), .metric = context.Param("metric"),
+                            .config = std::nullopt};
+  RequireText("branch", query.branch, false);
+  RequireText("testbed", query.testbed, false);
+  RequireText("metric", query.metric, false);
+  auto reader = stores_.Read();
+  auto changes_of = [&](const store::Series& series) {
+    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
+  };
+  gate::Overview overview = OrThrow(gate::ProjectOverview(*reader, query, changes_of));
+  auto commit_value = [](const gate::OverviewCommit& commit) {
+    return nlohmann::json{{"sha", commit.sha}, {"value", commit.value}};
+  };
+  auto number = [](std::optional<double> value) {
+    return value && std::isfinite(*value) ? nlohmann::json(*value) : nlohmann::json();
+  };
+  nlohmann::json rows = nlohmann::json::array();
+  for (const gate::OverviewRow& row : overview.benchmarks) {
+    nlohmann::json alert;
+    if (row.alert) {
+      alert = {{"group", row.alert->group}, {"change", number(row.alert->change)},
+               {"kind", row.alert->regression ? "regression" : "improvement"}, {"status", row.alert->status}};
+    }
+    rows.push_back({{"benchmark", row.benchmark},
+                    {"family", row.family},
+                    {"metric", row.metric.name},
+                    {"unit", row.metric.unit},
+                    {"direction", model::ToString(row.metric.direction)},
+                    {"latest", commit_value(row.latest)},
+                    {"baseline", row.baseline ? commit_value(*row.baseline) : nlohmann::json()},
+                    {"change", number(row.change)},
+                    {"status", gate::ToString(row.status)},
+                    {"alert", std::move(alert)},
+                    {"sparkline", row.sparkline}});
+  }
+  nlohmann::json base;
+  if (overview.base) base = {{"sha", overview.base->sha}, {"time", model::FormatIsoTime(overview.base->time)}};
+  const gate::OverviewCounts& counts = overview.counts;
+  return Json(200, {{"project", overview.project},
+                    {"branch", overview.branch},
+                    {"baseline_branch", overview.baseline_branch},
+                    {"testbed", overview.testbed},
+                    {"testbeds", overview.testbeds},
+                    {"branches", overview.branches},
+                    {"metric", overview.metric},
+                    {"head", {{"sha", overview.head.sha}, {"time", model::FormatIsoTime(overview.head.time)}}},
+                    {"base", std::move(base)},
+                    {"counts", {{"regressed", counts.regressed}, {"improved", counts.improved},
+                                {"unchanged", counts.unchanged}, {"budget_broken", counts.budget_broken},
+                                {"no_baseline", counts.no_baseline}}},
+                    {"benchmarks", std::move(rows)}});
 }
 
 ApiResponse Api::Healthz(Context&) {

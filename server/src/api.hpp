@@ -102,6 +102,13 @@ class Api {
   ApiResponse Compare(Context& context);
   ApiResponse Check(Context& context);
   ApiResponse Alerts(Context& context);
+  ApiResponse OverviewRoute(Context& context);
+  ApiResponse TriageRoute(Context& context);
+  ApiResponse SeriesSvgRoute(Context& context);
+  ApiResponse DistributionRoute(Context& context);
+  ApiResponse ConfigRoute(Context& context);
+  // The name of the request's (already authorized) token, for who set a triage or config.
+  std::string TokenName(Context& context);
   ApiResponse Healthz(Context& context);
   ApiResponse MetricsRoute(Context& context);
   // Throws the 401/403 answer unless the request may read (write = false) or

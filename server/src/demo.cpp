@@ -66,7 +66,10 @@ struct DemoBenchmark {
 constexpr std::size_t kImprovementAt = 140;  // BM_Sort gets faster (pdqsort)
 constexpr std::size_t kRegressionAt = 210;   // BM_Parse/N >= 1024 gets slower
 
-std::vector<DemoBenchmark> Benchmarks() {
+// `head_index` is the newest main commit: it makes BM_Serialize/msgpack 15 %
+// slower and BM_Compress/level:9 12 % faster, so that the overview of the
+// mainline's head shows a regression and an improvement.
+std::vector<DemoBenchmark> Benchmarks(std::size_t head_index) {
   std::vector<DemoBenchmark> benchmarks;
   for (double n : {64.0, 1024.0, 16384.0, 262144.0}) {
     benchmarks.push_back(DemoBenchmark{
@@ -98,12 +101,19 @@ std::vector<DemoBenchmark> Benchmarks() {
                                        return branch == "refactor/serializer" ? 1850.0 * 1.25 : 1850.0;
                                      },
                                      1536, 0});
-  benchmarks.push_back(DemoBenchmark{"BM_Serialize/msgpack", [](std::size_t, const std::string&) { return 910.0; },
+  benchmarks.push_back(DemoBenchmark{"BM_Serialize/msgpack",
+                                     [head_index](std::size_t index, const std::string& branch) {
+                                       return index == head_index && branch == "main" ? 910.0 * 1.15 : 910.0;
+                                     },
                                      1536, 0});
   for (int level : {1, 6, 9}) {
     double time = level == 1 ? 0.52e6 : level == 6 ? 1.9e6 : 6.3e6;
     benchmarks.push_back(DemoBenchmark{"BM_Compress/level:" + std::to_string(level),
-                                       [time](std::size_t, const std::string&) { return time; }, 1 << 20, 0});
+                                       [time, level, head_index](std::size_t index, const std::string& branch) {
+                                         bool faster = level == 9 && index == head_index && branch == "main";
+                                         return faster ? time * 0.88 : time;
+                                       },
+                                       1 << 20, 0});
   }
   benchmarks.push_back(DemoBenchmark{"BM_Allocate/4096", [](std::size_t, const std::string&) { return 96.0; }, 0, 0});
   return benchmarks;
@@ -157,7 +167,7 @@ model::Results MakeReport(const std::vector<DemoBenchmark>& benchmarks, const De
 
 bool FillDemo(store::Store& store, const DemoOptions& options) {
   if (!store.Projects().empty()) return false;
-  const std::vector<DemoBenchmark> benchmarks = Benchmarks();
+  const std::vector<DemoBenchmark> benchmarks = Benchmarks(options.main_commits - 1);
   const std::vector<Testbed> testbeds = {
       {"linux-x86_64", 1.0, 0.015,
        {{"host_name", "ci-x86-07"}, {"num_cpus", "8"}, {"mhz_per_cpu", "3500"}, {"library_version", "v1.8.3"},

@@ -350,14 +350,15 @@ TEST_CASE("The read routes answer over a stored history", "[server][routes]") {
     RequireError(invalid, 400, "invalid_config");
     CHECK(json::parse(invalid->body)["error"]["where"].get<std::string>().find("budgets[0]") != std::string::npos);
   }
-  SECTION("alerts: the step, newest first") {
+  SECTION("alerts: the step, grouped by the commit that caused it") {
     json body = JsonOf(client->Get("/api/v1/projects/proj/alerts"));
     CHECK(body["branch"] == "main");
-    REQUIRE(!body["alerts"].empty());
-    for (const json& alert : body["alerts"]) {
+    REQUIRE(body["groups"].size() == 1);
+    CHECK(body["groups"][0]["group"] == Sha(25));
+    REQUIRE(!body["groups"][0]["alerts"].empty());
+    for (const json& alert : body["groups"][0]["alerts"]) {
       CHECK(alert["benchmark"] == "BM_Step");
       CHECK(alert["kind"] == "regression");
-      CHECK(alert["commit"] == Sha(25));
       CHECK(alert["base"] == Sha(24));
     }
   }

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "http_util.hpp"
+#include "perfgate/gate/alert_groups.hpp"
+#include "perfgate/gate/overview.hpp"
 #include "perfgate/server/demo.hpp"
 #include "server_test_support.hpp"
 
@@ -72,4 +74,27 @@ TEST_CASE("The demo history fills only an empty store, with the promised shape",
   auto ancestors = store->Ancestors("demo", head->sha, 10);
   REQUIRE(ancestors.size() == 10);
   CHECK(ancestors.back().branch == "main");
+}
+
+TEST_CASE("The demo's overview shows a regression and an improvement, its alerts at least one group", "[server][demo]") {
+  auto dir = testing::FreshDirectory("demo_overview");
+  auto store = perfgate::store::OpenSqliteStore((dir / "demo.db").string());
+  REQUIRE(FillDemo(*store));
+  auto overview = perfgate::gate::ProjectOverview(*store, {.project = "demo"});
+  REQUIRE(overview);
+  CHECK(overview->branch == "main");
+  CHECK(overview->testbed == "linux-arm64");  // the head's first testbed; the demo has no "default"
+  CHECK(overview->benchmarks.size() == 16);
+  CHECK(overview->counts.regressed >= 1);
+  CHECK(overview->counts.improved >= 1);
+  CHECK(overview->benchmarks.front().status == perfgate::gate::OverviewStatus::kRegressed);
+  CHECK(overview->benchmarks.front().benchmark == "BM_Serialize/msgpack");
+  auto groups = perfgate::gate::FindAlertGroups(*store, {.alerts = {.project = "demo"}}, {});
+  REQUIRE(groups);
+  REQUIRE(!groups->empty());
+  bool parse_group = false;
+  for (const auto& group : *groups) {
+    for (const auto& alert : group.alerts) parse_group = parse_group || alert.benchmark == "BM_Parse/1024";
+  }
+  CHECK(parse_group);
 }

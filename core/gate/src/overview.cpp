@@ -7,6 +7,7 @@
 
 #include "perfgate/gate/alerts.hpp"
 #include "perfgate/gate/check.hpp"
+#include "perfgate/gate/compare.hpp"
 #include "perfgate/gate/refs.hpp"
 
 namespace perfgate::gate {
@@ -90,6 +91,12 @@ Result<Overview> ProjectOverview(store::Store& store, const OverviewQuery& query
   } else {
     std::vector<std::string> head_testbeds = TestbedsOf(store, query.project, head->sha);
     overview.testbed = head_testbeds.empty() ? "" : head_testbeds.front();
+  }
+
+  if (!query.metric.empty()) {
+    auto head_results = LoadResults(store, query.project, "testbed", *head, overview.testbed);
+    if (!head_results) return tl::unexpected(head_results.error());
+    if (auto error = CheckMetricExists(query.metric, {&*head_results})) return tl::unexpected(*error);
   }
 
   CheckRequest request{.project = query.project, .head = {}, .base = std::nullopt, .testbed = overview.testbed,
