@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draws the growth charts of docs/performance.md from Google Benchmark JSON
 (--benchmark_out of benches/*_bench): one PNG per family whose names end in a
-size argument, time against size on log-log axes, with the fitted line
-Google Benchmark's Complexity() reports (the _BigO row) when there is one.
+size argument, CPU time against size on log-log axes (CPU time: the
+shared machine's other load inflates wall time), titled with the growth
+Google Benchmark's Complexity() fitted (its _BigO row) when there is one.
   growth-charts.py OUT_DIR BENCH.json...
 Needs python3-matplotlib (scripts/install-deps.sh --docs)."""
 import json
@@ -31,24 +32,25 @@ def main():
         for row in json.load(open(path))["benchmarks"]:
             name = row["name"]
             family = name.split("/")[0]
-            if family.endswith("_BigO"):
-                fits[family[: -len("_BigO")]] = row
+            if name.endswith("_BigO"):  # BM_X_BigO, or BM_X/real_time_BigO
+                fits[name[: -len("_BigO")].split("/")[0]] = row
                 continue
             if family not in FAMILIES or row.get("run_type") == "aggregate" and row.get("aggregate_name") != "median":
                 continue
             match = re.match(r"[^/]+/(\d+)", name)
             if match:
-                ms = row["real_time"] * TO_MS[row["time_unit"]]
+                ms = row["cpu_time"] * TO_MS[row["time_unit"]]
                 points.setdefault(family, {})[int(match.group(1))] = ms
     os.makedirs(out_dir, exist_ok=True)
     for family, by_size in sorted(points.items()):
         title, xlabel = FAMILIES[family]
         sizes = sorted(by_size)
         figure, axes = plt.subplots(figsize=(6, 4))
-        axes.loglog(sizes, [by_size[s] for s in sizes], "o-", label="measured (real time)")
+        axes.loglog(sizes, [by_size[s] for s in sizes], "o-", label="measured (CPU time)")
         fit = fits.get(family)
         if fit is not None:
-            axes.set_title(f"{title}\nfit: {fit['complexity']}", fontsize=10)
+            big_o = fit["big_o"].replace("lgN", "log N")
+            axes.set_title(f"{title}\nfit: {fit['cpu_coefficient']:.3g} {fit['time_unit']} x {big_o}", fontsize=10)
         else:
             axes.set_title(title, fontsize=10)
         axes.set_xlabel(xlabel)
