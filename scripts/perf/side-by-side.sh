@@ -22,7 +22,7 @@ seconds() {  # seconds of wall time of a command, its output discarded
   start=$(date +%s.%N)
   "$@" >/dev/null 2>&1 || [ $? -eq 1 ]  # compare exits 1 on a regression
   end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
 best_of() {  # the fastest of N runs
   local runs=$1 best=""
@@ -30,7 +30,7 @@ best_of() {  # the fastest of N runs
   for _ in $(seq "$runs"); do
     local t
     t=$(seconds "$@")
-    if [ -z "$best" ] || (($(echo "$t < $best" | bc -l))); then best=$t; fi
+    if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
   done
   echo "$best"
 }
@@ -52,7 +52,7 @@ ingest_once() {
 ingest_best=""
 for run in 1 2 3; do
   t=$(seconds ingest_once "c$run")
-  if [ -z "$ingest_best" ] || (($(echo "$t < $ingest_best" | bc -l))); then ingest_best=$t; fi
+  if [ -z "$ingest_best" ] || awk -v t="$t" -v b="$ingest_best" 'BEGIN { exit !(t < b) }'; then ingest_best=$t; fi
 done
 floor_rate=0
 for run in 1 2 3; do
@@ -60,9 +60,10 @@ for run in 1 2 3; do
   rate=$("$work/sqlite_floor" "$work/floor.db" 200000 | sed 's/.*: \([0-9]*\) rows\/s/\1/')
   [ "$rate" -gt "$floor_rate" ] && floor_rate=$rate
 done
-ingest_rate=$(echo "200000 / $ingest_best" | bc -l)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+ingest_rate=$(ratio 200000 "$ingest_best")
 printf '| ingest 100,000 rows (200,000 samples), fresh store, parse and process included | %.0fk samples/s | bare C loop, SQLite WAL, one transaction: %.0fk rows/s | %.2f |\n' \
-  "$(echo "$ingest_rate / 1000" | bc -l)" "$(echo "$floor_rate / 1000" | bc -l)" "$(echo "$ingest_rate / $floor_rate" | bc -l)"
+  "$(ratio "$ingest_rate" 1000)" "$(ratio "$floor_rate" 1000)" "$(ratio "$ingest_rate" "$floor_rate")"
 
 # compare: 2,000 benchmarks x 9 repetitions (with the library's aggregate rows),
 # process start included, against compare.py on the same two files.
@@ -74,7 +75,7 @@ else
   compare_py=/usr/share/benchmark/compare.py
   peer_time=$(seconds "$python" "$compare_py" benchmarks "$work/base.json" "$work/head.json")
   printf '| compare, 2,000 benchmarks x 9 repetitions, process included | %.3f s | compare.py (libbenchmark-tools): %.1f s | %.0fx |\n' \
-    "$compare_time" "$peer_time" "$(echo "$peer_time / $compare_time" | bc -l)"
+    "$compare_time" "$peer_time" "$(ratio "$peer_time" "$compare_time")"
 fi
 
 # Change points, detection alone, per 1,000 points (the bench's seeded series).
@@ -84,7 +85,7 @@ per_thousand=$("$python" -c 'import json,sys; b=json.load(open(sys.argv[1]))["be
 "$python" scripts/perf/change_points_numpy.py 1000 > "$work/numpy.txt"
 numpy_ms=$(cut -d' ' -f1 "$work/numpy.txt")
 printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Otava: not installable here (no PyPI); the same statistic in numpy (scripts/perf/change_points_numpy.py): %.1f ms | %.0fx |\n' \
-  "$per_thousand" "$numpy_ms" "$(echo "$numpy_ms / $per_thousand" | bc -l)"
+  "$per_thousand" "$numpy_ms" "$(ratio "$numpy_ms" "$per_thousand")"
 
 # Serving: the series route against nginx on the same bytes (its own script).
 if [ -x scripts/perf/serve-vs-nginx.sh ]; then
