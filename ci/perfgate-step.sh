@@ -13,7 +13,8 @@
 #   PERFGATE_PROJECT      project name (default: "project" of the config)
 #   PERFGATE_CONFIG       perfgate.json (default perfgate.json)
 #   PERFGATE_DB           SQLite database (default .perfgate/perfgate.db; keep it with actions/cache)
-#   PERFGATE_SERVER       perfgate server URL to upload to as well
+#   PERFGATE_SERVER       perfgate server URL to upload to as well; on a push to the
+#                         baseline branch perfgate.json is stored there too (upload_config.py)
 #   PERFGATE_TOKEN        project token for PERFGATE_SERVER
 #   PERFGATE_TESTBED      testbed name (default "default")
 #   PERFGATE_FORMAT       results format (default auto)
@@ -21,7 +22,8 @@
 #   PERFGATE_FILE_SIZES   files whose sizes to record, one per line
 #   PERFGATE_COMMENT      always | on-regression | never (true = always, false = never)
 #   PERFGATE_FAIL         true/false: fail the job on a failed check (default true)
-#   PERFGATE_DASHBOARD    dashboard URL for the report's links
+#   PERFGATE_DASHBOARD    public URL of the perfgate server for the report's links and
+#                         trend pictures (default PERFGATE_SERVER unless it is loopback)
 #   GITHUB_TOKEN          token for the comment (pull-requests: write); never printed
 # Outputs (GITHUB_OUTPUT): verdict (pass|fail), regressions, comment-url, report-path.
 # Commit, branch, pull request and fork are what `perfgate github-context` reads
@@ -112,9 +114,42 @@ fi
 echo "::endgroup::"
 [ $status -eq 0 ] || exit $status
 
+# A push to the baseline branch (the config's baseline.branch, else main, master
+# or trunk, as the gate's mainline) makes the server's copy of perfgate.json the
+# repository's; an older server without the route is told apart, never a failure.
+branch=$(json_field "$work/context.json" 'd["branch"]')
+baseline_branch=$(json_field "$config" '(d.get("baseline") or {}).get("branch") or ""' 2>/dev/null)
+on_baseline=false
+if [ -n "$baseline_branch" ]; then
+  [ "$branch" = "$baseline_branch" ] && on_baseline=true
+else
+  case "$branch" in main | master | trunk) on_baseline=true ;; esac
+fi
+if [ -n "${PERFGATE_SERVER:-}" ] && [ "${GITHUB_EVENT_NAME:-}" = push ] && [ -z "$pull_request" ] && [ "$on_baseline" = true ]; then
+  PERFGATE_TOKEN="${PERFGATE_TOKEN:-}" python3 "$here/upload_config.py" --server "$PERFGATE_SERVER" --project "$project" \
+    --config "$config"
+fi
+
 echo "::group::perfgate check"
+# The report's links and trend pictures: the dashboard-url input, else the
+# server-url unless it names this machine (what `check --server` defaults to).
+dashboard_url=${PERFGATE_DASHBOARD:-}
+if [ -z "$dashboard_url" ] && [ -n "${PERFGATE_SERVER:-}" ]; then
+  dashboard_url=$(python3 - "$PERFGATE_SERVER" <<'PY'
+import ipaddress, sys, urllib.parse
+url = sys.argv[1]
+host = (urllib.parse.urlsplit(url).hostname or "").rstrip(".").lower()
+try:
+    address = ipaddress.ip_address(host)
+    local = address.is_loopback or address.is_unspecified
+except ValueError:
+    local = host == "" or host == "localhost" or host.endswith(".localhost")
+print("" if local or not url.startswith(("http://", "https://")) else url)
+PY
+)
+fi
 dashboard=()
-[ -n "${PERFGATE_DASHBOARD:-}" ] && dashboard=(--dashboard-url "$PERFGATE_DASHBOARD")
+[ -n "$dashboard_url" ] && dashboard=(--dashboard-url "$dashboard_url")
 # No --head: perfgate takes the PR's head commit (not GitHub's merge commit) from the event.
 "$bin" check --config "$config" --db "$db" "${common[@]}" --comment "$report" --json "$work/check.json" "${dashboard[@]}"
 check_status=$?

@@ -43,6 +43,15 @@ void WriteOutput(const std::string& path, const std::string& text, bool append) 
   if (!out) throw EnvironmentError("cannot write " + path);
 }
 
+// --dashboard-url, checked; with --server the route chooses (its --public-url,
+// else the --server URL unless loopback), here the flag or nothing.
+std::string RequestedDashboardUrl(const CheckOptions& options) {
+  if (!options.dashboard_url.empty()) {
+    if (auto problem = report::DashboardUrlProblem(options.dashboard_url)) throw UsageError("--dashboard-url: " + *problem);
+  }
+  return options.dashboard_url;
+}
+
 // The report goes to standard output, --comment, --json and the job summary.
 int Publish(const CheckOptions& options, const std::string& markdown, const std::string& json, bool passed) {
   if (!options.comment.empty()) WriteOutput(options.comment, markdown, false);
@@ -68,7 +77,8 @@ int CheckOnServer(const CheckOptions& options, const std::string& config_text, c
   server::Client client(options.server);
   const std::string target = "/api/v1/projects/" + server::UrlEncode(project) + "/check?" +
                              QueryString({{"head", head}, {"base", options.base}, {"testbed", options.testbed},
-                                          {"event_base", github.base_sha}, {"dashboard_url", options.dashboard_url}}) +
+                                          {"event_base", github.base_sha}, {"dashboard_url", RequestedDashboardUrl(options)},
+                                          {"server_url", options.server}}) +
                              "&";
   auto post = [&](const char* format) {
     return ServerBody(options.server,
@@ -89,6 +99,7 @@ int RunCheck(CheckOptions options) {
   if (!options.base.empty() && !options.base_file.empty()) throw UsageError("give --base or --base-file, not both");
   if (!project.empty()) RequireName("--project", project);
 
+  const std::string dashboard_url = report::ChooseDashboardUrl(RequestedDashboardUrl(options), "", "");
   GithubContext github = ReadGithubContext();
   if (!options.server.empty()) return CheckOnServer(options, config_text, project, github);
   std::unique_ptr<store::Store> db;
@@ -128,7 +139,9 @@ int RunCheck(CheckOptions options) {
     std::cerr << "perfgate: no baseline found; budgets are checked, relative ones stay pending\n";
   }
   const detect::CheckResult& result = outcome->result;
-  std::string markdown = report::CheckMarkdown(result, report::CheckReportOptions{.dashboard_url = options.dashboard_url});
+  std::string markdown = report::CheckMarkdown(
+      result, report::CheckReportOptions{.dashboard_url = dashboard_url, .max_length = report::kGithubCommentLimit,
+                                         .base = outcome->base, .head = outcome->head});
   std::string json = report::CheckJson(result, outcome->base, outcome->head, outcome->testbed).dump(2);
   return Publish(options, markdown, json, result.passed);
 }
@@ -150,7 +163,9 @@ void AddCheckCommand(CLI::App& app, int& exit_code) {
   command->add_option("--format", options->format, "Format of results files (auto detects)")->capture_default_str();
   command->add_option("--comment", options->comment, "Write the Markdown report here");
   command->add_option("--json", options->json, "Write the JSON report here");
-  command->add_option("--dashboard-url", options->dashboard_url, "Dashboard link for the report");
+  command->add_option("--dashboard-url", options->dashboard_url,
+                      "Public URL of the perfgate server whose dashboard the report links and whose trend pictures "
+                      "it shows (default: the --server URL unless it is loopback; else no links)");
   command->callback([options, &exit_code] { exit_code = RunCheck(*options); });
 }
 

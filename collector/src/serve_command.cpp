@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_support.hpp"
+#include "perfgate/report/check_report.hpp"
 #include "perfgate/server/server.hpp"
 
 namespace perfgate::collector {
@@ -13,6 +14,9 @@ namespace {
 int RunServe(const server::ServerOptions& options) {
   if (options.port < 0 || options.port > 65535) {
     throw UsageError("--port " + std::to_string(options.port) + ": expected 0 to 65535");
+  }
+  if (!options.public_url.empty()) {
+    if (auto problem = report::DashboardUrlProblem(options.public_url)) throw UsageError("--public-url: " + *problem);
   }
   if (options.body_limit == 0) throw UsageError("--body-limit: must be at least 1 byte");
   if (options.body_seconds < 1) throw UsageError("--body-seconds: must be at least 1");
@@ -48,11 +52,17 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   command->add_option("--web-dir,--web-root", options->web_root,
                       "Serve the dashboard from this directory (e.g. web/dist while developing it) "
                       "instead of the one built into perfgate");
+  command->add_option("--public-url", options->public_url,
+                      "The URL readers reach this server by (https://perf.example.com): check reports link its "
+                      "dashboard and show its trend pictures");
   command->add_flag("--quiet", options->quiet, "No access log on stderr");
   // Limits: every one has a default safe on a shared network (server/README.md).
   command->add_option("--threads", options->threads, "Handler threads (requests that touch the store run here)")
       ->capture_default_str();
   command->add_option("--queue-limit", options->queue_limit, "Requests that may wait for a handler; then 503")
+      ->capture_default_str();
+  command->add_option("--cache-bytes", options->cache_bytes,
+                      "Memory for cached answers of the read routes, bytes (0 = no cache)")
       ->capture_default_str();
   command->add_option("--io-threads", options->io_threads, "Threads reading and writing sockets")->capture_default_str();
   command->add_option("--max-headers", options->max_header_count, "Most header fields in one request; then 431")

@@ -90,5 +90,5 @@ printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Ota
 # Serving: the series route against nginx on the same bytes (its own script).
 if [ -x scripts/perf/serve-vs-nginx.sh ]; then
   echo
-  scripts/perf/serve-vs-nginx.sh "$build"
+  scripts/perf/serve-vs-nginx.sh "$perfgate"
 fi

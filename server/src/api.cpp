@@ -12,6 +12,8 @@
 
 #include "change_cache.hpp"
 #include "http_util.hpp"
+#include "response_cache.hpp"
+#include "static_files.hpp"
 #include "perfgate/config/config.hpp"
 #include "perfgate/detect/budget_check.hpp"
 #include "perfgate/detect/change_points.hpp"
@@ -152,7 +154,11 @@ struct Api::Context {
 };
 
 Api::Api(StorePool& stores, class Metrics& metrics, const StaticFiles& static_files, ApiOptions options)
-    : stores_(stores), metrics_(metrics), static_files_(static_files), options_(std::move(options)) {
+    : stores_(stores),
+      metrics_(metrics),
+      static_files_(static_files),
+      options_(std::move(options)),
+      cache_(options_.cache_bytes) {
   if (!options_.now) options_.now = [] { return std::int64_t{0}; };
 }
 
@@ -186,18 +192,25 @@ struct Api::RouteEntry {
   const char* route;  // the template, also the `route` label of logs and metrics
   const char* method;  // GET routes answer HEAD too
   ApiResponse (Api::*handler)(Context&);
+  // kCached: the answer depends only on stored data (and the query), so it is
+  // computed once per store data version and served from the response cache.
+  bool cached = false;
 };
 
+namespace {
+constexpr bool kCached = true;
+}  // namespace
+
 const Api::RouteEntry* Api::FindRoute(std::vector<std::string> path, std::string* project) {
-  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects};
+  static const RouteEntry kProjects{"/api/v1/projects", "GET", &Api::Projects, kCached};
   // /api/v1/projects/{project}/<leaf>
   static const std::pair<std::string_view, RouteEntry> kProjectRoutes[] = {
       {"runs", {"/api/v1/projects/{project}/runs", "POST", &Api::Upload}},
-      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks}},
-      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute}},
-      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare}},
+      {"benchmarks", {"/api/v1/projects/{project}/benchmarks", "GET", &Api::Benchmarks, kCached}},
+      {"series", {"/api/v1/projects/{project}/series", "GET", &Api::SeriesRoute, kCached}},
+      {"compare", {"/api/v1/projects/{project}/compare", "GET", &Api::Compare, kCached}},
       {"check", {"/api/v1/projects/{project}/check", "POST", &Api::Check}},
-      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts}},
+      {"alerts", {"/api/v1/projects/{project}/alerts", "GET", &Api::Alerts, kCached}},
   };
   static const std::pair<std::string_view, RouteEntry> kTopRoutes[] = {
       {"healthz", {"/healthz", "GET", &Api::Healthz}},
@@ -251,7 +264,9 @@ ApiResponse Api::Route(const ApiRequest& request) {
       response = ErrorResponse(MethodNotAllowed(method, std::string(allowed)));
     } else {
       try {
-        response = (this->*entry->handler)(context);
+        // Only reads are cached: a route that also takes writes (a PUT) computes those.
+        bool read = method == "GET" || method == "HEAD";
+        response = entry->cached && read ? CachedRoute(context, *entry) : (this->*entry->handler)(context);
       } catch (const RequestError& error) {
         response = ErrorResponse(error);
       }
@@ -288,6 +303,108 @@ ApiResponse Api::Route(const ApiRequest& request) {
   }
   response.route = "static";
   return response;
+}
+
+namespace {
+
+// A cached answer as one client receives it: the gzip form when it accepts
+// gzip, 304 without a body when If-None-Match names the answer's ETag.
+ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool accepts_gzip,
+                      std::string_view if_none_match) {
+  ApiResponse response;
+  response.content_type = answer->content_type;
+  response.headers = answer->headers;
+  response.status = answer->status;
+  if (answer->status != 200) {
+    response.body = answer->body;  // an error shared by concurrent askers; never stored
+    return response;
+  }
+  bool gzip = accepts_gzip && answer->compressible && !answer->GzipBody().empty();
+  const std::string& etag = gzip ? answer->gzip_etag : answer->etag;
+  response.headers["ETag"] = etag;
+  // Fresh only until the next upload: browsers revalidate (and get a 304).
+  response.headers["Cache-Control"] = "no-cache";
+  if (answer->compressible) response.headers["Vary"] = "Accept-Encoding";
+  if (!if_none_match.empty() && EtagMatches(if_none_match, etag)) {
+    response.status = 304;
+    return response;
+  }
+  if (gzip) response.headers["Content-Encoding"] = "gzip";
+  response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->GzipBody() : &answer->body);
+  return response;
+}
+
+void AppendKeyPart(std::string& key, std::string_view part) {
+  key += std::to_string(part.size());
+  key += ':';
+  key += part;
+}
+
+}  // namespace
+
+std::optional<std::string> Api::CacheKey(Context& context, const RouteEntry& entry) {
+  std::string key;
+  AppendKeyPart(key, entry.route);
+  AppendKeyPart(key, context.project);
+  if (options_.private_reads) {
+    // What the token may read: a project route's answer is the same for every
+    // token that may read the project, and RequireProject checks that one may
+    // (on every request, so a revoked token stops reading at once). The
+    // project list depends on which tokens exist, which the data version does
+    // not follow: it is not cached.
+    if (context.project.empty()) return std::nullopt;
+    RequireProject(context);
+    AppendKeyPart(key, "reader-of-project");
+  }
+  for (const auto& [name, value] : context.query) {  // a std::map: sorted, so the order of the query does not matter
+    AppendKeyPart(key, name);
+    AppendKeyPart(key, value);
+  }
+  return key;
+}
+
+ApiResponse Api::CachedRoute(Context& context, const RouteEntry& entry) {
+  std::optional<std::string> key = CacheKey(context, entry);
+  if (!key) return (this->*entry.handler)(context);
+  // Read before computing: the answer then holds at least this version's data,
+  // and is served only while the version is unchanged, so no answer is older
+  // than an upload acknowledged before the request.
+  std::int64_t version = stores_.Read()->DataVersion();
+  auto answer = cache_.FindOrCompute(*key, version, [&] {
+    ApiResponse computed;
+    try {
+      computed = (this->*entry.handler)(context);
+    } catch (const RequestError& error) {
+      computed = ErrorResponse(error);
+    }
+    return MakeCachedAnswer(computed.status, std::move(computed.content_type), std::move(computed.headers),
+                            std::move(computed.body));
+  });
+  return FromCache(answer, context.request.accepts_gzip, context.request.if_none_match);
+}
+
+std::optional<ApiResponse> Api::TryCached(const ApiRequest& request) {
+  if (options_.private_reads || (request.method != "GET" && request.method != "HEAD")) return std::nullopt;
+  try {
+    Target target = SplitTarget(request.target);
+    auto segments = DecodePathSegments(target.path);
+    if (!segments) return std::nullopt;
+    auto query = ParseQuery(target.query, nullptr);
+    if (!query) return std::nullopt;
+    Context context{request, std::move(*segments), std::move(*query), ""};
+    const RouteEntry* entry = FindRoute(context.segments, &context.project);
+    if (entry == nullptr || !entry->cached) return std::nullopt;
+    std::optional<std::string> key = CacheKey(context, *entry);
+    if (!key) return std::nullopt;
+    auto answer = cache_.Find(*key, stores_.Read()->DataVersion());
+    if (!answer) return std::nullopt;
+    if (request.accepts_gzip && !answer->GzipReady()) return std::nullopt;  // compressing is a handler's work
+    ApiResponse response = FromCache(answer, request.accepts_gzip, request.if_none_match);
+    response.route = entry->route;
+    return response;
+  } catch (...) {
+    return std::nullopt;  // the handler thread answers, and reports the error
+  }
 }
 
 void Api::Authorize(Context& context, bool write) {
@@ -539,7 +656,15 @@ ApiResponse Api::Check(Context& context) {
   }
   RequireText("testbed", request.testbed, false);
   RequireText("event_base", request.event_base_sha, false);
+  // The report's public URL: dashboard_url, else serve --public-url, else the
+  // URL the client reached us by (server_url, as check --server sends it) unless loopback.
   std::string dashboard_url = context.Param("dashboard_url");
+  if (!dashboard_url.empty()) {
+    if (auto problem = report::DashboardUrlProblem(dashboard_url)) {
+      throw RequestError{400, "invalid_parameter", "dashboard_url: " + *problem, "dashboard_url"};
+    }
+  }
+  dashboard_url = report::ChooseDashboardUrl(dashboard_url, options_.public_url, context.Param("server_url"));
   std::string format = FormatParam(context.Param("format"), /*text_allowed=*/false);
   if (context.request.body.empty()) {
     throw RequestError{400, "empty_body", "body: empty; send perfgate.json as the body", "body"};
@@ -553,7 +678,10 @@ ApiResponse Api::Check(Context& context) {
   auto reader = stores_.Read();
   gate::CheckOutcome outcome = OrThrow(gate::Check(&*reader, *config, request));
   if (format == "markdown") {
-    return Rendered(report::CheckMarkdown(outcome.result, report::CheckReportOptions{.dashboard_url = dashboard_url}),
+    return Rendered(report::CheckMarkdown(outcome.result,
+                                          report::CheckReportOptions{.dashboard_url = dashboard_url,
+                                                                     .max_length = report::kGithubCommentLimit,
+                                                                     .base = outcome.base, .head = outcome.head}),
                     "text/markdown; charset=utf-8");
   }
   return Json(200, report::CheckJson(outcome.result, outcome.base, outcome.head, outcome.testbed));
@@ -585,22 +713,7 @@ ApiResponse Api::Alerts(Context& context) {
     limit = static_cast<std::size_t>(*value);
   }
 
-  std::string key = context.project + '\n' + branch + '\n' + testbed + '\n' + metric + '\n' + std::to_string(limit) +
-                    '\n' + std::to_string(min_change);
-  // The store's data version changes with every run stored by any process or
-  // server instance over the same database, so a cached answer is never older
-  // than an acknowledged upload, wherever it was acknowledged.
   auto reader = stores_.Read();
-  std::int64_t version = reader->DataVersion();
-  {
-    std::lock_guard lock(alerts_mutex_);
-    auto it = alerts_cache_.find(key);
-    if (it != alerts_cache_.end() && it->second.version == version) {
-      return ApiResponse{.status = 200, .content_type = "application/json", .body = it->second.body, .headers = {},
-                         .route = ""};
-    }
-  }
-
   gate::AlertsQuery query{.project = context.project, .branch = branch, .testbed = testbed, .metric = metric,
                           .min_change = min_change, .limit = limit};
   auto changes_of = [&](const store::Series& series) {
@@ -626,13 +739,7 @@ ApiResponse Api::Alerts(Context& context) {
                     {"change", std::isfinite(shift.change) ? nlohmann::json(shift.change) : nlohmann::json()},
                     {"p_value", shift.p_value}});
   }
-  std::string body = Dump({{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
-  {
-    std::lock_guard lock(alerts_mutex_);
-    alerts_cache_[key] = CachedAlerts{version, body};
-  }
-  return ApiResponse{.status = 200, .content_type = "application/json", .body = std::move(body), .headers = {},
-                     .route = ""};
+  return Json(200, {{"project", context.project}, {"branch", answer.branch}, {"alerts", std::move(list)}});
 }
 
 ApiResponse Api::Healthz(Context&) {
@@ -645,8 +752,22 @@ ApiResponse Api::Healthz(Context&) {
 // Public even on a private server: it names routes, never projects or benchmarks.
 ApiResponse Api::MetricsRoute(Context&) {
   std::int64_t size = stores_.Read()->SizeBytes();
+  std::string body = metrics_.Render(size);
+  ResponseCache::Stats cache = cache_.Snapshot();
+  body += "# HELP perfgate_response_cache_hits_total Requests answered from the response cache.\n"
+          "# TYPE perfgate_response_cache_hits_total counter\n"
+          "perfgate_response_cache_hits_total " + std::to_string(cache.hits) + "\n"
+          "# HELP perfgate_response_cache_misses_total Answers computed for the response cache.\n"
+          "# TYPE perfgate_response_cache_misses_total counter\n"
+          "perfgate_response_cache_misses_total " + std::to_string(cache.misses) + "\n"
+          "# HELP perfgate_response_cache_bytes Bytes held by the response cache.\n"
+          "# TYPE perfgate_response_cache_bytes gauge\n"
+          "perfgate_response_cache_bytes " + std::to_string(cache.bytes) + "\n"
+          "# HELP perfgate_response_cache_entries Answers held by the response cache.\n"
+          "# TYPE perfgate_response_cache_entries gauge\n"
+          "perfgate_response_cache_entries " + std::to_string(cache.entries) + "\n";
   return ApiResponse{.status = 200, .content_type = "text/plain; version=0.0.4; charset=utf-8",
-                     .body = metrics_.Render(size), .headers = {}, .route = ""};
+                     .body = std::move(body), .headers = {}, .route = ""};
 }
 
 }  // namespace perfgate::server

@@ -9,13 +9,16 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "change_cache.hpp"
 #include "metrics.hpp"
+#include "response_cache.hpp"
 #include "static_files.hpp"
 #include "store_pool.hpp"
 
@@ -26,13 +29,17 @@ struct ApiRequest {
   std::string target;         // raw, still percent-encoded: "/api/v1/projects/a%2Fb/series?benchmark=x"
   std::string authorization;  // the Authorization header, "" when absent
   std::string_view body;      // valid for the call
-  std::string if_none_match;  // the If-None-Match header, "" when absent (dashboard files answer 304)
+  std::string if_none_match;  // the If-None-Match header, "" when absent (dashboard files and cached answers: 304)
+  bool accepts_gzip = false;  // Accept-Encoding allows gzip: cached answers come in their gzip form
 };
 
 struct ApiResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // A cached answer's body, shared with the cache instead of copied; when set,
+  // `body` is empty and this is what is sent.
+  std::shared_ptr<const std::string> shared_body;
   std::map<std::string, std::string> headers;
   // The route template that answered ("/api/v1/projects/{project}/series"),
   // for logs and metrics; "static" for dashboard files, "unmatched" otherwise.
@@ -44,8 +51,12 @@ struct ApiResponse {
 
 struct ApiOptions {
   bool private_reads = false;
+  std::string public_url;  // ServerOptions::public_url
   // Seconds since the epoch; the server passes the wall clock, tests a fixed one.
   std::function<std::int64_t()> now;
+  // Bytes of cached answers of the GET routes that depend only on stored data
+  // (response_cache.hpp); 0 = none kept.
+  std::size_t cache_bytes = std::size_t{64} << 20;
 };
 
 // The route template a request will be answered by, computed from the raw target
@@ -60,6 +71,14 @@ class Api {
   // with its message; anything else a 500 "internal error".
   ApiResponse Handle(const ApiRequest& request);
 
+  // The cached answer of a request, when there is one for the store's current
+  // data version; nullopt otherwise (and always on a private server, where
+  // reads are authorised first). Cheap: meant for the I/O threads, so a hit
+  // needs no handler thread. Never throws.
+  std::optional<ApiResponse> TryCached(const ApiRequest& request);
+
+  ResponseCache::Stats CacheStats() const { return cache_.Snapshot(); }
+
  private:
   struct Context;
   // The one route table: template, method and handler of every route; both
@@ -70,6 +89,12 @@ class Api {
   // routes, the project segment; null when none matches.
   static const RouteEntry* FindRoute(std::vector<std::string> path, std::string* project);
   ApiResponse Route(const ApiRequest& request);
+  // A cached route's answer: from the cache, or computed once by its handler.
+  ApiResponse CachedRoute(Context& context, const RouteEntry& entry);
+  // The cache key of a request to a cached route; nullopt when this request's
+  // answer is not cached (a private server's project list, which depends on
+  // tokens that DataVersion does not follow).
+  std::optional<std::string> CacheKey(Context& context, const RouteEntry& entry);
   ApiResponse Upload(Context& context);
   ApiResponse Projects(Context& context);
   ApiResponse Benchmarks(Context& context);
@@ -90,14 +115,7 @@ class Api {
   const StaticFiles& static_files_;
   ApiOptions options_;
 
-  // Alerts scan every series; their answer is kept while the store's data
-  // version (any writer's, any instance's) is unchanged.
-  std::mutex alerts_mutex_;
-  struct CachedAlerts {
-    std::int64_t version = 0;
-    std::string body;
-  };
-  std::map<std::string, CachedAlerts> alerts_cache_;  // by project + query
+  ResponseCache cache_;
   ChangePointCache change_points_;
 };
 

@@ -16,6 +16,10 @@ bool IsCompressible(std::string_view content_type) {
 
 }  // namespace
 
+bool ShouldCompress(std::string_view content_type, std::size_t bytes) {
+  return bytes >= kMinimumBytes && IsCompressible(content_type);
+}
+
 std::optional<std::string> Gzip(std::string_view data) {
   z_stream stream{};
   // 15 window bits + 16: a gzip header and trailer rather than zlib's.
@@ -33,7 +37,7 @@ std::optional<std::string> Gzip(std::string_view data) {
 }
 
 void Compress(ApiResponse& response) {
-  if (response.body.size() < kMinimumBytes || !IsCompressible(response.content_type) ||
+  if (response.shared_body || !ShouldCompress(response.content_type, response.body.size()) ||
       response.headers.contains("Content-Encoding")) {
     return;
   }

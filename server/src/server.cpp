@@ -320,12 +320,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Refuse(429, "rate_limited", "too many writes with this token; retry later",
                     server_.write_limiter->RetryAfterSeconds(authorization));
     }
+    ApiRequest api_request{.method = method_, .target = target_, .authorization = std::move(authorization),
+                           .body = {}, .if_none_match = std::move(if_none_match), .accepts_gzip = accepts_gzip_};
+    // A cached answer is served here on the I/O thread: no handler thread, no hop.
+    if (std::optional<ApiResponse> cached = server_.api->TryCached(api_request)) {
+      return Respond(std::move(*cached), !keep_alive_);
+    }
     auto self = shared_from_this();
-    bool queued = server_.workers->TrySubmit([self, authorization = std::move(authorization),
-                                              if_none_match = std::move(if_none_match)]() mutable {
-      ApiRequest api_request{.method = self->method_, .target = self->target_,
-                             .authorization = std::move(authorization), .body = self->parser_->get().body(),
-                             .if_none_match = std::move(if_none_match)};
+    bool queued = server_.workers->TrySubmit([self, api_request = std::move(api_request)]() mutable {
+      api_request.body = self->parser_->get().body();
       ApiResponse answer = self->server_.api->Handle(api_request);
       if (answer.failed_authentication) self->server_.failed_auth_limiter->Take(self->address_);
       if (self->accepts_gzip_) Compress(answer);
@@ -380,25 +383,58 @@ class Connection : public std::enable_shared_from_this<Connection> {
     CancelDeadline();
     if (method_.empty()) method_ = "-";
     close = close || server_.stopping;
-    auto response = std::make_shared<http::response<http::string_body>>();
-    response->version(parser_ && parser_->get().version() == 10 ? 10 : 11);
-    response->result(static_cast<unsigned>(answer.status));
-    for (const auto& [name, value] : answer.headers) response->set(name, value);
-    response->set(http::field::content_type, answer.content_type);
-    response->set("X-Content-Type-Options", "nosniff");
-    std::size_t bytes = answer.body.size();
-    if (method_ == "HEAD") {
-      response->content_length(bytes);
+    // The head is written here and sent with the body in one gathered write;
+    // the body from where it is: the answer's own string, or a cached
+    // answer's, shared with the cache (no copy).
+    struct Outgoing {
+      std::string head;
+      std::string owned;
+      std::shared_ptr<const std::string> shared;
+    };
+    auto outgoing = std::make_shared<Outgoing>();
+    std::string_view data;
+    if (answer.shared_body) {
+      outgoing->shared = std::move(answer.shared_body);
+      data = *outgoing->shared;
     } else {
-      response->body() = std::move(answer.body);
-      response->prepare_payload();
+      outgoing->owned = std::move(answer.body);
+      data = outgoing->owned;
     }
-    response->keep_alive(!close);
+    std::size_t bytes = data.size();
+    bool http10 = parser_ && parser_->get().version() == 10;
+    // 1xx, 204 and 304 have neither a body nor a Content-Length (RFC 9110 8.6).
+    bool bodiless = answer.status < 200 || answer.status == 204 || answer.status == 304;
+    std::string& head = outgoing->head;
+    head.reserve(256 + 64 * answer.headers.size());
+    head += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(answer.status);
+    head += ' ';
+    auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(answer.status)));
+    head.append(reason.data(), reason.size());
+    head += "\r\n";
+    auto field = [&head](std::string_view name, std::string_view value) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    };
+    for (const auto& [name, value] : answer.headers) field(name, value);
+    field("Content-Type", answer.content_type);
+    field("X-Content-Type-Options", "nosniff");
+    if (!bodiless) field("Content-Length", std::to_string(bytes));
+    if (close) {
+      field("Connection", "close");
+    } else if (http10) {
+      field("Connection", "keep-alive");
+    }
+    head += "\r\n";
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
+    if (method_ != "HEAD" && !bodiless) buffers[1] = asio::buffer(data.data(), data.size());
     stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
     double seconds = std::chrono::duration<double>(Clock::now() - request_start_).count();
     std::string route = answer.route.empty() ? RouteTemplate(method_, target_) : answer.route;
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response, close, status = answer.status, bytes, seconds,
+    asio::async_write(stream_, buffers,
+                      [self = shared_from_this(), outgoing, close, status = answer.status, bytes, seconds,
                        route = std::move(route)](beast::error_code error, std::size_t) {
                         self->server_.Log(self->method_, self->target_, route, status, seconds, bytes, self->address_);
                         self->EndRequest();
@@ -560,7 +596,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->static_files = settled.web_root.empty() ? std::make_unique<StaticFiles>(EmbeddedDashboard())
                                                  : std::make_unique<StaticFiles>(settled.web_root);
   impl_->api = std::make_unique<Api>(*impl_->stores, impl_->metrics, *impl_->static_files,
-                                     ApiOptions{.private_reads = settled.private_reads, .now = WallSeconds});
+                                     ApiOptions{.private_reads = settled.private_reads, .public_url = settled.public_url,
+                                                .now = WallSeconds, .cache_bytes = settled.cache_bytes});
   impl_->write_limiter = std::make_unique<RateLimiter>(settled.writes_per_minute, Burst(settled.writes_per_minute));
   impl_->failed_auth_limiter =
       std::make_unique<RateLimiter>(settled.failed_auth_per_minute, Burst(settled.failed_auth_per_minute));

@@ -86,6 +86,20 @@ TEST_CASE("check finds the merge-base on the baseline branch through parent link
 
   auto against_feature = RunPerfgate({"check", "--config", config.string(), "--db", db, "--head", "f1000000"});
   CHECK(against_feature.exit_code == 1);  // 500 s against m1: +400 %
+  CHECK(against_feature.out.find("series.svg") == std::string::npos);  // no public URL, no pictures
+
+  // With the server's public URL: the compare view of the commits gate::Check chose and the breach's trend.
+  auto pictured = RunPerfgate({"check", "--config", config.string(), "--db", db, "--head", "f1000000", "--dashboard-url",
+                               "https://perf.example.com/"});
+  CHECK(pictured.exit_code == 1);
+  CHECK_THAT(pictured.out, Catch::Contains("[Compare in the dashboard](https://perf.example.com/projects/demo/compare"
+                                           "?base=m1000000&head=f1000000&testbed=default)"));
+  CHECK_THAT(pictured.out, Catch::Contains("](https://perf.example.com/api/v1/projects/demo/series.svg?benchmark="
+                                           "build%2Fcompile_time&metric=value&branch=main&testbed=default&head=f1000000)"));
+  auto bad_url = RunPerfgate({"check", "--config", config.string(), "--db", db, "--head", "f1000000", "--dashboard-url",
+                              "perf.example.com"});
+  CHECK(bad_url.exit_code == 2);
+  CHECK_THAT(bad_url.err, Catch::Contains("--dashboard-url: expected an http:// or https:// URL"));
 
   auto github = RunPerfgate({"check", "--config", config.string(), "--db", db, "--head", "f2000000"},
                             {"GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + (dir / "summary.md").string()});

@@ -20,12 +20,14 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from action_runner import ActionError, CacheStandIn, CompositeRunner  # noqa: E402
 from github_standin import GitHubStandIn  # noqa: E402
+from server_standin import PerfgateServerStandIn  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ACTION_DIR = os.path.join(ROOT, "ci")
@@ -368,6 +370,92 @@ class ActionTest(unittest.TestCase):
                                   "--branch", "main", "--format", "json"], capture_output=True, text=True)
         self.assertEqual(history.returncode, 0, history.stderr)
         self.assertEqual([p["commit"] for p in json.loads(history.stdout)["points"]], ["b" * 40, "4" * 40])
+
+    def config_text(self):
+        with open(os.path.join(self.workspace, "perfgate.json"), "rb") as handle:
+            return handle.read()
+
+    def test_a_push_to_the_baseline_branch_stores_perfgate_json_on_the_server_and_a_pull_request_does_not(self):
+        with GitHubStandIn() as standin, PerfgateServerStandIn(PERFGATE, os.path.join(self.tmp.name, "server"),
+                                                               config_route="store") as server:
+            token = server.token("demo")
+            pushed = self.run_action(standin, "4" * 40, event_name="push", results=FIXTURE,
+                                     **{"server-url": server.url, "token": token})
+            self.assertTrue(pushed.success, pushed.log)
+            self.assertEqual(server.configs, [(f"Bearer {token}", self.config_text())])
+            self.assertIn("stored perfgate.json on the server", pushed.log)
+            self.assertNotIn(token, pushed.log)
+            self.assertTrue(any(m == "POST" and "/runs?" in p for m, p in server.requests))  # the results went there too
+
+            pull = self.run_action(standin, "5" * 40, results=FIXTURE, **{"server-url": server.url, "token": token})
+            self.assertTrue(pull.success, pull.log)
+            self.assertEqual(len(server.configs), 1)  # a pull request's config is not the project's
+            self.assertEqual(sum(1 for m, _ in server.requests if m == "PUT"), 1)
+
+    def test_a_push_to_another_branch_leaves_the_servers_config_alone(self):
+        with GitHubStandIn() as standin, PerfgateServerStandIn(PERFGATE, os.path.join(self.tmp.name, "server"),
+                                                               config_route="store") as server:
+            token = server.token("demo")
+            write(os.path.join(self.workspace, "release.json"),
+                  json.dumps({"project": "demo", "baseline": {"branch": "release"},
+                              "budgets": [{"benchmark": "*", "max_regression": "20%"}]}))
+            result = self.run_action(standin, "6" * 40, event_name="push", results=FIXTURE,
+                                     **{"server-url": server.url, "token": token, "config": "release.json"})
+            self.assertTrue(result.success, result.log)
+            self.assertEqual(server.configs, [])  # main is not release.json's baseline branch
+
+    def test_an_older_server_without_the_config_route_does_not_fail_the_job(self):
+        for status in (404, 405, 500):
+            with self.subTest(status=status), GitHubStandIn() as standin, PerfgateServerStandIn(
+                    PERFGATE, os.path.join(self.tmp.name, f"server-{status}"), config_route=status) as server:
+                token = server.token("demo")
+                result = self.run_action(standin, str(status % 10) * 40, event_name="push", results=FIXTURE,
+                                         **{"server-url": server.url, "token": token})
+                self.assertTrue(result.success, result.log)
+                self.assertEqual(result.outputs["verdict"], "pass")
+                self.assertIn(("PUT", "/api/v1/projects/demo/config"), server.requests)
+                if status == 500:
+                    self.assertIn("::warning::perfgate: the server refused perfgate.json (HTTP 500)", result.log)
+                else:
+                    self.assertIn(f"does not store project configs (HTTP {status}", result.log)
+                    self.assertNotIn("::warning::", result.log)
+
+    def test_the_real_server_stores_the_config_or_says_it_cannot(self):
+        with GitHubStandIn() as standin, PerfgateServerStandIn(PERFGATE, os.path.join(self.tmp.name, "server")) as server:
+            token = server.token("demo")
+            result = self.run_action(standin, "7" * 40, event_name="push", results=FIXTURE,
+                                     **{"server-url": server.url, "token": token})
+            self.assertTrue(result.success, result.log)
+            if "stored perfgate.json on the server" in result.log:  # a server with the config route
+                request = urllib.request.Request(server.url + "/api/v1/projects/demo/config")
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    self.assertEqual(json.loads(answer.read()), json.loads(self.config_text()))
+            else:
+                self.assertRegex(result.log, r"does not store project configs \(HTTP 40[45]")
+
+    def test_the_comment_links_the_dashboard_and_shows_the_trend_of_each_regression(self):
+        slower = os.path.join(self.workspace, "slower.json")
+        scaled_copy(FIXTURE, slower, 1.5)
+        with GitHubStandIn() as standin:
+            result = self.run_action(standin, "1" * 40, results=slower, **{"dashboard-url": "https://perf.example.com"})
+            self.assertFalse(result.success)
+            body = self.ours(standin)[0]["body"]
+            self.assertIn("[Compare in the dashboard](https://perf.example.com/projects/demo/compare?base=" + "b" * 40 +
+                          "&head=" + "1" * 40 + "&testbed=default)", body)
+            self.assertRegex(body, r"!\[trend of BM_Sort/\d+\]\(https://perf\.example\.com/api/v1/projects/demo/"
+                                   r"series\.svg\?benchmark=BM_Sort%2F\d+&metric=real_time&branch=main&testbed=default"
+                                   r"&head=" + "1" * 40 + r"\)")
+
+    def test_a_loopback_server_url_gives_no_links_to_the_pull_request(self):
+        slower = os.path.join(self.workspace, "slower.json")
+        scaled_copy(FIXTURE, slower, 1.5)
+        with GitHubStandIn() as standin, PerfgateServerStandIn(PERFGATE, os.path.join(self.tmp.name, "server")) as server:
+            token = server.token("demo")
+            result = self.run_action(standin, "1" * 40, results=slower, **{"server-url": server.url, "token": token})
+            self.assertFalse(result.success)
+            body = self.ours(standin)[0]["body"]
+            self.assertIn("BM_Sort", body)
+            self.assertNotIn("](http", body)
 
     def test_an_unknown_input_is_refused_like_github_warns(self):
         with GitHubStandIn() as standin:

@@ -536,4 +536,50 @@ TEST_CASE("The check route's baseline of a pull request is its merge-base on the
   REQUIRE(markdown);
   CHECK(markdown->status == 200);
   CHECK(markdown->body.find("BM_Step") != std::string::npos);
+  CHECK(markdown->body.find("series.svg") == std::string::npos);
+
+  // dashboard_url (check --dashboard-url): the breach's trend picture and the compare view, as check --db draws them.
+  auto pictured = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) +
+                                   "&base=main&format=markdown&dashboard_url=https%3A%2F%2Fperf.example.com",
+                               R"({"budgets":[{"benchmark":"BM_Step","max":"50ns"}]})", "application/json");
+  REQUIRE(pictured);
+  CHECK(pictured->status == 200);
+  CHECK(pictured->body.find("(https://perf.example.com/api/v1/projects/proj/series.svg?benchmark=BM_Step&metric=real_time&"
+                            "branch=main&testbed=default&head=" + Sha(501) + ")") != std::string::npos);
+  CHECK(pictured->body.find("[Compare in the dashboard](https://perf.example.com/projects/proj/compare?base=") !=
+        std::string::npos);
+  // server_url (what check --server sends): used unless loopback.
+  auto reached = [&](const std::string& server_url) {
+    auto answer = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) + "&base=main&format=markdown&server_url=" +
+                                   server_url,
+                               R"({"budgets":[{"benchmark":"BM_Step","max":"50ns"}]})", "application/json");
+    REQUIRE(answer);
+    return answer->body;
+  };
+  CHECK(reached("http%3A%2F%2Fperf.internal%3A8080").find("(http://perf.internal:8080/api/v1/projects/proj/series.svg?") !=
+        std::string::npos);
+  CHECK(reached("http%3A%2F%2F127.0.0.1%3A8080").find("series.svg") == std::string::npos);
+  auto refused = client->Post("/api/v1/projects/proj/check?head=" + Sha(501) + "&dashboard_url=javascript%3Aalert(1)",
+                              R"({"budgets":[]})", "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(json::parse(refused->body)["error"]["where"] == "dashboard_url");
+}
+
+TEST_CASE("The check route links serve --public-url unless the request names a dashboard_url", "[server][check]") {
+  TestServer server("check-public-url", [](perfgate::server::ServerOptions& options) { options.public_url = "https://perf.example.com"; });
+  std::string token = server.CreateToken("proj");
+  UploadHistory(server, "proj", token, 3, 100);
+  auto client = server.Client();
+  auto ask = [&](const std::string& query) {
+    auto answer = client->Post("/api/v1/projects/proj/check?head=" + Sha(2) + "&format=markdown" + query,
+                               R"({"budgets":[{"benchmark":"BM_Step","max":"1ns"}]})", "application/json");
+    REQUIRE(answer);
+    INFO(answer->body);
+    REQUIRE(answer->status == 200);
+    return answer->body;
+  };
+  CHECK(ask("").find("(https://perf.example.com/api/v1/projects/proj/series.svg?benchmark=BM_Step&") != std::string::npos);
+  CHECK(ask("&server_url=http%3A%2F%2Fperf.internal").find("(https://perf.example.com/api/") != std::string::npos);
+  CHECK(ask("&dashboard_url=https%3A%2F%2Fother.example.org").find("(https://other.example.org/api/") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -115,56 +116,194 @@ std::string Plural(std::size_t count, const char* one, const char* many) {
   return std::to_string(count) + " " + (count == 1 ? one : many);
 }
 
-std::string VerdictLine(const CheckResult& check) {
+std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
+  return row.metric == "real_time" || row.metric == "value" ? "" : " (" + row.metric + ")";
+}
+
+// "+37 %", "-4.2 %": the headline's short form of a change.
+std::string ShortPercent(double fraction) {
+  double percent = fraction * 100;
+  return std::fabs(percent) >= 9.95 ? text::Format("%+.0f %%", percent) : text::Format("%+.1f %%", percent);
+}
+
+// Whether a change of this sign is worse for the metric.
+bool IsWorse(double change, model::Direction direction) {
+  return direction == model::Direction::kHigherIsBetter ? change < 0 : change > 0;
+}
+
+// How a changed row stands: against its max_regression budget when one covers
+// it ("over its 50 % budget", "inside its 50 % budget"), else its verdict (and a better change its verdict).
+std::string Standing(const detect::BenchmarkComparison& row, const CheckResult& check, bool plural) {
+  if (!IsWorse(*row.change, row.direction)) return std::string(detect::ToString(row.verdict));
+  for (const BudgetResult& result : check.budgets) {
+    if (result.budget.kind != BudgetKind::kMaxRegression || result.benchmark != row.name || result.metric != row.metric) {
+      continue;
+    }
+    if (result.budget.level == config::BudgetLevel::kOff || result.status == BudgetStatus::kPending) continue;
+    std::string limit = text::Format("%g %%", result.limit * 100);
+    std::string whose = plural ? "their " : "its ";
+    std::string budget = plural ? " budgets" : " budget";
+    if (result.status == BudgetStatus::kBroken) return "over " + whose + limit + budget;
+    if (result.status == BudgetStatus::kWarning) return "over " + whose + limit + budget + " (warning)";
+    return "inside " + whose + limit + budget;
+  }
+  return std::string(detect::ToString(row.verdict));
+}
+
+// The rows whose change is beyond the threshold, by size: the worse ones when
+// there are any, else the better ones.
+std::vector<const detect::BenchmarkComparison*> BiggestChanges(const CheckResult& check, std::size_t count) {
+  std::vector<const detect::BenchmarkComparison*> rows;
+  for (const auto& row : check.comparison.benchmarks) {
+    if (!row.change || !std::isfinite(*row.change)) continue;
+    if (std::fabs(*row.change) < check.comparison.threshold) continue;
+    rows.push_back(&row);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* left, const auto* right) {
+    bool left_worse = IsWorse(*left->change, left->direction);
+    bool right_worse = IsWorse(*right->change, right->direction);
+    if (left_worse != right_worse) return left_worse;
+    return std::fabs(*left->change) > std::fabs(*right->change);
+  });
+  // Slower first and alone: a faster benchmark is news only when nothing got slower.
+  if (!rows.empty() && IsWorse(*rows.front()->change, rows.front()->direction)) {
+    std::erase_if(rows, [](const auto* row) { return !IsWorse(*row->change, row->direction); });
+  }
+  if (rows.size() > count) rows.resize(count);
+  return rows;
+}
+
+// "### ✅ perfgate: pass — +37 % `BM_A`, +31 % `BM_B`, inside their 50 % budgets (demo)".
+std::string Headline(const CheckResult& check) {
+  const detect::CheckSummary& summary = check.summary;
+  std::vector<std::string> problems;
+  if (!check.has_baseline) problems.push_back("no baseline");
+  if (summary.regressions) problems.push_back(Plural(summary.regressions, "regression", "regressions"));
+  if (summary.broken) problems.push_back(Plural(summary.broken, "budget broken", "budgets broken"));
+  if (summary.warnings) problems.push_back(Plural(summary.warnings, "warning", "warnings"));
+
+  std::string changes;
+  auto biggest = BiggestChanges(check, 3);
+  std::vector<std::string> standings;
+  for (const auto* row : biggest) standings.push_back(Standing(*row, check, false));
+  // One budget standing shared by every change is said once: "..., inside their 50 % budgets".
+  bool shared = !standings.empty() && (standings.front().starts_with("inside ") || standings.front().starts_with("over ")) &&
+                std::all_of(standings.begin(), standings.end(), [&](const std::string& s) { return s == standings.front(); });
+  for (std::size_t i = 0; i < biggest.size(); ++i) {
+    if (i > 0) changes += ", ";
+    changes += ShortPercent(*biggest[i]->change) + " " + Code(biggest[i]->name) + ComparisonMetricName(*biggest[i]);
+    if (!shared) changes += " (" + standings[i] + ")";
+  }
+  if (shared) changes += (biggest.size() == 1 ? ", " + standings.front() : ", " + Standing(*biggest.front(), check, true));
+  if (problems.empty() && changes.empty()) {
+    problems.push_back("no change beyond ±" + text::Format("%g %%", check.comparison.threshold * 100));
+  }
+
+  std::string line = check.passed ? "### ✅ perfgate: pass" : "### ❌ perfgate: fail";
+  std::string text;
+  for (std::size_t i = 0; i < problems.size(); ++i) text += (i == 0 ? "" : ", ") + problems[i];
+  if (!changes.empty()) text += (text.empty() ? "" : "; ") + changes;
+  line += " — " + text;
+  if (!check.project.empty()) line += " (" + text::TableCell(check.project) + ")";
+  return line;
+}
+
+// The counts the headline leaves out: "1 improvement, 6 budgets met, ...".
+std::string OtherCounts(const CheckResult& check) {
   const detect::CheckSummary& summary = check.summary;
   std::vector<std::string> parts;
-  if (!check.has_baseline) {
-    parts.push_back("no baseline");
-  } else if (summary.regressions == 0) {
-    parts.push_back("no regressions");
-  } else {
-    parts.push_back(Plural(summary.regressions, "regression", "regressions"));
-  }
-  if (summary.broken) parts.push_back(Plural(summary.broken, "budget broken", "budgets broken"));
-  if (summary.warnings) parts.push_back(Plural(summary.warnings, "warning", "warnings"));
   if (summary.improvements) parts.push_back(Plural(summary.improvements, "improvement", "improvements"));
   if (summary.met + summary.stretch_met) {
     parts.push_back(Plural(summary.met + summary.stretch_met, "budget met", "budgets met"));
   }
   if (summary.stretch_met) parts.push_back(Plural(summary.stretch_met, "stretch goal met", "stretch goals met"));
   if (summary.pending) parts.push_back(std::to_string(summary.pending) + " pending");
-  std::string line = check.passed ? "### ✅ perfgate: pass" : "### ❌ perfgate: fail";
-  for (std::size_t i = 0; i < parts.size(); ++i) line += (i == 0 ? " — " : ", ") + parts[i];
-  if (!check.project.empty()) line += " (" + text::TableCell(check.project) + ")";
-  return line;
+  std::string text;
+  for (std::size_t i = 0; i < parts.size(); ++i) text += (i == 0 ? "" : ", ") + parts[i];
+  return text;
 }
 
-// A table: heading, header lines and rows, of which the first `shown` are printed.
+// Percent-encodes everything but RFC 3986's unreserved characters, for a path
+// segment or a query value.
+std::string UrlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += text::Format("%%%02X", c);
+    }
+  }
+  return out;
+}
+
+std::string Query(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::string out;
+  for (const auto& [name, value] : parameters) {
+    if (value.empty()) continue;
+    out += (out.empty() ? "?" : "&") + name + "=" + UrlEncode(value);
+  }
+  return out;
+}
+
+// The dashboard's links, from a server's public URL: the compare view, the
+// project page and the trend pictures (web/src/router.js, series.svg route).
+struct Links {
+  std::string root;  // the URL without a trailing '/'; "" = none
+  std::string project;
+  const std::optional<model::ResultsOrigin>* base = nullptr;
+  const std::optional<model::ResultsOrigin>* head = nullptr;
+
+  bool Pictures() const { return !root.empty() && !project.empty() && head->has_value(); }
+
+  std::string Dashboard() const {
+    if (root.empty()) return "";
+    if (project.empty()) return "[Dashboard](" + root + "/)";
+    if (base->has_value() && head->has_value()) {
+      return "[Compare in the dashboard](" + root + "/projects/" + UrlEncode(project) + "/compare" +
+             Query({{"base", (*base)->commit}, {"head", (*head)->commit}, {"testbed", (*head)->testbed}}) + ")";
+    }
+    return "[Dashboard](" + root + "/projects/" + UrlEncode(project) + ")";
+  }
+
+  // The trend of the baseline's branch with the head marked.
+  std::string Picture(const std::string& benchmark, const std::string& metric) const {
+    std::string branch = base->has_value() ? (*base)->branch : "";
+    return "![trend of " + text::TableCell(benchmark) + "](" + root + "/api/v1/projects/" + UrlEncode(project) +
+           "/series.svg" +
+           Query({{"benchmark", benchmark}, {"metric", metric}, {"branch", branch}, {"testbed", (*head)->testbed},
+                  {"head", (*head)->commit}}) +
+           ")";
+  }
+};
+
+// A table: heading, header lines and rows, of which the first `shown` are
+// printed; a folded one sits in <details> under `summary`.
 struct Table {
-  std::string heading;
+  std::string heading;  // "" = none (continues the table above)
   std::string header;
   std::vector<std::string> rows;
   std::size_t shown = 0;
+  std::string summary;  // not empty: folded
 };
 
 void RenderTable(const Table& table, std::string& out) {
   if (table.rows.empty()) return;
-  out += "\n#### " + table.heading + "\n\n" + table.header;
+  if (!table.heading.empty()) out += "\n#### " + table.heading + "\n";
+  if (!table.summary.empty()) out += "\n<details><summary>" + table.summary + "</summary>\n";
+  out += "\n" + table.header;
   for (std::size_t i = 0; i < table.shown && i < table.rows.size(); ++i) out += table.rows[i] + "\n";
   if (table.shown < table.rows.size()) {
     out += "\n_… " + Plural(table.rows.size() - table.shown, "more row", "more rows") +
            " omitted to fit GitHub's comment size limit; see the JSON report" + "._\n";
   }
+  if (!table.summary.empty()) out += "\n</details>\n";
 }
 
 // "median" or one of p50..p99.9 (detect::Statistic), named by its string.
 bool IsPercentile(std::string_view statistic) {
   auto parsed = detect::ParseStatistic(statistic);
   return parsed && (*parsed == detect::Statistic::kMedian || detect::IsPercentile(*parsed));
-}
-
-std::string ComparisonMetricName(const detect::BenchmarkComparison& row) {
-  return row.metric == "real_time" || row.metric == "value" ? "" : " (" + row.metric + ")";
 }
 
 // Cuts at a UTF-8 character boundary so the text stays valid.
@@ -177,28 +316,84 @@ std::string CutUtf8(std::string text, std::size_t length) {
 
 }  // namespace
 
+std::optional<std::string> DashboardUrlProblem(std::string_view url) {
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else {
+    return "expected an http:// or https:// URL, got '" + std::string(url) + "'";
+  }
+  if (rest.empty() || rest.front() == '/') return "'" + std::string(url) + "' has no host";
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' || c == '`') {
+      return "'" + std::string(url) + "' holds a space, control character, quote, bracket or parenthesis; percent-encode it";
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsLoopbackUrl(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view host = url.substr(scheme_end + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  if (host.starts_with("[")) {
+    host = host.substr(1, host.find(']') == std::string_view::npos ? std::string_view::npos : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  std::string lower;
+  for (char c : host) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (lower.ends_with(".")) lower.pop_back();
+  return lower.empty() || lower == "localhost" || lower.ends_with(".localhost") || lower == "::1" || lower == "::" ||
+         lower == "0.0.0.0" || (lower.starts_with("127.") && lower.find_first_not_of("0123456789.") == std::string::npos);
+}
+
+std::string ChooseDashboardUrl(const std::string& requested, const std::string& configured, const std::string& reached) {
+  if (!requested.empty()) return requested;
+  if (!configured.empty()) return configured;
+  if (!reached.empty() && !IsLoopbackUrl(reached) && !DashboardUrlProblem(reached)) return reached;
+  return "";
+}
+
 std::string CommentMarker(std::string_view project) {
   return "<!-- perfgate:comment project=" + std::string(project) + " -->";
 }
 
 std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& options) {
   const detect::Comparison& comparison = check.comparison;
+  Links links{options.dashboard_url, check.project, &options.base, &options.head};
+  while (!links.root.empty() && links.root.back() == '/') links.root.pop_back();
 
-  std::string head_text = CommentMarker(check.project) + "\n" + VerdictLine(check) + "\n\n";
+  std::string head_text = CommentMarker(check.project) + "\n" + Headline(check) + "\n\n";
   std::string context;
   context += "Base " + (check.has_baseline ? Code(comparison.base.label.empty() ? "base" : comparison.base.label)
                                            : std::string("(none found)"));
   context += " → head " + Code(comparison.head.label.empty() ? "head" : comparison.head.label);
   context += ". Threshold " + PlainPercent(comparison.threshold) + ", alpha " + text::Format("%g", comparison.alpha) + ".";
-  if (!options.dashboard_url.empty()) context += " [Dashboard](" + options.dashboard_url + ")";
+  if (std::string counts = OtherCounts(check); !counts.empty()) context += " " + counts + ".";
+  if (std::string dashboard = links.Dashboard(); !dashboard.empty()) context += " " + dashboard;
   head_text += context + "\n";
 
-  // Regressions and breaches.
+  // Regressions and breaches, each (benchmark, metric) with its trend beside its first row.
+  const bool pictures = links.Pictures();
+  std::set<std::pair<std::string, std::string>> pictured;
+  auto trend = [&](const std::string& benchmark, const std::string& metric) -> std::string {
+    if (!pictures) return "";
+    if (metric.empty() || !pictured.insert({benchmark, metric}).second) return " |";
+    return " " + links.Picture(benchmark, metric) + " |";
+  };
   Table breaches{"Regressions and budget breaches",
-                 "| Benchmark | Metric | Base | Head | Change | p-value | Limit |\n"
-                 "| --- | --- | ---: | ---: | ---: | ---: | --- |\n",
+                 pictures ? "| Benchmark | Metric | Base | Head | Change | p-value | Limit | Trend |\n"
+                            "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |\n"
+                          : "| Benchmark | Metric | Base | Head | Change | p-value | Limit |\n"
+                            "| --- | --- | ---: | ---: | ---: | ---: | --- |\n",
                  {},
-                 0};
+                 0,
+                 ""};
   for (const auto& row : comparison.benchmarks) {
     if (row.verdict != Verdict::kRegressed) continue;
     std::string mark = check.regression_level == config::BudgetLevel::kError ? "🔴 " : "⚠️ ";
@@ -207,7 +402,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                             " | " +
                             (row.head && row.head->median ? model::FormatQuantity(*row.head->median, row.unit) : "-") +
                             " | " + (row.change ? text::SignedPercent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) +
-                            " | threshold ±" + PlainPercent(comparison.threshold) + " |");
+                            " | threshold ±" + PlainPercent(comparison.threshold) + " |" + trend(row.name, row.metric));
   }
   std::vector<const BudgetResult*> budgets;
   for (const auto& result : check.budgets) budgets.push_back(&result);
@@ -221,13 +416,15 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                             StatisticValue(result->base_value, *result) + " | " +
                             StatisticValue(result->head_value, *result) + " | " +
                             (result->change ? text::SignedPercent(*result->change) : "-") + " | " + PValue(result->p_value) +
-                            " | " + LimitText(*result) + " (" + result->budget.path + ") |");
+                            " | " + LimitText(*result) + " (" + result->budget.path + ") |" +
+                            trend(result->benchmark, result->metric));
   }
 
   Table improvements{"Improvements",
                      "| Benchmark | Metric | Base | Head | Change | p-value |\n| --- | --- | ---: | ---: | ---: | ---: |\n",
                      {},
-                     0};
+                     0,
+                     ""};
   for (const auto& row : comparison.benchmarks) {
     if (row.verdict != Verdict::kImproved) continue;
     improvements.rows.push_back(
@@ -237,23 +434,39 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
         (row.change ? text::SignedPercent(*row.change) : "-") + " | " + PValue(row.p_value_adjusted) + " |");
   }
 
-  Table targets{"Targets vs Actual",
-                "| Target | Benchmark | Metric | Limit | Actual | Status |\n| --- | --- | --- | --- | ---: | --- |\n",
-                {},
-                0};
+  // Targets vs Actual: the problems shown, met and pending folded below them.
+  const std::string targets_header =
+      "| Target | Benchmark | Metric | Limit | Actual | Status |\n| --- | --- | --- | --- | ---: | --- |\n";
+  Table targets{"Targets vs Actual", targets_header, {}, 0, ""};
+  Table targets_folded{"", targets_header, {}, 0, ""};
+  std::size_t met = 0, stretch_met = 0, pending = 0;
   for (const BudgetResult* result : budgets) {
     std::string target = result->budget.description.empty() ? result->budget.path : text::TableCell(result->budget.description);
     std::string actual = result->status == BudgetStatus::kPending ? "no data yet" : Value(result->actual, *result);
     std::string status = StatusMark(result->status);
     if (result->status == BudgetStatus::kPending && !result->note.empty()) status += " (" + text::TableCell(result->note) + ")";
-    targets.rows.push_back("| " + target + " | " + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
-                           LimitText(*result) + " | " + actual + " | " + status + " |");
+    std::string row = "| " + target + " | " + Code(result->benchmark) + " | " + MetricText(*result) + " | " +
+                      LimitText(*result) + " | " + actual + " | " + status + " |";
+    bool problem = result->status == BudgetStatus::kBroken || result->status == BudgetStatus::kWarning;
+    (problem ? targets : targets_folded).rows.push_back(row);
+    if (result->status == BudgetStatus::kMet) ++met;
+    if (result->status == BudgetStatus::kStretchMet) ++stretch_met;
+    if (result->status == BudgetStatus::kPending) ++pending;
+  }
+  {
+    std::vector<std::string> parts;
+    if (met) parts.push_back(std::to_string(met) + " ✅ met");
+    if (stretch_met) parts.push_back(std::to_string(stretch_met) + " 🎯 stretch met");
+    if (pending) parts.push_back(std::to_string(pending) + " ⏳ pending");
+    for (std::size_t i = 0; i < parts.size(); ++i) targets_folded.summary += (i == 0 ? "" : ", ") + parts[i];
+    if (targets.rows.empty()) targets_folded.heading = targets.heading;
   }
 
   Table components{"Component | Current | Baseline | Change",
                    "| Component | Current | Baseline | Change |\n| --- | ---: | ---: | ---: |\n",
                    {},
-                   0};
+                   0,
+                   ""};
   for (const auto& row : comparison.benchmarks) {
     if (!row.base || !row.head || !row.base->median || !row.head->median) continue;
     std::string mark = row.verdict == Verdict::kRegressed ? " 🔴" : row.verdict == Verdict::kImproved ? " 🟢" : "";
@@ -262,12 +475,14 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
                               model::FormatQuantity(*row.base->median, row.unit) + " | " +
                               (row.change ? text::SignedPercent(*row.change) : "-") + mark + " |");
   }
+  components.summary = Plural(components.rows.size(), "component", "components");
 
   // Scenarios: benchmarks with percentile budgets or percentile aggregates.
   Table scenarios{"Scenario | P50 | P95 | P99 | Target",
                   "| Scenario | P50 | P95 | P99 | Target |\n| --- | ---: | ---: | ---: | --- |\n",
                   {},
-                  0};
+                  0,
+                  ""};
   std::map<std::string, std::vector<const BudgetResult*>> percentile_budgets;
   for (const auto& result : check.budgets) {
     if (result.status == BudgetStatus::kPending || result.metric.empty()) continue;
@@ -297,7 +512,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
               ")</summary>\n\n" + CompareMarkdown(comparison) + "\n</details>\n";
   }
 
-  std::array<Table*, 5> tables = {&breaches, &improvements, &targets, &components, &scenarios};
+  std::array<Table*, 6> tables = {&breaches, &improvements, &targets, &targets_folded, &components, &scenarios};
   for (Table* table : tables) table->shown = table->rows.size();
   bool show_details = true;
   auto render = [&] {
@@ -313,7 +528,7 @@ std::string CheckMarkdown(const CheckResult& check, const CheckReportOptions& op
   std::string out = render();
   // Shed detail first: the collapsed results, then the rows of the later tables
   // (halving until empty), keeping regressions and breaches to the last.
-  std::array<Table*, 5> shedding_order = {&scenarios, &components, &improvements, &targets, &breaches};
+  std::array<Table*, 6> shedding_order = {&scenarios, &components, &improvements, &targets_folded, &targets, &breaches};
   if (out.size() > options.max_length && show_details) {
     show_details = false;
     out = render();

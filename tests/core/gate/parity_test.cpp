@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -57,7 +58,9 @@ std::vector<Scenario> Scenarios() {
     Scenario s{"single values", History("BM_One", {100, 101, 99, 100, 102, 100, 101}), {}, {}, budgets};
     s.uploads.push_back(Upload{"f1" + std::string(38, '0'), Sha('g'), "feature", "default", 9, {{"BM_One", {140}}}});
     s.compares = {{"main", "f1" + std::string(38, '0')}, {Sha('b'), Sha('g'), "--threshold", "1%"}};
-    s.checks = {{"--head", "f1" + std::string(38, '0')}};
+    // The second with a public dashboard URL: the same compare link and trend picture from both doors.
+    s.checks = {{"--head", "f1" + std::string(38, '0')},
+                {"--head", "f1" + std::string(38, '0'), "--dashboard-url", "https://perf.example.com"}};
     scenarios.push_back(s);
   }
   {  // Repetitions on both sides: Mann-Whitney and the bootstrap interval.
@@ -202,6 +205,10 @@ TEST_CASE("compare, check and history give the same JSON through --db and --serv
         REQUIRE(local.body.is_object());
         CHECK(local.body == remote.body);
         CHECK(local.text == remote.text);  // the Markdown report
+        if (std::find(arguments.begin(), arguments.end(), "--dashboard-url") != arguments.end()) {
+          CHECK_THAT(local.text, Catch::Contains("/series.svg?"));
+          CHECK_THAT(local.text, Catch::Contains("[Compare in the dashboard](https://perf.example.com/projects/parity/compare?"));
+        }
       }
     }
   }

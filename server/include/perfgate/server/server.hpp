@@ -41,11 +41,20 @@ struct ServerOptions {
   // embedded in the binary at build time. When either has no index.html, "/"
   // serves a small page saying how to build the dashboard.
   std::string web_root;
+  // The server's public URL (`serve --public-url`): what check reports link and
+  // take trend pictures from when the request names no dashboard_url; "" = the
+  // URL the client reached the server by, unless loopback.
+  std::string public_url;
   // Handler threads (they run every request that reaches the API or the
   // dashboard's files, off the I/O threads) and how many requests may wait for
   // one; past that a request is answered 503 with Retry-After at once.
   std::size_t threads = 16;
   std::size_t queue_limit = 256;
+  // Memory for answers of the read routes that depend only on stored data,
+  // kept per store data version and served without a handler thread; bytes
+  // of bodies (plain and gzip) and keys, least recently used out first.
+  // 0 = no cache.
+  std::size_t cache_bytes = std::size_t{64} << 20;
   // Threads reading and writing sockets (event-driven: a connection that is idle
   // or slow costs a socket and a little memory, never a thread).
   std::size_t io_threads = 2;
