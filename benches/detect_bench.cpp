@@ -37,12 +37,14 @@ void BM_DetectChangePoints(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_DetectChangePoints)
+    ->Arg(100)
     ->Arg(1000)
     ->Arg(2000)
     ->Arg(5000)
     ->Arg(10000)
+    ->Arg(100000)
     ->Unit(benchmark::kMillisecond)
-    ->Complexity();
+    ->Complexity(benchmark::oN);
 
 void BM_UpdateChangePointsAppendOne(benchmark::State& state) {
   const auto length = static_cast<std::size_t>(state.range(0));

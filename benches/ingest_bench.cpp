@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 
 #include "perfgate/parse/parse.hpp"
@@ -147,6 +149,101 @@ void BM_IngestSmallUpload(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_IngestSmallUpload)->ArgName("durable")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// How the cost grows. Arguments of 100,000 and more are left out of
+// scripts/bench-gate.sh's brief run by its filter; BENCH_FULL=1 runs them.
+
+// A store file named `name` in the temporary directory, filled by `fill` the
+// first time it is asked for in this process: Google Benchmark calls a
+// benchmark several times per run, and a large store takes minutes to fill.
+std::string PreparedStore(const std::string& name, const std::function<void(perfgate::store::Store&)>& fill) {
+  static std::map<std::string, std::string> prepared;
+  if (auto found = prepared.find(name); found != prepared.end()) return found->second;
+  auto path = std::filesystem::temp_directory_path() / ("perfgate_" + name + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  fill(*perfgate::store::OpenSqliteStore(path.string(), {.durable = false}));
+  prepared.emplace(name, path.string());
+  return path.string();
+}
+
+// Samples already stored: commits of 10,000 rows (30,000 samples) until
+// `samples` are stored.
+void FillWithSamples(perfgate::store::Store& store, std::int64_t samples) {
+  const std::int64_t rows_per_commit = std::min<std::int64_t>(10000, std::max<std::int64_t>(1, samples / 3));
+  const std::string text = MakeGoogleBenchmarkJson(static_cast<int>(rows_per_commit));
+  for (std::int64_t stored = 0, commit = 0; stored < samples; stored += 3 * rows_per_commit) {
+    auto report = perfgate::parse::ParseGoogleBenchmarkJson(text);
+    store.Ingest({.project = "bench", .commit = {.sha = "seed" + std::to_string(++commit), .branch = "main",
+                                                 .time = commit},
+                  .report = std::move(*report)});
+  }
+}
+
+// Ingest rate of a 1,000-row file (3,000 samples) into a store that already
+// holds range(0) samples of the same benchmarks: index depth, not file size.
+void BM_IngestIntoStoreOf(benchmark::State& state) {
+  const std::int64_t stored = state.range(0);
+  const std::string path = PreparedStore("growth_" + std::to_string(stored),
+                                         [&](perfgate::store::Store& store) { FillWithSamples(store, stored); });
+  auto store = perfgate::store::OpenSqliteStore(path, {.durable = false});
+  const std::string text = MakeGoogleBenchmarkJson(1000);
+  std::size_t samples = 0;
+  // Across calls too: a commit stored again would be an idempotent no-op.
+  static int commit = 0;
+  for (auto _ : state) {
+    auto report = perfgate::parse::ParseGoogleBenchmarkJson(text);
+    samples = report->SampleCount();
+    store->Ingest({.project = "bench", .commit = {.sha = "grow" + std::to_string(++commit), .branch = "main",
+                                                  .time = 1000000 + commit},
+                   .report = std::move(*report)});
+  }
+  state.counters["samples_per_second"] =
+      benchmark::Counter(static_cast<double>(samples * state.iterations()), benchmark::Counter::kIsRate);
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_IngestIntoStoreOf)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Arg(10000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Complexity(benchmark::oLogN);
+
+// One series over `commits` commits, 3 samples each.
+void FillWithHistory(perfgate::store::Store& store, std::size_t commits) {
+  for (std::size_t commit = 0; commit < commits; ++commit) {
+    perfgate::model::Results report{.format = "gbench"};
+    auto& benchmark = report.BenchmarkNamed("BM_Series");
+    perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {
+        100.0 + static_cast<double>(commit % 7), 101.0, 99.5};
+    store.Ingest({.project = "bench",
+                  .commit = {.sha = std::to_string(commit), .branch = "main", .time = static_cast<std::int64_t>(commit)},
+                  .report = std::move(report)});
+  }
+}
+
+// One series of range(0) commits read whole (limit = its length): the series
+// route's store cost against history length.
+void BM_LoadSeriesOfLength(benchmark::State& state) {
+  const auto commits = static_cast<std::size_t>(state.range(0));
+  auto store = perfgate::store::OpenSqliteStore(
+      PreparedStore("history_" + std::to_string(commits),
+                    [&](perfgate::store::Store& prepared) { FillWithHistory(prepared, commits); }),
+      {.durable = false});
+  for (auto _ : state) {
+    auto series = store->LoadSeries({.project = "bench", .benchmark = "BM_Series", .branch = "main", .limit = commits});
+    benchmark::DoNotOptimize(series);
+  }
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_LoadSeriesOfLength)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN);
 
 }  // namespace
 

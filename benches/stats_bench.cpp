@@ -46,7 +46,28 @@ void BM_CompareReports(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_CompareReports)->Arg(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CompareReports)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Growth of the comparison with the suite (a straight line: no quadratic step),
+// on one thread so that the fit reads the work, not the machine's cores.
+void BM_CompareReportsOneThread(benchmark::State& state) {
+  const auto [base, head] = SuitePair(static_cast<std::size_t>(state.range(0)), 9);
+  perfgate::detect::CompareOptions options;
+  options.threads = 1;
+  for (auto _ : state) {
+    perfgate::detect::Comparison comparison = perfgate::detect::CompareReports(base, head, options);
+    benchmark::DoNotOptimize(comparison);
+  }
+  state.SetComplexityN(state.range(0));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_CompareReportsOneThread)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN);
 
 void BM_MannWhitneyU(benchmark::State& state) {
   perfgate::stats::Xoshiro256 generator(2);

@@ -1,6 +1,7 @@
 #include "perfgate/detect/change_points.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -30,27 +31,67 @@ constexpr double kMinShiftSigmas = 1.5;
 // index is re-estimated within this fraction of the window either side.
 constexpr std::size_t kRelocateReachDivisor = 4;
 
+// Sums of |x - y| over every pair of a prefix (or suffix) of the values, in
+// O(w log w): the values are ranked once, and a Fenwick tree over the ranks
+// holds the count and the sum of the values seen so far, so that the row of
+// each new value, sum |x_new - x_seen|, is cnt_below * x - sum_below +
+// sum_above - cnt_above * x.
+class RankedSums {
+ public:
+  explicit RankedSums(std::span<const double> values) : rank_(values.size()), count_(values.size() + 1), sum_(values.size() + 1) {
+    std::vector<std::size_t> order(values.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b] || (values[a] == values[b] && a < b); });
+    for (std::size_t r = 0; r < order.size(); ++r) rank_[order[r]] = r;
+  }
+  void Reset() {
+    std::fill(count_.begin(), count_.end(), 0);
+    std::fill(sum_.begin(), sum_.end(), 0.0);
+    seen_ = 0;
+    seen_sum_ = 0;
+  }
+  // sum over the values added so far of |value - x|, then adds x (the value at `index`).
+  double RowThenAdd(std::size_t index, double value) {
+    std::size_t below = 0;
+    double below_sum = 0;
+    for (std::size_t i = rank_[index]; i > 0; i -= i & (~i + 1)) {
+      below += count_[i];
+      below_sum += sum_[i];
+    }
+    const double row = (static_cast<double>(below) * value - below_sum) +
+                       ((seen_sum_ - below_sum) - static_cast<double>(seen_ - below) * value);
+    for (std::size_t i = rank_[index] + 1; i < count_.size(); i += i & (~i + 1)) {
+      ++count_[i];
+      sum_[i] += value;
+    }
+    ++seen_;
+    seen_sum_ += value;
+    return row;
+  }
+
+ private:
+  std::vector<std::size_t> rank_;  // 0-based rank of each value (ties by position)
+  std::vector<std::size_t> count_;
+  std::vector<double> sum_;
+  std::size_t seen_ = 0;
+  double seen_sum_ = 0;
+};
+
 // E-divisive means with alpha = 1: for a split of `values` into left [0, k) and
 // right [k, w), Q(k) = (k (w - k) / w) * (2 mean|x - y| - mean|x - x'| - mean|y - y'|),
 // the scaled energy distance between the two sides. Returns the best k in
-// [first, last] (the earliest of equal ones). Pairwise sums are built
-// incrementally, so the scan is O(w^2).
+// [first, last] (the earliest of equal ones). The within-side pair sums of
+// every prefix and suffix come from RankedSums, so the scan is O(w log w).
 std::optional<std::size_t> BestEDivisiveSplit(std::span<const double> values, std::size_t first, std::size_t last) {
   const std::size_t width = values.size();
   if (width < 2 || first > last || last >= width || first == 0) return std::nullopt;
   // within_left[k]: pairs i < j < k; within_right[k]: pairs k <= i < j.
   std::vector<double> within_left(width + 1, 0.0);
   std::vector<double> within_right(width + 1, 0.0);
-  for (std::size_t k = 1; k <= width; ++k) {
-    double row = 0;
-    for (std::size_t i = 0; i + 1 < k; ++i) row += std::fabs(values[i] - values[k - 1]);
-    within_left[k] = within_left[k - 1] + row;
-  }
-  for (std::size_t k = width; k-- > 0;) {
-    double row = 0;
-    for (std::size_t j = k + 1; j < width; ++j) row += std::fabs(values[k] - values[j]);
-    within_right[k] = within_right[k + 1] + row;
-  }
+  RankedSums sums(values);
+  for (std::size_t k = 1; k <= width; ++k) within_left[k] = within_left[k - 1] + sums.RowThenAdd(k - 1, values[k - 1]);
+  sums.Reset();
+  for (std::size_t k = width; k-- > 0;) within_right[k] = within_right[k + 1] + sums.RowThenAdd(k, values[k]);
   const double total = within_left[width];
   std::optional<std::size_t> best;
   double best_q = -1;
@@ -78,7 +119,14 @@ double NeighbourSpread(std::span<const double> values) {
   std::vector<double> differences;
   differences.reserve(values.size() - 1);
   for (std::size_t i = 1; i < values.size(); ++i) differences.push_back(std::fabs(values[i] - values[i - 1]));
-  return 1.4826 / std::sqrt(2.0) * *stats::Median(differences);
+  // stats::Median's value by selection instead of a sort: the middle order
+  // statistic, and for an even count the largest value below it.
+  const std::size_t middle = differences.size() / 2;
+  const auto at = differences.begin() + static_cast<std::ptrdiff_t>(middle);
+  std::nth_element(differences.begin(), at, differences.end());
+  const double median =
+      differences.size() % 2 == 1 ? *at : (*std::max_element(differences.begin(), at) + *at) / 2.0;
+  return 1.4826 / std::sqrt(2.0) * median;
 }
 
 // The points of `values` that are not spikes (kSpikeSigmas), with their
@@ -98,8 +146,12 @@ Despiked WithoutSpikes(std::span<const double> values) {
   double neighbours[kSpikeNeighbours];
   const auto median_of = [&](std::size_t from, std::size_t to) {  // values[from, to), at most 3
     std::size_t count = 0;
-    for (std::size_t j = from; j < to; ++j) neighbours[count++] = values[j];
-    std::sort(neighbours, neighbours + count);
+    for (std::size_t j = from; j < to; ++j) {
+      // Insertion into the at most 3 sorted so far (a sort call costs more).
+      std::size_t place = count++;
+      for (; place > 0 && neighbours[place - 1] > values[j]; --place) neighbours[place] = neighbours[place - 1];
+      neighbours[place] = values[j];
+    }
     return count % 2 == 1 ? neighbours[count / 2] : 0.5 * (neighbours[count / 2 - 1] + neighbours[count / 2]);
   };
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -182,13 +234,39 @@ std::optional<std::size_t> FindChange(std::span<const double> series, std::size_
 // dilutes is not a level shift.
 constexpr std::size_t kConfirmations = 3;
 
+// FindChange's answers for the last few (segment start, end) pairs asked: the
+// confirmation asks again what the two previous points already did.
+class FindChangeMemo {
+ public:
+  std::optional<std::size_t> Find(std::span<const double> series, std::size_t segment_start, std::size_t end,
+                                  const ChangePointOptions& options) {
+    for (const Entry& entry : entries_) {
+      if (entry.valid && entry.segment_start == segment_start && entry.end == end) return entry.found;
+    }
+    Entry& slot = entries_[next_++ % entries_.size()];
+    slot = Entry{true, segment_start, end, FindChange(series, segment_start, end, options)};
+    return slot.found;
+  }
+
+ private:
+  struct Entry {
+    bool valid = false;
+    std::size_t segment_start = 0;
+    std::size_t end = 0;
+    std::optional<std::size_t> found;
+  };
+  std::array<Entry, 4> entries_{};
+  std::size_t next_ = 0;
+};
+
 std::optional<std::size_t> FindConfirmedChange(std::span<const double> series, std::size_t segment_start,
-                                               std::size_t end, const ChangePointOptions& options) {
-  const std::optional<std::size_t> latest = FindChange(series, segment_start, end, options);
+                                               std::size_t end, const ChangePointOptions& options,
+                                               FindChangeMemo& memo) {
+  const std::optional<std::size_t> latest = memo.Find(series, segment_start, end, options);
   if (!latest) return std::nullopt;
   for (std::size_t back = 1; back < kConfirmations; ++back) {
     if (end - back <= segment_start) return std::nullopt;
-    const std::optional<std::size_t> earlier = FindChange(series, segment_start, end - back, options);
+    const std::optional<std::size_t> earlier = memo.Find(series, segment_start, end - back, options);
     if (!earlier || *earlier + 1 < *latest || *latest + 1 < *earlier) return std::nullopt;
   }
   return latest;
@@ -249,6 +327,7 @@ ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<
   effective.window = std::max(options.window, 2 * effective.min_segment);
   const std::size_t settle_after = effective.window;
   std::size_t first_changed = state.change_points.size();
+  FindChangeMemo memo;
   for (std::size_t end = state.length + 1; end <= series.size(); ++end) {
     std::vector<ChangePoint>& points = state.change_points;
     if (!points.empty() && end - points.back().index <= settle_after) {
@@ -257,7 +336,7 @@ ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<
       first_changed = std::min(first_changed, points.size() - 1);
     }
     const std::size_t segment_start = points.empty() ? 0 : points.back().index;
-    if (std::optional<std::size_t> index = FindConfirmedChange(series, segment_start, end, effective)) {
+    if (std::optional<std::size_t> index = FindConfirmedChange(series, segment_start, end, effective, memo)) {
       ChangePoint point;
       point.index = *index;
       point.detected_at = end;

@@ -1,8 +1,11 @@
 #include "perfgate/detect/compare.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
-#include <set>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
 
 #include "perfgate/detect/metric_value.hpp"
 #include "perfgate/stats/benjamini_hochberg.hpp"
@@ -268,6 +271,10 @@ std::optional<std::size_t> RepetitionsNeeded(const BenchmarkComparison& row, con
 struct Work {
   BenchmarkComparison row;
   std::optional<LogSamples> logs;
+  // Both sides' values while the row waits for its bootstrap interval.
+  std::vector<double> base_values;
+  std::vector<double> head_values;
+  bool needs_interval = false;
 };
 
 // Sizes of the correction's two families: rows with an effect test, and rows
@@ -276,6 +283,57 @@ struct Families {
   std::size_t effect = 0;
   std::size_t rank = 0;
 };
+
+// Whether a test lets the row be called regressed or improved (the interval
+// still has to clear the threshold).
+bool Significant(const BenchmarkComparison& row, const CompareOptions& options) {
+  const auto passes = [&](const std::optional<double>& adjusted) { return adjusted && *adjusted < options.alpha; };
+  return row.history_noise_used || passes(row.effect_p_value_adjusted) || passes(row.p_value_adjusted);
+}
+
+// The bootstrap interval of a row whose tests are adjusted already. Drawing
+// stops once a wider interval than the reported one is inside the threshold,
+// or beyond it on a significant row: more resamples could no longer change the
+// verdict, and such a row needs no repetitions advice. Every other row draws
+// them all, since its advice reads the interval's width.
+void BootstrapInterval(Work& work, const CompareOptions& options) {
+  BenchmarkComparison& row = work.row;
+  const bool significant = Significant(row, options);
+  const stats::IntervalSettled settled = [&](const stats::RatioInterval& guard) {
+    BenchmarkComparison probe;
+    probe.direction = row.direction;
+    probe.ci_low = guard.low;
+    probe.ci_high = guard.high;
+    if (Inside(probe, options.threshold)) return true;
+    return significant && (BeyondBad(probe, options.threshold) || BeyondGood(probe, options.threshold));
+  };
+  if (auto interval =
+          stats::BootstrapRatioOfMediansUntil(work.base_values, work.head_values, options.bootstrap, settled)) {
+    row.ci_low = interval->low;
+    row.ci_high = interval->high;
+  }
+  work.base_values = {};
+  work.head_values = {};
+}
+
+// Runs body(i) for i in [0, count) on `threads` threads (0: the hardware's),
+// each taking the next index; the results must not depend on which thread ran
+// which index.
+void ParallelFor(std::size_t count, std::size_t threads, const std::function<void(std::size_t)>& body) {
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  // Below a few dozen rows a thread costs more than it saves.
+  constexpr std::size_t kRowsPerThread = 32;
+  threads = std::min(threads, std::max<std::size_t>(1, count / kRowsPerThread));
+  std::atomic<std::size_t> next{0};
+  const auto drain = [&] {
+    for (std::size_t i = next++; i < count; i = next++) body(i);
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(drain);
+  drain();
+  for (std::thread& thread : pool) thread.join();
+}
 
 void Decide(Work& work, const CompareOptions& options, const Families& families) {
   BenchmarkComparison& row = work.row;
@@ -299,9 +357,7 @@ void Decide(Work& work, const CompareOptions& options, const Families& families)
   // Either test may carry the row: the minimum-effect t-test has the power at
   // small n, the rank test (against no change; the interval then has to clear
   // the threshold on its own) keeps the power it always had at larger n.
-  const auto passes = [&](const std::optional<double>& adjusted) { return adjusted && *adjusted < options.alpha; };
-  const bool significant =
-      row.history_noise_used || passes(row.effect_p_value_adjusted) || passes(row.p_value_adjusted);
+  const bool significant = Significant(row, options);
   if (BeyondBad(row, options.threshold)) {
     if (significant) {
       row.verdict = Verdict::kRegressed;
@@ -353,10 +409,10 @@ Work CompareMetric(const std::string& benchmark_name, const std::string& metric_
       row.effect_p_value = EffectPValue(*work.logs, options.threshold);
       if (!row.effect_p_value) work.logs.reset();
     }
-    if (auto interval = stats::BootstrapRatioOfMedians(base_values, head_values, options.bootstrap)) {
-      row.ci_low = interval->low;
-      row.ci_high = interval->high;
-    }
+    // The interval waits for the adjusted tests (BootstrapInterval).
+    work.base_values = base_values;
+    work.head_values = head_values;
+    work.needs_interval = true;
   } else if (row.ratio && options.history_noise) {
     if (std::optional<double> noise = options.history_noise(benchmark_name, metric_name);
         noise && std::isfinite(*noise) && *noise >= 0) {
@@ -421,17 +477,37 @@ Comparison CompareReports(const model::Results& base, const model::Results& head
   comparison.threshold = options.threshold;
   comparison.alpha = options.alpha;
 
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (const model::Results* report : {&base, &head}) {
-    for (const model::Benchmark& benchmark : report->benchmarks) {
-      if (seen.insert(benchmark.name).second) names.push_back(benchmark.name);
+  // Each side's benchmarks by name (the first of a name, as FindBenchmark
+  // would), so that a large suite costs no name search per row.
+  using Index = std::unordered_map<std::string_view, const model::Benchmark*>;
+  const auto index_of = [](const model::Results& results) {
+    Index index;
+    index.reserve(results.benchmarks.size());
+    for (const model::Benchmark& benchmark : results.benchmarks) index.emplace(benchmark.name, &benchmark);
+    return index;
+  };
+  const Index base_index = index_of(base);
+  const Index head_index = index_of(head);
+  const auto find = [](const Index& index, std::string_view name) -> const model::Benchmark* {
+    const auto found = index.find(name);
+    return found == index.end() ? nullptr : found->second;
+  };
+  std::vector<std::string_view> names;
+  names.reserve(base.benchmarks.size() + head.benchmarks.size());
+  {
+    std::unordered_map<std::string_view, bool> seen;
+    seen.reserve(base.benchmarks.size() + head.benchmarks.size());
+    for (const model::Results* report : {&base, &head}) {
+      for (const model::Benchmark& benchmark : report->benchmarks) {
+        if (seen.emplace(benchmark.name, true).second) names.push_back(benchmark.name);
+      }
     }
   }
   std::vector<Work> rows;
-  for (const std::string& name : names) {
-    const model::Benchmark* base_benchmark = Usable(base.FindBenchmark(name));
-    const model::Benchmark* head_benchmark = Usable(head.FindBenchmark(name));
+  for (const std::string_view name_view : names) {
+    const std::string name(name_view);
+    const model::Benchmark* base_benchmark = Usable(find(base_index, name));
+    const model::Benchmark* head_benchmark = Usable(find(head_index, name));
     if (base_benchmark == nullptr && head_benchmark == nullptr) continue;
     for (const std::string& metric : MetricsToCompare(base_benchmark, head_benchmark, options)) {
       const bool in_base = base_benchmark != nullptr && base_benchmark->FindMetric(metric) != nullptr;
@@ -460,6 +536,9 @@ Comparison CompareReports(const model::Results& base, const model::Results& head
     if (work.row.p_value) work.row.p_value_adjusted = adjusted[next++];
     if (work.row.effect_p_value) work.row.effect_p_value_adjusted = effect_adjusted[next_effect++];
   }
+  ParallelFor(rows.size(), options.threads, [&](std::size_t i) {
+    if (rows[i].needs_interval) BootstrapInterval(rows[i], options);
+  });
   for (Work& work : rows) Decide(work, options, families);
   comparison.sample_size_notice = NoticeFor(rows, options, families);
   comparison.benchmarks.reserve(rows.size());

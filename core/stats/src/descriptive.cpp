@@ -49,6 +49,21 @@ std::optional<double> Mean(std::span<const double> values) {
 
 std::optional<double> Median(std::span<const double> values) { return MedianOfSorted(Sorted(values)); }
 
+std::optional<double> QuantileInPlace(std::span<double> values, double probability) {
+  if (values.empty() || !(probability >= 0.0 && probability <= 1.0)) return std::nullopt;
+  const std::size_t count = values.size();
+  const double virtual_index = static_cast<double>(count - 1) * probability;
+  if (virtual_index >= static_cast<double>(count - 1)) return *std::max_element(values.begin(), values.end());
+  const double previous = std::floor(virtual_index);
+  const auto index = static_cast<std::size_t>(previous);
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(index);
+  std::nth_element(values.begin(), at, values.end());
+  // After nth_element everything right of `at` is >= it: the next order
+  // statistic is their minimum.
+  const double next = *std::min_element(at + 1, values.end());
+  return Lerp(*at, next, virtual_index - previous);
+}
+
 std::optional<double> Min(std::span<const double> values) {
   if (values.empty()) return std::nullopt;
   return *std::min_element(values.begin(), values.end());

@@ -142,3 +142,44 @@ TEST_CASE("A small step's place keeps being re-estimated for a whole window", "[
   }
   CHECK(exact >= 36);
 }
+
+TEST_CASE("Replaying seeded series point by point gives the batch result exactly", "[detect][change_points]") {
+  for (std::uint64_t seed = 40; seed < 46; ++seed) {
+    perfgate::stats::Xoshiro256 generator(seed);
+    // Steps of 3-30 % every 60-180 points, spikes, and a CV of 0.5-3 %.
+    std::vector<double> series;
+    double level = 1000;
+    const double cv = 0.005 * static_cast<double>(1 + seed % 6);
+    std::size_t next_step = 60 + generator.Below(120);
+    for (std::size_t i = 0; i < 700; ++i) {
+      if (i == next_step) {
+        level *= generator.Uniform() < 0.5 ? 1 + 0.03 + 0.27 * generator.Uniform() : 1 - 0.03 - 0.2 * generator.Uniform();
+        next_step += 60 + generator.Below(120);
+      }
+      double value = level * (1 + cv * generator.Normal());
+      if (generator.Below(40) == 0) value *= 1.5;
+      series.push_back(value);
+    }
+    INFO("seed " << seed);
+    const ChangePointState batch = DetectChangePoints(series);
+    CHECK(batch.change_points.size() >= 2);
+    ChangePointState replayed;
+    for (std::size_t length = 1; length <= series.size(); ++length) {
+      replayed = UpdateChangePoints(replayed, std::span<const double>(series).first(length));
+    }
+    CHECK(replayed.length == batch.length);
+    REQUIRE(replayed.change_points.size() == batch.change_points.size());
+    for (std::size_t i = 0; i < batch.change_points.size(); ++i) {
+      const auto& want = batch.change_points[i];
+      const auto& got = replayed.change_points[i];
+      CHECK(got.index == want.index);
+      CHECK(got.detected_at == want.detected_at);
+      CHECK(got.before_mean == want.before_mean);
+      CHECK(got.before_median == want.before_median);
+      CHECK(got.after_mean == want.after_mean);
+      CHECK(got.after_median == want.after_median);
+      CHECK(got.relative_change == want.relative_change);
+      CHECK(got.p_value == want.p_value);
+    }
+  }
+}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "perfgate/parse/parse.hpp"
+#include "perfgate/stats/bootstrap.hpp"
 #include "perfgate/stats/random.hpp"
 
 using perfgate::detect::CompareOptions;
@@ -373,4 +374,88 @@ TEST_CASE("repetitions_needed counts the rows the correction divides alpha among
   INFO("alone " << *alone.repetitions_needed << ", among 50 " << *among_fifty.repetitions_needed);
   CHECK(*alone.repetitions_needed > 3);
   CHECK(*among_fifty.repetitions_needed > *alone.repetitions_needed);
+}
+
+namespace {
+
+// `count` benchmarks, 7 repetitions a side, CV 0.5-4 %, a quarter of them
+// changed by -25 % .. +25 %: rows of every verdict.
+std::pair<model::Results, model::Results> MixedSuite(int count) {
+  model::Results base;
+  model::Results head;
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "BM_Mixed/" + std::to_string(i);
+    const double cv = 0.005 * (1 + i % 8);
+    const double change = i % 4 == 0 ? 0.02 * ((i / 4) % 26 - 13) : 0.0;
+    AddMetric(base, name, "real_time", Noisy(1000, cv, 7, 1000 + static_cast<std::uint64_t>(i)));
+    AddMetric(head, name, "real_time",
+              Noisy(1000 * (1 + change), cv, 7, 5000 + static_cast<std::uint64_t>(i)));
+  }
+  return {std::move(base), std::move(head)};
+}
+
+}  // namespace
+
+TEST_CASE("The comparison is the same whatever the number of threads", "[detect][compare]") {
+  const auto [base, head] = MixedSuite(400);
+  CompareOptions one_thread;
+  one_thread.threads = 1;
+  const perfgate::detect::Comparison expected = CompareReports(base, head, one_thread);
+  std::size_t verdicts[6] = {};
+  for (const auto& row : expected.benchmarks) ++verdicts[static_cast<int>(row.verdict)];
+  CHECK(verdicts[static_cast<int>(Verdict::kRegressed)] > 0);
+  CHECK(verdicts[static_cast<int>(Verdict::kImproved)] > 0);
+  CHECK(verdicts[static_cast<int>(Verdict::kUnchanged)] > 0);
+  CHECK(verdicts[static_cast<int>(Verdict::kInconclusive)] > 0);
+  for (std::size_t threads : {2, 3, 8, 0}) {
+    CompareOptions options;
+    options.threads = threads;
+    const perfgate::detect::Comparison actual = CompareReports(base, head, options);
+    INFO("threads = " << threads);
+    REQUIRE(actual.benchmarks.size() == expected.benchmarks.size());
+    for (std::size_t i = 0; i < expected.benchmarks.size(); ++i) {
+      const auto& want = expected.benchmarks[i];
+      const auto& got = actual.benchmarks[i];
+      INFO(want.name);
+      CHECK(got.name == want.name);
+      CHECK(got.ci_low == want.ci_low);
+      CHECK(got.ci_high == want.ci_high);
+      CHECK(got.p_value_adjusted == want.p_value_adjusted);
+      CHECK(got.effect_p_value_adjusted == want.effect_p_value_adjusted);
+      CHECK(got.verdict == want.verdict);
+      CHECK(got.repetitions_needed == want.repetitions_needed);
+    }
+    CHECK(actual.summary.geomean_ratio == expected.summary.geomean_ratio);
+  }
+}
+
+TEST_CASE("Stopping the bootstrap early never changes a verdict the full bootstrap gives", "[detect][compare]") {
+  const auto [base, head] = MixedSuite(400);
+  const perfgate::detect::Comparison comparison = CompareReports(base, head);
+  const double threshold = CompareOptions{}.threshold;
+  std::size_t stopped = 0;
+  std::size_t decided = 0;
+  for (const auto& row : comparison.benchmarks) {
+    INFO(row.name);
+    if (row.verdict != Verdict::kInconclusive) ++decided;
+    const auto full = perfgate::stats::BootstrapRatioOfMedians(base.FindBenchmark(row.name)->metrics[0].samples,
+                                                               head.FindBenchmark(row.name)->metrics[0].samples);
+    REQUIRE(full.has_value());
+    REQUIRE(row.ci_low.has_value());
+    if (*row.ci_low != full->low || *row.ci_high != full->high) ++stopped;
+    switch (row.verdict) {
+      case Verdict::kUnchanged: CHECK((full->low >= 1 - threshold && full->high <= 1 + threshold)); break;
+      case Verdict::kRegressed: CHECK(full->low > 1 + threshold); break;
+      case Verdict::kImproved: CHECK(full->high < 1 - threshold); break;
+      default:
+        // Undecided rows draw every resample: their advice reads the width.
+        CHECK(*row.ci_low == full->low);
+        CHECK(*row.ci_high == full->high);
+    }
+  }
+  // Early stopping happened (with 7 values a side the resampled medians take
+  // few values, so a truncated interval often equals the full one: this counts
+  // only those that differ).
+  INFO(stopped << " of " << decided << " decided rows differ from the full bootstrap");
+  CHECK(stopped > 50);
 }

@@ -34,6 +34,9 @@ TEST_CASE("Descriptive statistics equal numpy's on every reference case", "[stat
     for (std::size_t i = 0; i < probabilities.size(); ++i) {
       INFO("q = " << probabilities[i]);
       CHECK(Close(*stats::Quantile(values, probabilities[i]), quantiles[i], 1e-12));
+      // Selection gives the sorting quantile's value to the bit.
+      std::vector<double> scratch = values;
+      CHECK(*stats::QuantileInPlace(scratch, probabilities[i]) == *stats::Quantile(values, probabilities[i]));
     }
   }
 }
@@ -57,6 +60,17 @@ TEST_CASE("Spread of a single value is absent, not zero", "[stats][descriptive]"
   CHECK(summary.median == 42);
   CHECK(summary.p999 == 42);
   CHECK_FALSE(summary.stddev.has_value());
+}
+
+TEST_CASE("Quantile by selection equals the sorting quantile on shuffled ties", "[stats][descriptive]") {
+  std::vector<double> values;
+  for (int i = 0; i < 2000; ++i) values.push_back(static_cast<double>((i * 7919) % 613) / 7.0);
+  for (double probability : {0.0, 0.0005, 0.025, 0.5, 0.975, 0.9995, 1.0}) {
+    std::vector<double> scratch = values;
+    CHECK(*stats::QuantileInPlace(scratch, probability) == *stats::Quantile(values, probability));
+  }
+  std::vector<double> empty;
+  CHECK_FALSE(stats::QuantileInPlace(empty, 0.5).has_value());
 }
 
 TEST_CASE("Quantile outside [0, 1] is absent", "[stats][descriptive]") {

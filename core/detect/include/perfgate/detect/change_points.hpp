@@ -63,7 +63,7 @@ struct ChangePointState {
 // between the previous change point and the newest point, within window / 4 of
 // the current estimate); after that it never moves. Deterministic (no permutation test,
 // no randomness). Fewer than 2 * min_segment points give none. NaN points must
-// be removed by the caller. O(n * window^2) time, O(window) memory.
+// be removed by the caller. O(n * window * log(window)) time, O(window) memory.
 ChangePointState DetectChangePoints(std::span<const double> series, const ChangePointOptions& options = {});
 
 // Continues `previous` (computed over series[0, previous.length)) over the

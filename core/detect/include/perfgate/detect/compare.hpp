@@ -40,7 +40,14 @@ struct CompareOptions {
   double threshold = 0.05;
   // False-discovery rate for the Benjamini-Hochberg-adjusted p-values.
   double alpha = 0.05;
+  // The bootstrap of each row stops early once a wider interval
+  // (stats::SequentialBootstrapOptions) already decides the verdict: inside the
+  // threshold, or beyond it on a row whose test is significant. Rows it cannot
+  // decide draw all `bootstrap.resamples`.
   stats::BootstrapOptions bootstrap;
+  // Threads the rows are computed on; 0 is std::thread::hardware_concurrency().
+  // The output does not depend on it.
+  std::size_t threads = 0;
   // Consulted only for rows where a side has a single value (no repetitions).
   // Unset, such rows are inconclusive.
   HistoryNoise history_noise;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -28,5 +29,25 @@ struct RatioInterval {
 // (0, 1), or some resampled base median is 0 (the ratio is undefined).
 std::optional<RatioInterval> BootstrapRatioOfMedians(std::span<const double> base, std::span<const double> head,
                                                      const BootstrapOptions& options = {});
+
+// Early stopping for callers that need only know on which side of some
+// boundaries the interval lies (compare's verdict). Resamples are drawn in
+// blocks of `block`; after each block short of `resamples`, the interval at
+// `guard_confidence` (wider than the requested one) of the resamples drawn so
+// far is handed to `settled`. When it says true, the interval at the requested
+// confidence of those resamples is returned; otherwise drawing goes on, and
+// after all `resamples` the result is exactly BootstrapRatioOfMedians's (the
+// same draws in the same order). Deterministic for the same input, options and
+// predicate. Absent in the same cases as BootstrapRatioOfMedians, or when
+// `block` is 0 or `guard_confidence` is not in [confidence, 1).
+struct SequentialBootstrapOptions {
+  std::size_t block = 250;
+  double guard_confidence = 0.99;
+};
+using IntervalSettled = std::function<bool(const RatioInterval& guard_interval)>;
+std::optional<RatioInterval> BootstrapRatioOfMediansUntil(std::span<const double> base, std::span<const double> head,
+                                                          const BootstrapOptions& options,
+                                                          const IntervalSettled& settled,
+                                                          const SequentialBootstrapOptions& sequential = {});
 
 }  // namespace perfgate::stats

@@ -34,6 +34,10 @@ std::optional<double> CoefficientOfVariation(std::span<const double> values);
 // probability outside [0, 1].
 std::optional<double> Quantile(std::span<const double> values, double probability);
 
+// Quantile() of `values`, found by selection (std::nth_element, O(n)) instead
+// of a sort; the same value to the bit. Reorders `values`.
+std::optional<double> QuantileInPlace(std::span<double> values, double probability);
+
 // Robust relative spread: 1.4826 x the median absolute deviation / |median|
 // (the MAD scaled to estimate a normal standard deviation, as a fraction of the
 // level). Unlike the CV, one outlier barely moves it. Absent for an empty sample

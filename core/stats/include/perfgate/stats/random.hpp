@@ -16,10 +16,35 @@ class Xoshiro256 {
  public:
   explicit Xoshiro256(std::uint64_t seed);
 
-  std::uint64_t Next();
+  // Inline: the bootstrap draws tens of millions of these per comparison.
+  std::uint64_t Next() {
+    const std::uint64_t result = RotateLeft(state_[1] * 5, 7) * 9;
+    const std::uint64_t shifted = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= shifted;
+    state_[3] = RotateLeft(state_[3], 45);
+    return result;
+  }
   // Uniform integer in [0, bound) without modulo bias (Lemire's multiply-shift with rejection).
   // `bound` must be > 0.
-  std::uint64_t Below(std::uint64_t bound);
+  std::uint64_t Below(std::uint64_t bound) {
+    // The high word of a 128-bit product, rejecting the few low words that
+    // would make some results more likely than others.
+    __extension__ using Wide = unsigned __int128;
+    Wide product = static_cast<Wide>(Next()) * bound;
+    auto low = static_cast<std::uint64_t>(product);
+    if (low < bound) {
+      const std::uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        product = static_cast<Wide>(Next()) * bound;
+        low = static_cast<std::uint64_t>(product);
+      }
+    }
+    return static_cast<std::uint64_t>(product >> 64);
+  }
   // Uniform double in [0, 1) with 53 random bits.
   double Uniform();
   // Standard normal variate (Box-Muller, one value per call; no cached state
@@ -27,6 +52,7 @@ class Xoshiro256 {
   double Normal();
 
  private:
+  static std::uint64_t RotateLeft(std::uint64_t value, int bits) { return (value << bits) | (value >> (64 - bits)); }
   std::uint64_t state_[4];
 };
 
