@@ -105,7 +105,10 @@ ParseResult ParseAsvResults(std::string_view text) {
     }
   }
 
-  for (const auto& [name, row] : results->items()) {
+  for (const auto& item : results->items()) {
+    // Named, not structured bindings: the lambdas below capture them.
+    const std::string& name = item.key();
+    const nlohmann::json& row = item.value();
     std::string path = "results." + name;
     if (name.empty()) return fail("results", "a benchmark with an empty name");
     if (!row.is_array()) return fail(path, "expected a list of column values, got " + std::string(json_text::TypeName(row)));
