@@ -111,3 +111,43 @@ TEST_CASE("ingest --direction says which way a github-action-benchmark custom fi
                           "2222222bbbb"});
   CHECK(bad.exit_code == 2);
 }
+
+TEST_CASE("import asv brings a results directory's commits into the store, once, on asv's machine", "[cli][import][asv]") {
+  auto dir = ScratchDirectory("cli-import-asv");
+  auto db = (dir / "results.db").string();
+  auto results = Fixture("asv/results");
+  auto first = RunPerfgate({"import", "asv", results, "--db", db, "--project", "demo"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Catch::Contains("3 runs of 3 commits: 3 stored, 0 already stored"));
+  auto again = RunPerfgate({"import", "asv", results, "--db", db, "--project", "demo"});
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("0 stored, 3 already stored"));
+
+  // Oldest commit first, at each commit's date, on the testbed named after asv's machine.
+  auto series = History(db, "benchmarks.TimeSuite.time_range(10)");
+  REQUIRE(series["points"].size() == 3);
+  CHECK(series["points"][0]["commit"] == "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d");
+  CHECK(series["points"][0]["time"] == "2024-04-28T10:00:00Z");
+  CHECK(series["points"][0]["value"] == Approx(230.12));
+  CHECK(series["points"][1]["value"] == Approx(228.76));
+  CHECK(series["points"][2]["commit"] == "4f2c9d1e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d");
+  CHECK(series["points"][2]["value"] == Approx(210.34));
+  CHECK(History(db, "benchmarks.TimeSuite.time_sort")["points"][2]["n"] == 10);
+  auto testbeds = RunPerfgate({"history", "--db", db, "--project", "demo", "--benchmark", "benchmarks.MemSuite.mem_list",
+                               "--testbed", "ci-runner", "--format", "json"});
+  INFO(testbeds.err);
+  REQUIRE(testbeds.exit_code == 0);
+  CHECK(nlohmann::json::parse(testbeds.out)["points"].size() == 3);
+
+  // A file of the directory that is not asv's: exit 2 naming it, nothing written.
+  auto broken = dir / "results" / "ci-runner";
+  std::filesystem::create_directories(broken);
+  std::filesystem::copy(FixturePath("asv/results/ci-runner/4f2c9d1e-virtualenv-py3.11.json"), broken / "ok.json");
+  std::ofstream(broken / "bad.json") << "{\"commit_hash\": \"x\", \"result_columns\": [\"result\"], \"results\": {\"time_x\": 3}}";
+  auto other = (dir / "other.db").string();
+  auto refused = RunPerfgate({"import", "asv", (dir / "results").string(), "--db", other, "--project", "demo"});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("ci-runner/bad.json"));
+  CHECK_FALSE(std::filesystem::exists(other));
+}

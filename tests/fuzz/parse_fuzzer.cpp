@@ -23,10 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto parsed = format.parse(text);
     if (!parsed && parsed.error().reason.empty()) __builtin_trap();
   }
-  // Readers outside the registry: github-action-benchmark's data.js, and one file
-  // of a criterion directory under each of its possible places.
+  // Readers outside the registry: github-action-benchmark's data.js, asv's results
+  // directory, and one file of a criterion directory under each of its possible places.
   auto history = perfgate::parse::ParseGithubActionBenchmarkData(text);
   if (!history && history.error().reason.empty()) __builtin_trap();
+  // asv's results directory, the input as one machine's results file.
+  std::vector<perfgate::parse::SourceFile> asv{{"machine/run.json", std::string(text)}, {"benchmarks.json", "{}"}};
+  auto asv_runs = perfgate::parse::ParseAsvResultsDirectory(asv);
+  if (!asv_runs && asv_runs.error().reason.empty()) __builtin_trap();
   for (const char* path : {"b/new/benchmark.json", "b/new/estimates.json", "b/new/sample.json"}) {
     std::vector<perfgate::parse::SourceFile> files{{"a/new/benchmark.json", R"({"full_id": "a"})"},
                                                    {path, std::string(text)}};

@@ -3,8 +3,8 @@
 //   upperBound/> and <standardDeviation .../> in nanoseconds, or <failed message/>.
 // - console: a table whose rows take three lines (name, samples, iterations,
 //   estimated / mean, low mean, high mean / std dev, low, high), values with units;
-//   long names wrap onto extra lines before the row, or continue in the name
-//   column beside the mean and std dev.
+//   long names wrap onto extra lines before the row (Catch2 2.13 and 3.x print
+//   them so), or continue in the name column beside the mean and std dev.
 // Catch2 keeps no raw samples in either, so every value is an aggregate.
 
 #include <algorithm>
@@ -228,6 +228,51 @@ bool IsRule(std::string_view line, char c) {
   return trimmed.size() >= 20 && trimmed.find_first_not_of(c) == std::string_view::npos;
 }
 
+// Catch2's TextFlow breaks a name after one of these, or before "[({<|", or at
+// a space; a word with no such place is cut and its line ends with an added "-".
+bool IsBreakableAfter(char c) { return std::string_view("])}>.,:;*+-=&/\\").find(c) != std::string_view::npos; }
+bool IsBreakableBefore(char c) { return std::string_view("[({<|").find(c) != std::string_view::npos; }
+
+// The name read so far from a wrapped console name, and its last line.
+struct WrappedName {
+  std::string text;
+  std::string last_line;
+};
+
+// Joins the next line of a wrapped console name. The name column is `width`
+// characters wide (TextFlow's width: the header's "samples" column less 2). A
+// line of exactly `width` characters ending in "-" with no break opportunity
+// before it is a word cut mid-way: the "-" is Catch2's and the word goes on. A
+// break after a separator (`/`, `.`, `:`, `-`, ...) or before `[` / `<` had no
+// space; any other break was a space. (Catch2 drops the space it breaks at, so
+// "a, b" and "a,b" wrap alike: a comma, semicolon or "(" is taken as spaced.)
+void AppendWrapped(WrappedName& name, std::string_view next, std::size_t width) {
+  std::string_view line = next;
+  if (name.text.empty()) {
+    name.text = std::string(line);
+    name.last_line = std::string(line);
+    return;
+  }
+  const std::string& last = name.last_line;
+  bool cut = false;
+  if (width > 1 && last.size() == width && last.back() == '-') {
+    cut = true;
+    for (std::size_t i = 0; i + 1 < last.size(); ++i) {
+      char c = last[i];
+      if (c == ' ' || c == '\t' || IsBreakableAfter(c) || (i > 0 && IsBreakableBefore(c))) cut = false;
+    }
+  }
+  if (cut) {
+    name.text.pop_back();
+  } else {
+    char end = last.back();
+    bool joined = (IsBreakableAfter(end) && end != ',' && end != ';') || line.front() == '[' || line.front() == '<';
+    if (!joined) name.text += ' ';
+  }
+  name.text += line;
+  name.last_line = std::string(line);
+}
+
 bool IsHeader(std::string_view line) {
   std::string_view trimmed = text::Trim(line);
   return text::StartsWith(trimmed, "benchmark name") && trimmed.find("samples") != std::string_view::npos &&
@@ -238,7 +283,8 @@ ParseResult ParseConsole(std::string_view text) {
   model::Results report;
   report.format = "catch2";
   enum class State { kOutside, kHeader, kRows, kMean, kStddev } state = State::kOutside;
-  std::string pending_name;
+  WrappedName pending_name;
+  std::size_t name_width = 0;  // TextFlow's width of the name column
   model::Benchmark* current = nullptr;
   std::size_t row_line = 0;
 
@@ -256,6 +302,8 @@ ParseResult ParseConsole(std::string_view text) {
     std::string_view content = line.text;
     std::string_view trimmed = text::Trim(content);
     if (IsHeader(content)) {
+      std::size_t samples = content.find("samples");
+      name_width = samples > 2 ? samples - 2 : 0;
       state = State::kHeader;
       continue;
     }
@@ -266,12 +314,12 @@ ParseResult ParseConsole(std::string_view text) {
         // The two header continuation lines, then a rule of dashes.
         if (IsRule(content, '-')) {
           state = State::kRows;
-          pending_name.clear();
+          pending_name = {};
         }
         continue;
       case State::kRows: {
         if (trimmed.empty()) {
-          pending_name.clear();
+          pending_name = {};
           continue;
         }
         if (IsRule(content, '-') || IsRule(content, '=') || IsRule(content, '~') || IsRule(content, '.')) {
@@ -279,28 +327,30 @@ ParseResult ParseConsole(std::string_view text) {
           continue;
         }
         if (std::size_t failed = content.find("Benchmark failed ("); failed != std::string_view::npos) {
-          std::string name = pending_name;
+          WrappedName wrapped = pending_name;
           std::string_view own = text::Trim(content.substr(0, failed));
-          if (!own.empty()) name += (name.empty() ? "" : " ") + std::string(own);
+          if (!own.empty()) AppendWrapped(wrapped, own, name_width);
+          std::string name = wrapped.text;
           if (auto started = start_benchmark(name, line.number); !started) return tl::unexpected(started.error());
           std::string_view message = content.substr(failed + 18);
           std::size_t close = message.rfind(')');
           current->error = std::string(message.substr(0, close));
           current = nullptr;
-          pending_name.clear();
+          pending_name = {};
           continue;
         }
         if (auto name_end = RowNameEnd(content)) {
-          std::string name = pending_name;
+          WrappedName wrapped = pending_name;
           std::string_view own = text::Trim(content.substr(0, *name_end));
-          if (!own.empty()) name += (name.empty() ? "" : " ") + std::string(own);
+          if (!own.empty()) AppendWrapped(wrapped, own, name_width);
+          std::string name = wrapped.text;
           if (auto started = start_benchmark(name, line.number); !started) return tl::unexpected(started.error());
-          pending_name.clear();
+          pending_name = {};
           state = State::kMean;
           continue;
         }
         // A long name wraps onto lines of its own before its row.
-        pending_name += (pending_name.empty() ? "" : " ") + std::string(trimmed);
+        AppendWrapped(pending_name, trimmed, name_width);
         continue;
       }
       case State::kMean:

@@ -25,6 +25,8 @@ constexpr std::array kFormats{
     Format{"jmh", "JMH JSON (-rf json)", &LooksLikeJmhJson, &ParseJmhJson},
     Format{"benchmarkdotnet", "BenchmarkDotNet JSON exporter (*-report-full.json, *-report.json)",
            &LooksLikeBenchmarkDotNetJson, &ParseBenchmarkDotNetJson},
+    Format{"asv", "asv (airspeed velocity) results file (results/<machine>/<commit>-<env>.json)", &LooksLikeAsvResults,
+           &ParseAsvResults},
     Format{"bmf", "Bencher Metric Format JSON ({name: {measure: {value}}})", &LooksLikeBencherMetricFormat,
            &ParseBencherMetricFormat},
     Format{"custom", "perfgate custom JSON (docs/custom-json.md)", &LooksLikeCustomJson, &ParseCustomJson},

@@ -240,3 +240,30 @@ TEST_CASE("Catch2 XML is read by a real XML parser: declared encodings, characte
   CHECK(malformed.error().where.rfind("line 3", 0) == 0);
   CHECK_THAT(malformed.error().reason, Catch::Contains("XML"));
 }
+
+TEST_CASE("Catch2 console names wrapped over several lines, or cut mid-word, are read whole", "[parse][catch2]") {
+  // Real Catch2 2.13.10 output (long_names.cpp): names of three and five lines,
+  // and a word too long for the name column, cut with a "-" Catch2 adds.
+  auto report = ParseCatch2(ReadFixture("catch2/long_names_console.txt"));
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 4);
+  const auto* three = report->FindBenchmark(
+      "a benchmark whose name is long enough to wrap over three lines of the console reporter's name column");
+  const auto* five = report->FindBenchmark(
+      "a much longer benchmark name that keeps going past three lines of the name column, so that a fourth and a "
+      "fifth line are needed to print it whole");
+  const auto* cut =
+      report->FindBenchmark("an_identifier_like_name_without_any_spaces_that_the_reporter_must_cut_mid_word/1024");
+  const auto* plain = report->FindBenchmark("short");
+  REQUIRE(three);
+  REQUIRE(five);
+  REQUIRE(cut);
+  REQUIRE(plain);
+  // The values printed beside and below each name's last line.
+  CHECK(three->FindMetric("real_time")->aggregates.at("mean") == Approx(50.4706));
+  CHECK(three->FindMetric("real_time")->aggregates.at("stddev_upper_bound") == Approx(6.01789));
+  CHECK(five->FindMetric("real_time")->aggregates.at("mean_lower_bound") == Approx(21.1292));
+  CHECK(cut->FindMetric("real_time")->aggregates.at("mean_upper_bound") == Approx(1939.13));
+  CHECK(cut->FindMetric("real_time")->aggregates.at("stddev") == Approx(1148.08));
+  CHECK(plain->FindMetric("real_time")->aggregates.at("mean") == Approx(10.2789));
+}

@@ -137,3 +137,18 @@ TEST_CASE("A bench line in us/iter, \u00b5s/iter or ms/iter is scaled to ns, not
   CHECK(unknown.error().where == "line 2");
   CHECK(unknown.error().reason.find("fortnights/iter") != std::string::npos);
 }
+
+TEST_CASE("libtest prints slow benchmarks in ns/iter too, and they are read as such", "[parse][libtest]") {
+  // Real output of benches/slow.rs (2 ms and 30 ms sleeps): libtest never
+  // switches to µs/iter or ms/iter.
+  std::string text = ReadFixture("libtest/slow.txt");
+  CHECK(text.find("s/iter") != std::string::npos);
+  CHECK(text.find("\u00b5s/iter") == std::string::npos);
+  CHECK(text.find("ms/iter") == std::string::npos);
+  auto report = ParseLibtestBench(text);
+  REQUIRE(report);
+  CheckAgainstFile(*report, text);
+  CHECK(report->FindBenchmark("sleep_30ms")->FindMetric("real_time")->aggregates.at("median") ==
+        Approx(32800421.00));
+  CHECK(report->FindBenchmark("sleep_2ms")->FindMetric("real_time")->aggregates.at("median") > 2e6);
+}

@@ -104,3 +104,26 @@ TEST_CASE("A shortened, null or broken stats.data falls back to the stats block"
     CHECK(real_time->aggregates.at("median") == Approx(stats["median"].get<double>() * 1e9));
   }
 }
+
+TEST_CASE("A real file whose stats.data was shortened by a plugin is read from its stats block", "[parse][pytest-benchmark]") {
+  // shortened.json: pytest-benchmark's pytest_benchmark_update_json hook kept 3 of
+  // 5 rounds of raw data (shorten_data.py); the statistics describe all 5.
+  std::string text = ReadFixture("pytest-benchmark/shortened.json");
+  auto document = nlohmann::json::parse(text);
+  auto report = ParsePytestBenchmarkJson(text);
+  REQUIRE(report);
+  REQUIRE(report->benchmarks.size() == 3);
+  for (const auto& bench : document["benchmarks"]) {
+    const auto& stats = bench["stats"];
+    INFO(bench["fullname"]);
+    REQUIRE(stats["data"].size() < stats["rounds"].get<std::size_t>());
+    const auto* benchmark = report->FindBenchmark(bench["fullname"].get<std::string>());
+    REQUIRE(benchmark);
+    const auto* real_time = benchmark->FindMetric("real_time");
+    REQUIRE(real_time);
+    CHECK_FALSE(real_time->HasSamples());
+    CHECK(real_time->aggregates.at("mean") == Approx(stats["mean"].get<double>() * 1e9));
+    CHECK(real_time->aggregates.at("min") == Approx(stats["min"].get<double>() * 1e9));
+    CHECK(benchmark->FindMetric("ops")->aggregates.at("mean") == Approx(stats["ops"].get<double>()));
+  }
+}

@@ -176,6 +176,38 @@ ParseResult ParseBenchmarkDotNetJson(std::string_view text);
 bool LooksLikeBencherMetricFormat(std::string_view text);
 ParseResult ParseBencherMetricFormat(std::string_view text);
 
+// asv (airspeed velocity) results file, format version 2
+// (`results/<machine>/<commit>-<env>.json`): each benchmark is named by its key,
+// with "(<p1>, <p2>)" per parameter combination as asv prints it. The kind is the
+// prefix of the name's last dotted part: time_/timeraw_ -> "real_time" (s -> ns)
+// with asv's result as aggregate "median", stats_ci_99_a/b as
+// median_lower/upper_bound, stats_q_25/q_75 as q1/q3, and `samples` (with
+// --record-samples) as samples; mem_ -> "memory", peakmem_ -> "peak_memory" (B);
+// track_ and others -> "value" (unitless); these measure once, so the result is
+// one sample. All lower is better (asv counts any increase as a regression). A
+// null result is a failed benchmark (error), NaN a skipped one. Context:
+// commit_hash, env_name, python, machine.
+bool LooksLikeAsvResults(std::string_view text);
+ParseResult ParseAsvResults(std::string_view text);
+
+// One results file of an asv results directory, as a run to store.
+struct AsvRun {
+  std::string path;       // relative to the directory: "ci-runner/4f2c9d1e-virtualenv-py3.11.json"
+  std::string machine;    // the directory the file sits in (asv's machine name)
+  std::string testbed;    // the machine, or "<machine>/<env_name>" when the machine ran several environments
+  std::string commit;     // commit_hash
+  std::int64_t time = 0;  // the commit's date (asv's `date`, ms) in seconds since the epoch
+  model::Results report;  // as ParseAsvResults reads the file
+};
+
+// Reads asv's results directory (`.asv/results`, every file below it):
+// each `<machine>/<name>.json` other than `machine.json` is a results file;
+// `benchmarks.json` and files outside a machine directory are skipped. Runs are
+// sorted by commit date, then commit, machine and path. Fails naming the first
+// malformed file ("ci-runner/x.json: line 3, results.time_x: ..."), a file
+// without `commit_hash` or `date`, or a directory without results files.
+tl::expected<std::vector<AsvRun>, ParseError> ParseAsvResultsDirectory(std::span<const SourceFile> files);
+
 // github-action-benchmark: one run of one suite on one commit from its data.js.
 struct HistoryEntry {
   std::string commit;   // full SHA
