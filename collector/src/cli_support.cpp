@@ -30,6 +30,19 @@ std::string ReadInput(const std::string& path) {
   return contents.str();
 }
 
+std::vector<parse::SourceFile> ReadJsonFilesBelow(const std::string& directory) {
+  std::vector<parse::SourceFile> files;
+  std::error_code error;
+  std::filesystem::recursive_directory_iterator it(directory, error), end;
+  for (; !error && it != end; it.increment(error)) {
+    if (!it->is_regular_file() || it->path().extension() != ".json") continue;
+    files.push_back(parse::SourceFile{std::filesystem::relative(it->path(), directory).generic_string(),
+                                      ReadInput(it->path().string())});
+  }
+  if (error) throw UsageError(directory + ": " + error.message());
+  return files;
+}
+
 model::Results ParseResultsFile(const std::string& path, const std::string& format) {
   std::string text = ReadInput(path);
   auto report = parse::Parse(text, format);

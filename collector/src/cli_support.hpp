@@ -12,6 +12,7 @@
 
 #include "perfgate/gate/error.hpp"
 #include "perfgate/model/results.hpp"
+#include "perfgate/parse/parse.hpp"
 #include "perfgate/server/client.hpp"
 #include "perfgate/store/store.hpp"
 
@@ -49,6 +50,10 @@ void AddBackupCommand(CLI::App& app, int& exit_code);
 // Reads a whole file, or standard input for "-". Throws UsageError naming the
 // file when it cannot be read.
 std::string ReadInput(const std::string& path);
+
+// Every .json file below a directory (criterion's target/criterion, asv's
+// results/), named by its path relative to it; UsageError when it can't be read.
+std::vector<parse::SourceFile> ReadJsonFilesBelow(const std::string& directory);
 
 // Reads and parses a results file with the given format ("auto" detects); throws
 // UsageError "FILE: line 3, benchmarks[0].name: reason".

@@ -40,19 +40,6 @@ struct ImportedRun {
   const model::Results* report = nullptr;
 };
 
-std::vector<parse::SourceFile> ReadDirectory(const std::string& directory) {
-  std::vector<parse::SourceFile> files;
-  std::error_code error;
-  std::filesystem::recursive_directory_iterator it(directory, error), end;
-  for (; !error && it != end; it.increment(error)) {
-    if (!it->is_regular_file() || it->path().extension() != ".json") continue;
-    files.push_back(parse::SourceFile{std::filesystem::relative(it->path(), directory).generic_string(),
-                                      ReadInput(it->path().string())});
-  }
-  if (error) throw UsageError(directory + ": " + error.message());
-  return files;
-}
-
 int RunImport(const ImportOptions& options) {
   if (options.source != "github-action-benchmark" && options.source != "asv") {
     throw UsageError("import: unknown source '" + options.source + "' (known: github-action-benchmark, asv)");
@@ -73,7 +60,7 @@ int RunImport(const ImportOptions& options) {
     if (options.file == "-" || !std::filesystem::is_directory(options.file, error)) {
       throw UsageError(shown + ": not a directory (asv's results directory is expected, e.g. .asv/results)");
     }
-    auto parsed = parse::ParseAsvResultsDirectory(ReadDirectory(options.file));
+    auto parsed = parse::ParseAsvResultsDirectory(ReadJsonFilesBelow(options.file));
     if (!parsed) throw UsageError(shown + ": " + parsed.error().Message());
     asv_runs = std::move(*parsed);
     for (const parse::AsvRun& run : asv_runs) {

@@ -122,15 +122,7 @@ Upload ReadCriterionDirectory(const std::string& directory, const IngestOptions&
     throw UsageError(directory + ": is a directory; only criterion's target/criterion directory is read as one "
                      "(--format criterion or auto, not " + options.format + ")");
   }
-  std::vector<parse::SourceFile> files;
-  std::error_code error;
-  std::filesystem::recursive_directory_iterator it(directory, error), end;
-  for (; !error && it != end; it.increment(error)) {
-    if (!it->is_regular_file() || it->path().extension() != ".json") continue;
-    files.push_back(parse::SourceFile{std::filesystem::relative(it->path(), directory).generic_string(),
-                                      ReadInput(it->path().string())});
-  }
-  if (error) throw UsageError(directory + ": " + error.message());
+  std::vector<parse::SourceFile> files = ReadJsonFilesBelow(directory);
   auto report = parse::ParseCriterionDirectory(files, options.criterion_baseline);
   if (!report) throw UsageError(directory + ": " + report.error().Message());
   // The server takes one body: the selected files concatenated, as ParseCriterion reads them.
