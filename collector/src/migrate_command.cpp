@@ -76,7 +76,8 @@ void AddMigrateCommand(CLI::App& app, int& exit_code) {
       throw EnvironmentError(error.what());
     }
     std::cout << "migrate: " << outcome.runs_copied << " runs copied, " << outcome.runs_present
-              << " already there, " << outcome.tokens_copied << " tokens copied\n"
+              << " already there, " << outcome.tokens_copied << " tokens, "
+              << outcome.triages_copied << " alert triages and " << outcome.configs_copied << " configs copied\n"
               << "  source: " << Counts(outcome.source) << "\n"
               << "  target: " << Counts(outcome.target) << "\n";
     if (!outcome.verified) throw EnvironmentError("the target does not hold everything of the source: " + outcome.mismatch);

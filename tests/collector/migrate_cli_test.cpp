@@ -45,7 +45,7 @@ TEST_CASE("migrate copies a SQLite store into PostgreSQL and back, and re-runnin
   auto copied = RunPerfgate({"migrate", "--from", sqlite, "--to", postgres});
   INFO(copied.out << copied.err);
   REQUIRE(copied.exit_code == 0);
-  CHECK_THAT(copied.out, Catch::Contains("2 runs copied, 0 already there, 1 tokens copied"));
+  CHECK_THAT(copied.out, Catch::Contains("2 runs copied, 0 already there, 1 tokens, 0 alert triages and 0 configs copied"));
   CHECK_THAT(copied.err, Catch::Contains("migrate: 2/2 runs"));
   // The same question through both backends gives the same answer.
   CHECK(nlohmann::json::parse(CompareJson(postgres)) == nlohmann::json::parse(CompareJson(sqlite)));
@@ -58,7 +58,7 @@ TEST_CASE("migrate copies a SQLite store into PostgreSQL and back, and re-runnin
 
   auto again = RunPerfgate({"migrate", "--from", sqlite, "--to", postgres});
   REQUIRE(again.exit_code == 0);
-  CHECK_THAT(again.out, Catch::Contains("0 runs copied, 2 already there, 0 tokens copied"));
+  CHECK_THAT(again.out, Catch::Contains("0 runs copied, 2 already there, 0 tokens, 0 alert triages and 0 configs copied"));
 
   auto back = (dir / "back.db").string();
   auto returned = RunPerfgate({"migrate", "--from", postgres, "--to", back});

@@ -1,5 +1,7 @@
 #include "perfgate/store/copy.hpp"
 
+#include <map>
+
 namespace perfgate::store {
 
 namespace {
@@ -19,6 +21,29 @@ std::string Shortfall(const StoreTotals& source, const StoreTotals& target, bool
   compare("samples", source.samples, target.samples);
   compare("tokens", source.tokens, target.tokens);
   return out;
+}
+
+bool Same(const AlertTriage& a, const AlertTriage& b) {
+  return a.status == b.status && a.note == b.note && a.updated_by == b.updated_by && a.updated_at == b.updated_at;
+}
+
+// Alert triage and the stored perfgate.json of every project, where the target
+// lacks them or holds something else (the source wins, as for runs).
+void CopyProjectState(Store& from, Store& to, CopyOutcome& outcome) {
+  for (const std::string& project : from.Projects()) {
+    std::map<std::string, AlertTriage> present;
+    for (AlertTriage& triage : to.AlertTriages(project)) present[triage.group] = std::move(triage);
+    for (const AlertTriage& triage : from.AlertTriages(project)) {
+      auto it = present.find(triage.group);
+      if (it != present.end() && Same(it->second, triage)) continue;
+      if (to.SetAlertTriage(project, triage)) ++outcome.triages_copied;
+    }
+    auto config = from.LoadProjectConfig(project);
+    if (!config) continue;
+    auto existing = to.LoadProjectConfig(project);
+    if (existing && existing->text == config->text && existing->updated_at == config->updated_at) continue;
+    if (to.SetProjectConfig(project, *config)) ++outcome.configs_copied;
+  }
 }
 
 }  // namespace
@@ -47,6 +72,7 @@ CopyOutcome CopyStore(Store& from, Store& to, std::size_t batch_runs,
   for (const StoredToken& token : from.AllTokens()) {
     if (to.ImportToken(token)) ++outcome.tokens_copied;
   }
+  CopyProjectState(from, to, outcome);
   outcome.target = to.Totals();
   outcome.mismatch = Shortfall(outcome.source, outcome.target, target_was_empty);
   outcome.verified = outcome.mismatch.empty() && outcome.runs_copied + outcome.runs_present == outcome.source.runs;

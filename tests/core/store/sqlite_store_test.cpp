@@ -369,6 +369,10 @@ TEST_CASE("A store copies into another and back, and copying again changes nothi
   source->Ingest(store::RunInput{.project = "other", .commit = {.sha = Sha(3), .time = 3000}, .testbed = "arm64",
                                  .report = MakeReport({30})});
   source->CreateToken("demo", "ci", store::HashToken("secret-token"), "pg_secre", 500);
+  store::AlertTriage triage{.group = Sha(2), .status = "acknowledged", .note = "known", .updated_by = "ci",
+                            .updated_at = 600};
+  REQUIRE(source->SetAlertTriage("demo", triage));
+  REQUIRE(source->SetProjectConfig("demo", {.text = R"({"version": 1})", .updated_by = "ci", .updated_at = 700}));
 
   auto target = OpenTestStore();
   std::vector<store::CopyProgress> steps;
@@ -377,6 +381,8 @@ TEST_CASE("A store copies into another and back, and copying again changes nothi
   CHECK(copied.verified);
   CHECK(copied.runs_copied == 4);
   CHECK(copied.tokens_copied == 1);
+  CHECK(copied.triages_copied == 1);
+  CHECK(copied.configs_copied == 1);
   CHECK(copied.target == copied.source);
   REQUIRE(steps.size() >= 3);  // the start, then one step per batch of two runs
   CHECK(steps.back().runs_done == 4);
@@ -393,6 +399,13 @@ TEST_CASE("A store copies into another and back, and copying again changes nothi
   CHECK(target->FindCommit("demo", Sha(2))->parent == Sha(1));
   CHECK(target->FindCommit("demo", Sha(2))->branch == "topic");
   CHECK(target->VerifyToken("demo", store::HashToken("secret-token")));
+  auto triages = target->AlertTriages("demo");
+  REQUIRE(triages.size() == 1);
+  CHECK(triages[0].group == Sha(2));
+  CHECK(triages[0].status == "acknowledged");
+  CHECK(triages[0].note == "known");
+  CHECK(triages[0].updated_at == 600);
+  CHECK(target->LoadProjectConfig("demo")->text == R"({"version": 1})");
   auto series = target->LoadSeries({.project = "demo", .benchmark = "BM_Sort/64"});
   REQUIRE(series);
   CHECK(series->points.size() == 2);
@@ -403,6 +416,8 @@ TEST_CASE("A store copies into another and back, and copying again changes nothi
   CHECK(again.runs_copied == 0);
   CHECK(again.runs_present == 4);
   CHECK(again.tokens_copied == 0);
+  CHECK(again.triages_copied == 0);
+  CHECK(again.configs_copied == 0);
   CHECK(again.target == copied.target);
 
   auto back = store::OpenSqliteStore(":memory:");

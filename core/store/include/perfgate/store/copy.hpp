@@ -21,6 +21,8 @@ struct CopyOutcome {
   std::int64_t runs_copied = 0;
   std::int64_t runs_present = 0;  // already in the target
   std::int64_t tokens_copied = 0;
+  std::int64_t triages_copied = 0;  // alert-group statuses the target lacked or held otherwise
+  std::int64_t configs_copied = 0;  // stored perfgate.json files, likewise
   StoreTotals source;
   StoreTotals target;
   // Every count of the source is in the target (equal when the target started empty).
