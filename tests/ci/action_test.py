@@ -420,18 +420,19 @@ class ActionTest(unittest.TestCase):
                     self.assertIn(f"does not store project configs (HTTP {status}", result.log)
                     self.assertNotIn("::warning::", result.log)
 
-    def test_the_real_server_stores_the_config_or_says_it_cannot(self):
+    def test_the_real_server_stores_the_config_a_push_to_main_uploads(self):
         with GitHubStandIn() as standin, PerfgateServerStandIn(PERFGATE, os.path.join(self.tmp.name, "server")) as server:
             token = server.token("demo")
             result = self.run_action(standin, "7" * 40, event_name="push", results=FIXTURE,
                                      **{"server-url": server.url, "token": token})
             self.assertTrue(result.success, result.log)
-            if "stored perfgate.json on the server" in result.log:  # a server with the config route
-                request = urllib.request.Request(server.url + "/api/v1/projects/demo/config")
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    self.assertEqual(json.loads(answer.read()), json.loads(self.config_text()))
-            else:
-                self.assertRegex(result.log, r"does not store project configs \(HTTP 40[45]")
+            self.assertIn("stored perfgate.json on the server", result.log)
+            request = urllib.request.Request(server.url + "/api/v1/projects/demo/config")
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                stored = json.loads(answer.read())
+            # GET .../config answers {"project","config","updated_by","updated_at"} (server/README.md).
+            self.assertEqual(stored["project"], "demo")
+            self.assertEqual(stored["config"], json.loads(self.config_text()))
 
     def test_the_comment_links_the_dashboard_and_shows_the_trend_of_each_regression(self):
         slower = os.path.join(self.workspace, "slower.json")
