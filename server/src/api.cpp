@@ -665,9 +665,7 @@ ApiResponse Api::SeriesRoute(Context& context) {
     }
     request.limit = static_cast<std::size_t>(*value);
   }
-  auto changes_of = [&](const store::Series& series) {
-    return change_points_.ChangesOf(SeriesKey(context.project, series, request.limit), series);
-  };
+  gate::ChangesOf changes_of = ChangesFor(context.project, request.limit);
   gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(*stores_.Read(), request, changes_of));
   if (format == "text") return Rendered(report::SeriesText(answer.series, answer.changes), "text/plain; charset=utf-8");
   return Json(200, report::SeriesJson(answer.series, answer.changes));
@@ -697,9 +695,7 @@ ApiResponse Api::SeriesSvgRoute(Context& context) {
   if (request.branch.empty()) {
     request.branch = gate::DefaultBranch(*reader, context.project, gate::StoredBaselineBranch(*reader, context.project));
   }
-  auto changes_of = [&](const store::Series& series) {
-    return change_points_.ChangesOf(SeriesKey(context.project, series, request.limit), series);
-  };
+  gate::ChangesOf changes_of = ChangesFor(context.project, request.limit);
   gate::SeriesAnswer answer = OrThrow(gate::SeriesWithChanges(*reader, request, changes_of));
   std::string svg = report::SeriesSvg(answer.series, answer.changes, report::SeriesSvgOptions{.head = head});
   return ApiResponse{.status = 200, .content_type = "image/svg+xml", .body = std::move(svg),
@@ -844,15 +840,21 @@ ApiResponse Api::Alerts(Context& context) {
   gate::AlertGroupsQuery query{.alerts = {.project = context.project, .branch = branch, .testbed = testbed,
                                           .metric = metric, .min_change = min_change},
                                 .status = status, .limit = limit};
-  auto changes_of = [&](const store::Series& series) {
-    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
-  };
+  gate::ChangesOf changes_of = ChangesFor(context.project, gate::kAlertHistory);
   std::vector<gate::AlertGroup> groups = OrThrow(gate::FindAlertGroups(*reader, query, changes_of));
   nlohmann::json list = nlohmann::json::array();
   for (const gate::AlertGroup& group : groups) list.push_back(AlertGroupJson(group));
   return Json(200, {{"project", context.project},
                     {"branch", branch.empty() ? gate::Mainline(*reader, context.project) : branch},
                     {"groups", std::move(list)}});
+}
+
+// The change points of a project's series through the server's incremental
+// cache, for the gate's use cases; `limit` is part of the series' identity.
+gate::ChangesOf Api::ChangesFor(const std::string& project, std::size_t limit) {
+  return [this, project, limit](const store::Series& series) {
+    return change_points_.ChangesOf(SeriesKey(project, series, limit), series);
+  };
 }
 
 std::string Api::TokenName(Context& context) {
@@ -890,9 +892,7 @@ ApiResponse Api::TriageRoute(Context& context) {
                        "body: status: expected acknowledged, expected, invalid or fixed, got \"" + request.status + "\"",
                        "body: status"};
   }
-  auto changes_of = [&](const store::Series& series) {
-    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
-  };
+  gate::ChangesOf changes_of = ChangesFor(context.project, gate::kAlertHistory);
   auto save = [&](const store::AlertTriage& triage) {
     return stores_.Write([&](store::Store& store) { return store.SetAlertTriage(context.project, triage); });
   };
@@ -933,9 +933,7 @@ ApiResponse Api::OverviewRoute(Context& context) {
   RequireText("testbed", query.testbed, false);
   RequireText("metric", query.metric, false);
   auto reader = stores_.Read();
-  auto changes_of = [&](const store::Series& series) {
-    return change_points_.ChangesOf(SeriesKey(context.project, series, gate::kAlertHistory), series);
-  };
+  gate::ChangesOf changes_of = ChangesFor(context.project, gate::kAlertHistory);
   gate::Overview overview = OrThrow(gate::ProjectOverview(*reader, query, changes_of));
   auto commit_value = [](const gate::OverviewCommit& commit) {
     return nlohmann::json{{"sha", commit.sha}, {"value", commit.value}};

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "change_cache.hpp"
+#include "perfgate/gate/series.hpp"
 #include "metrics.hpp"
 #include "response_cache.hpp"
 #include "static_files.hpp"
@@ -108,6 +109,7 @@ class Api {
   ApiResponse DistributionRoute(Context& context);
   ApiResponse ConfigRoute(Context& context);
   // The name of the request's (already authorized) token, for who set a triage or config.
+  gate::ChangesOf ChangesFor(const std::string& project, std::size_t limit);
   std::string TokenName(Context& context);
   ApiResponse Healthz(Context& context);
   ApiResponse MetricsRoute(Context& context);
