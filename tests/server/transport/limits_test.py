@@ -101,8 +101,18 @@ with Serve(perfgate, ["--max-connections-per-address", "5", "--writes-per-minute
 with Serve(perfgate, ["--threads", "1", "--queue-limit", "0", "--writes-per-minute", "0"]) as server:
     token = create_token(perfgate, server.db, "proj")
     body = gbench(20000)
-    slow = threading.Thread(target=lambda: request(server.port, "POST", "/api/v1/projects/proj/runs?commit=" + "b" * 40,
-                                                   {"Authorization": "Bearer " + token}, body, timeout=60))
+    uploads = []
+    def upload():
+        # A probe may hold the only worker when the upload arrives; then the
+        # upload itself is the one refused with 503, and it tries again.
+        for _ in range(100):
+            status = request(server.port, "POST", "/api/v1/projects/proj/runs?commit=" + "b" * 40,
+                             {"Authorization": "Bearer " + token}, body, timeout=60)[0]
+            uploads.append(status)
+            if status != 503:
+                return
+            time.sleep(0.02)
+    slow = threading.Thread(target=upload)
     slow.start()
     # Probe until the upload's handler holds the only worker: however fast the
     # store is, some probe lands while it is busy (none may wait or fail).
@@ -116,6 +126,8 @@ with Serve(perfgate, ["--threads", "1", "--queue-limit", "0", "--writes-per-minu
     expect(probes and probes[-1] == (503, "1") and all(s in (200, 503) for s, _ in probes),
            "pool saturated: 503 with Retry-After (%s)" % probes[-3:])
     slow.join()
+    expect(uploads and uploads[-1] == 201 and set(uploads[:-1]) <= {503},
+           "the upload is stored once the worker is free (%s)" % uploads[-3:])
     expect(healthy(server), "healthy after saturation")
 
 # --- framing (RFC 9112) and hostile input ------------------------------------------
