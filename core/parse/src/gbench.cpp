@@ -2,7 +2,10 @@
 // block and its "benchmarks" array of iteration rows (one per repetition) and
 // aggregate rows (_mean, _median, _stddev, _cv, _BigO, _RMS and user statistics).
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -73,12 +76,283 @@ std::optional<std::string> AggregateSuffix(std::string_view name) {
   return std::nullopt;
 }
 
+// What a row reports: the benchmark it belongs to and, for an aggregate row,
+// the aggregate's name. nullopt for a run_type other than iteration/aggregate.
+struct RowKind {
+  std::string benchmark;
+  std::optional<std::string> aggregate;
+};
+std::optional<RowKind> ClassifyRow(const std::string& name, const std::optional<std::string>& run_name,
+                                   const std::optional<std::string>& run_type,
+                                   const std::optional<std::string>& aggregate_name) {
+  RowKind kind;
+  if (run_type) {
+    if (*run_type == "aggregate") {
+      kind.aggregate = aggregate_name.value_or(AggregateSuffix(name).value_or("aggregate"));
+    } else if (*run_type != "iteration") {
+      return std::nullopt;
+    }
+  } else {
+    kind.aggregate = AggregateSuffix(name);
+  }
+  kind.benchmark = run_name.value_or(name);
+  if (!run_name && kind.aggregate) kind.benchmark = name.substr(0, name.size() - kind.aggregate->size() - 1);
+  return kind;
+}
+
+// A "percentage" aggregate (the coefficient of variation) is a fraction, not a time.
+bool IsFraction(const std::optional<std::string>& aggregate, const std::optional<std::string>& aggregate_unit) {
+  return aggregate && (aggregate_unit.value_or("") == "percentage" || *aggregate == "cv");
+}
+
+// One numeric field of a row: a known metric in its canonical unit and
+// direction, or a user counter (higher is better). True for a time field.
+bool AddField(model::Benchmark& benchmark, const std::string& key, double number, double ns_per_unit,
+              bool is_fraction, const std::optional<std::string>& aggregate) {
+  const KnownMetric* known = FindKnown(key);
+  std::string_view unit = known ? known->unit : "";
+  Direction direction = known ? known->direction : Direction::kHigherIsBetter;
+  bool is_time = known && known->kind == Kind::kTime;
+  if (is_time && !is_fraction) number *= ns_per_unit;
+  model::Metric& metric = model::MetricNamed(benchmark, key, unit, direction);
+  if (aggregate) {
+    metric.aggregates[*aggregate] = number;
+  } else {
+    metric.samples.push_back(number);
+  }
+  return is_time;
+}
+
+// The results being built, with each benchmark found by name.
+class ResultsBuilder {
+ public:
+  ResultsBuilder() { results_.format = "gbench"; }
+  model::Benchmark& BenchmarkFor(const std::string& name) {
+    auto [it, inserted] = index_.try_emplace(name, results_.benchmarks.size());
+    if (inserted) results_.benchmarks.push_back(model::Benchmark{.name = name});
+    return results_.benchmarks[it->second];
+  }
+  model::Results& results() { return results_; }
+  void Reserve(std::size_t benchmarks) {
+    results_.benchmarks.reserve(benchmarks);
+    index_.reserve(benchmarks);
+  }
+
+ private:
+  model::Results results_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+// The fast reader: SAX events straight into the results, no JSON object per
+// row. It reads the shape every Google Benchmark version writes (flat rows of
+// strings, numbers and booleans) and declines anything else: non-finite
+// tokens, nested values in a row, duplicate keys, failed or skipped rows,
+// complexity fits, any field the DOM reader below would refuse. A declined
+// file is read by the DOM reader, whose messages name the line and field, so
+// both give the same results for every file (tests/core/parse/gbench_test.cpp).
+class FastReader final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::optional<model::Results> Run(std::string_view text) {
+    if (text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    // A row takes some 250 bytes; reserving for that many saves the rehashes
+    // and moves of a growing suite (a few per cent of a large file's parse).
+    builder_.Reserve(std::min<std::size_t>(text.size() / 256, 1 << 20));
+    try {
+      if (!nlohmann::json::sax_parse(text.begin(), text.end(), this) || declined_) return std::nullopt;
+    } catch (const nlohmann::json::exception&) {
+      return std::nullopt;
+    }
+    if (!saw_rows_ || builder_.results().benchmarks.empty()) return std::nullopt;
+    return std::move(builder_.results());
+  }
+
+  bool null() override { return Scalar(Field::Type::kOther); }
+  bool boolean(bool value) override {
+    if (InRow()) NextField(Field::Type::kBool).flag = value;
+    return Scalar(Field::Type::kBool, value ? "true" : "false");
+  }
+  bool number_integer(number_integer_t value) override { return Number(static_cast<double>(value), value); }
+  bool number_unsigned(number_unsigned_t value) override { return Number(static_cast<double>(value), value); }
+  bool number_float(number_float_t value, const string_t&) override {
+    if (!std::isfinite(value)) return Decline();  // the DOM reader names the overflow
+    return Number(value, value);
+  }
+  bool string(string_t& value) override {
+    if (InRow()) {
+      NextField(Field::Type::kString).text.swap(value);
+      return true;
+    }
+    return Scalar(Field::Type::kString, value);
+  }
+  bool binary(binary_t&) override { return Decline(); }
+  bool start_object(std::size_t) override { return Open(true); }
+  bool start_array(std::size_t) override { return Open(false); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+  bool key(string_t& key) override {
+    if (depth_ == 1) {
+      top_key_ = key;
+      if ((key == "context" || key == "benchmarks") && !top_keys_.insert(key).second) return Decline();
+    } else if (depth_ == 2 && in_context_) {
+      context_key_ = key;
+      if (!context_keys_.insert(key).second) return Decline();
+    } else if (InRow()) {
+      row_key_.swap(key);
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return Decline(); }
+
+ private:
+  struct Field {
+    enum class Type { kString, kNumber, kBool, kOther };
+    std::string key;
+    Type type = Type::kOther;
+    std::string text;
+    double number = 0;
+    bool flag = false;
+  };
+
+  bool InRow() const { return depth_ == 3 && in_rows_; }
+
+  bool Decline() {
+    declined_ = true;
+    return false;
+  }
+
+  // Fields are kept between rows, so their strings keep their capacity.
+  Field& NextField(Field::Type type) {
+    if (used_ == fields_.size()) fields_.emplace_back();
+    Field& field = fields_[used_++];
+    field.key.swap(row_key_);
+    field.type = type;
+    return field;
+  }
+
+  bool Number(double value, auto exact) {
+    if (InRow()) {
+      NextField(Field::Type::kNumber).number = value;
+      return true;
+    }
+    return Scalar(Field::Type::kNumber, depth_ == 2 && in_context_ ? nlohmann::json(exact).dump() : std::string());
+  }
+
+  // A scalar outside a row: the context's strings, numbers and booleans are kept.
+  bool Scalar(Field::Type type, std::string_view text = {}) {
+    if (InRow()) {
+      if (type == Field::Type::kOther) NextField(type);
+      return true;
+    }
+    if (depth_ == 0) return Decline();
+    if (depth_ == 1 && (top_key_ == "context" || top_key_ == "benchmarks")) return Decline();
+    if (depth_ == 2 && in_rows_) return Decline();
+    if (depth_ == 2 && in_context_ && type != Field::Type::kOther) {
+      builder_.results().context[context_key_] = std::string(text);
+    }
+    return true;
+  }
+
+  bool Open(bool object) {
+    ++depth_;
+    if (depth_ == 1 && !object) return Decline();
+    if (depth_ == 2 && top_key_ == "context") {
+      if (!object) return Decline();
+      in_context_ = true;
+    } else if (depth_ == 2 && top_key_ == "benchmarks") {
+      if (object) return Decline();
+      in_rows_ = saw_rows_ = true;
+    } else if (InRow()) {
+      if (!object) return Decline();
+      used_ = 0;
+    } else if (depth_ >= 4 && in_rows_) {
+      return Decline();
+    }
+    return true;
+  }
+
+  bool Close() {
+    if (InRow() && !ReadRow()) return Decline();
+    if (depth_ == 2) in_context_ = in_rows_ = false;
+    --depth_;
+    return true;
+  }
+
+  const Field* Find(std::string_view key) const {
+    for (std::size_t i = 0; i < used_; ++i) {
+      if (fields_[i].key == key) return &fields_[i];
+    }
+    return nullptr;
+  }
+
+  // An optional string field; false when it is there with another type.
+  bool OptionalText(std::string_view key, std::optional<std::string>& out) const {
+    const Field* field = Find(key);
+    if (field == nullptr) return true;
+    if (field->type != Field::Type::kString) return false;
+    out = field->text;
+    return true;
+  }
+
+  // GoogleBenchmarkParser::ReadRow for the rows this reader accepts.
+  bool ReadRow() {
+    const Field* name = Find("name");
+    if (name == nullptr || name->type != Field::Type::kString) return false;
+    std::optional<std::string> run_name, run_type, aggregate_name, label, time_unit, aggregate_unit;
+    if (!OptionalText("run_name", run_name) || !OptionalText("run_type", run_type) ||
+        !OptionalText("aggregate_name", aggregate_name) || !OptionalText("label", label) ||
+        !OptionalText("time_unit", time_unit) || !OptionalText("aggregate_unit", aggregate_unit)) {
+      return false;
+    }
+    for (std::string_view flag : {"error_occurred", "skipped"}) {
+      const Field* field = Find(flag);
+      if (field != nullptr && (field->type != Field::Type::kBool || field->flag)) return false;
+    }
+    auto kind = ClassifyRow(name->text, run_name, run_type, aggregate_name);
+    if (!kind || kind->aggregate == "BigO" || kind->aggregate == "RMS") return false;
+    auto ns_per_unit = model::NanosecondsPer(time_unit.value_or("ns"));
+    if (!ns_per_unit) return false;
+
+    // The DOM reader sees a row's keys sorted (nlohmann's objects are
+    // std::maps), and a benchmark's metrics are made in that order.
+    order_.clear();
+    for (std::size_t i = 0; i < used_; ++i) order_.push_back(&fields_[i]);
+    std::sort(order_.begin(), order_.end(), [](const Field* a, const Field* b) { return a->key < b->key; });
+    for (std::size_t i = 1; i < order_.size(); ++i) {
+      if (order_[i - 1]->key == order_[i]->key) return false;  // the DOM keeps the last; leave it to it
+    }
+
+    model::Benchmark& benchmark = builder_.BenchmarkFor(kind->benchmark);
+    if (label && benchmark.label.empty()) benchmark.label = *label;
+    bool is_fraction = IsFraction(kind->aggregate, aggregate_unit);
+    bool has_time = false;
+    for (const Field* field : order_) {
+      if (IsMetadata(field->key)) continue;
+      if (field->type == Field::Type::kNumber) {
+        has_time |= AddField(benchmark, field->key, field->number, *ns_per_unit, is_fraction, kind->aggregate);
+      } else if (FindKnown(field->key) != nullptr) {
+        return false;
+      }
+    }
+    return has_time || kind->aggregate.has_value();
+  }
+
+  ResultsBuilder builder_;
+  int depth_ = 0;
+  bool in_context_ = false, in_rows_ = false, saw_rows_ = false, declined_ = false;
+  std::string top_key_, context_key_, row_key_;
+  std::set<std::string> top_keys_, context_keys_;
+  std::vector<Field> fields_;
+  std::size_t used_ = 0;
+  std::vector<const Field*> order_;
+};
+
 class GoogleBenchmarkParser {
  public:
   explicit GoogleBenchmarkParser(std::string_view text) : text_(text) {}
 
   ParseResult Run() {
-    report_.format = "gbench";
     // Each row of "benchmarks" is read as soon as the parser completes it and is
     // then dropped, so a large file never holds its whole tree: on 100,000 rows
     // the tree alone cost two thirds of the parse (cache misses, allocations).
@@ -122,27 +396,21 @@ class GoogleBenchmarkParser {
       return tl::unexpected(ErrorAt(text_, "benchmarks",
                                     "expected an array, got " + std::string(json_text::TypeName(*rows))));
     }
-    if (report_.benchmarks.empty()) {
+    if (builder_.results().benchmarks.empty()) {
       return tl::unexpected(ErrorAt(text_, "benchmarks", "no benchmark results in the file"));
     }
-    return std::move(report_);
+    return std::move(builder_.results());
   }
 
  private:
   void ReadContext(const json& context) {
     for (const auto& [key, value] : context.items()) {
       if (value.is_string()) {
-        report_.context[key] = value.get<std::string>();
+        builder_.results().context[key] = value.get<std::string>();
       } else if (value.is_number() || value.is_boolean()) {
-        report_.context[key] = value.dump();
+        builder_.results().context[key] = value.dump();
       }
     }
-  }
-
-  model::Benchmark& BenchmarkFor(const std::string& name) {
-    auto [it, inserted] = index_.try_emplace(name, report_.benchmarks.size());
-    if (inserted) report_.benchmarks.push_back(model::Benchmark{.name = name});
-    return report_.benchmarks[it->second];
   }
 
   std::optional<ParseError> Fail(const std::string& path, std::string reason) const {
@@ -162,19 +430,10 @@ class GoogleBenchmarkParser {
       if (!*field) return Fail(field->error());
     }
 
-    std::optional<std::string> aggregate;
-    if (*run_type) {
-      if (**run_type == "aggregate") {
-        aggregate = aggregate_name->value_or(AggregateSuffix(*name).value_or("aggregate"));
-      } else if (**run_type != "iteration") {
-        return Fail(path + ".run_type", "expected \"iteration\" or \"aggregate\", got \"" + **run_type + "\"");
-      }
-    } else {
-      aggregate = AggregateSuffix(*name);
-    }
-    std::string benchmark_name = run_name->value_or(*name);
-    if (!*run_name && aggregate) benchmark_name = name->substr(0, name->size() - aggregate->size() - 1);
-    model::Benchmark& benchmark = BenchmarkFor(benchmark_name);
+    auto kind = ClassifyRow(*name, *run_name, *run_type, *aggregate_name);
+    if (!kind) return Fail(path + ".run_type", "expected \"iteration\" or \"aggregate\", got \"" + **run_type + "\"");
+    const std::optional<std::string>& aggregate = kind->aggregate;
+    model::Benchmark& benchmark = builder_.BenchmarkFor(kind->benchmark);
     if (*label && benchmark.label.empty()) benchmark.label = **label;
 
     if (auto failed = ReadFailure(row, path, benchmark)) return failed;
@@ -191,32 +450,18 @@ class GoogleBenchmarkParser {
 
     auto aggregate_unit = json_text::OptionalString(row, "aggregate_unit", path);
     if (!aggregate_unit) return Fail(aggregate_unit.error());
-    // A "percentage" aggregate (the coefficient of variation) is a fraction, not a time.
-    bool is_fraction = aggregate && (aggregate_unit->value_or("") == "percentage" || *aggregate == "cv");
+    bool is_fraction = IsFraction(aggregate, *aggregate_unit);
 
     bool has_time = false;
     for (const auto& [key, value] : row.items()) {
       if (IsMetadata(key)) continue;
-      const KnownMetric* known = FindKnown(key);
       auto number = json_text::Number(value);
       if (!number) {
         // Unknown non-numeric fields from newer library versions are descriptive.
-        if (known == nullptr) continue;
+        if (FindKnown(key) == nullptr) continue;
         return Fail(path + "." + key, "expected a number, got " + std::string(json_text::TypeName(value)));
       }
-      double scaled = *number;
-      std::string_view unit = known ? known->unit : "";
-      Direction direction = known ? known->direction : Direction::kHigherIsBetter;  // user counters
-      if (known && known->kind == Kind::kTime) {
-        has_time = true;
-        if (!is_fraction) scaled *= *ns_per_unit;
-      }
-      model::Metric& metric = model::MetricNamed(benchmark, key, unit, direction);
-      if (aggregate) {
-        metric.aggregates[*aggregate] = scaled;
-      } else {
-        metric.samples.push_back(scaled);
-      }
+      has_time |= AddField(benchmark, key, *number, *ns_per_unit, is_fraction, aggregate);
     }
     if (!has_time && !aggregate) return Fail(path + ".real_time", "missing (a number is required)");
     return std::nullopt;
@@ -264,8 +509,7 @@ class GoogleBenchmarkParser {
   }
 
   std::string_view text_;
-  model::Results report_;
-  std::unordered_map<std::string, std::size_t> index_;
+  ResultsBuilder builder_;
 };
 
 }  // namespace
@@ -282,6 +526,11 @@ bool LooksLikeGoogleBenchmarkJson(std::string_view text) {
           (has("\"context\"") && (has("\"num_cpus\"") || has("\"library_build_type\""))));
 }
 
-ParseResult ParseGoogleBenchmarkJson(std::string_view text) { return GoogleBenchmarkParser(text).Run(); }
+ParseResult ParseGoogleBenchmarkJson(std::string_view text) {
+  if (auto results = FastReader().Run(text)) return std::move(*results);
+  return GoogleBenchmarkParser(text).Run();
+}
+
+ParseResult ParseGoogleBenchmarkJsonWithDom(std::string_view text) { return GoogleBenchmarkParser(text).Run(); }
 
 }  // namespace perfgate::parse

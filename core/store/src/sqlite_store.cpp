@@ -81,7 +81,10 @@ class SqliteStore final : public Store {
     CallScope scope(*this);
     std::string digest = ContentDigest(input.report);
     ForeignKeysOffForIngest foreign_keys(*this);
+    bool large = input.report.benchmarks.size() >= kPreloadIdsFrom;
+    LargeCacheForIngest cache(*this, large);
     Transaction transaction(*this);
+    if (large) pending_ids_.reserve(input.report.benchmarks.size() * 3);
     std::int64_t project_id = UpsertProject(input.project);
     auto [commit_id, commit] = UpsertCommit(project_id, input.commit);
     std::int64_t testbed_id = UpsertTestbed(project_id, input.testbed);
@@ -523,6 +526,26 @@ class SqliteStore final : public Store {
     SqliteStore& store_;
   };
 
+  // A large run's rows and index entries outgrow SQLite's default 2 MB page
+  // cache mid-transaction; its pages are then written to the WAL and read back
+  // while the run is still being inserted. Ingest of such a run has a cache of
+  // 64 MB for its own transaction, and gives it back after.
+  class LargeCacheForIngest {
+   public:
+    LargeCacheForIngest(SqliteStore& store, bool large) : store_(store), large_(large) {
+      if (large_) store_.Execute("PRAGMA cache_size = -65536");
+    }
+    ~LargeCacheForIngest() {
+      if (large_) sqlite3_exec(store_.db_, "PRAGMA cache_size = -2000", nullptr, nullptr, nullptr);
+    }
+    LargeCacheForIngest(const LargeCacheForIngest&) = delete;
+    LargeCacheForIngest& operator=(const LargeCacheForIngest&) = delete;
+
+   private:
+    SqliteStore& store_;
+    bool large_;
+  };
+
   // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock
   // upgrading read locks; the destructor rolls back unless Commit() was called.
   class Transaction {
@@ -543,6 +566,7 @@ class SqliteStore final : public Store {
       for (auto& [sql, statement] : store_.statements_) statement->Reset();
       store_.Execute("COMMIT");
       committed_ = true;
+      store_.committed_ids_.reserve(store_.committed_ids_.size() + store_.pending_ids_.size());
       store_.committed_ids_.merge(store_.pending_ids_);
       store_.pending_ids_.clear();
     }

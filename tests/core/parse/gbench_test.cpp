@@ -208,3 +208,85 @@ TEST_CASE("Auto-detection recognises Google Benchmark JSON", "[parse][gbench]") 
   REQUIRE_FALSE(empty);
   CHECK_THAT(empty.error().reason, Catch::Contains("empty"));
 }
+
+namespace {
+
+// Everything a parse produced, in order, as JSON text: two parses agree when
+// their dumps are equal (samples compared to the bit through their %.17g form).
+std::string Dump(const perfgate::parse::ParseResult& result) {
+  if (!result) return "error: " + result.error().where + ": " + result.error().reason;
+  nlohmann::json out{{"format", result->format}, {"context", result->context}};
+  for (const auto& benchmark : result->benchmarks) {
+    nlohmann::json metrics = nlohmann::json::array();
+    for (const auto& metric : benchmark.metrics) {
+      metrics.push_back({{"name", metric.name},
+                         {"unit", metric.unit},
+                         {"direction", perfgate::model::ToString(metric.direction)},
+                         {"samples", metric.samples},
+                         {"aggregates", metric.aggregates}});
+    }
+    nlohmann::json fits = nlohmann::json::array();
+    for (const auto& fit : benchmark.fits) {
+      fits.push_back({fit.metric, fit.complexity, fit.coefficient, fit.unit, fit.rms.value_or(-1)});
+    }
+    out["benchmarks"].push_back({{"name", benchmark.name},
+                                 {"label", benchmark.label},
+                                 {"error", benchmark.error.value_or("-")},
+                                 {"skipped", benchmark.skipped},
+                                 {"metrics", metrics},
+                                 {"fits", fits}});
+  }
+  return out.dump(1);
+}
+
+}  // namespace
+
+// ParseGoogleBenchmarkJson reads through a SAX reader and hands any file it
+// declines to the DOM reader; the two must give the same answer for every file.
+TEST_CASE("The SAX reader and the DOM reader give the same results", "[parse][gbench]") {
+  std::vector<std::string> texts;
+  for (const char* fixture : {"gbench/plain.json", "gbench/repeated.json", "gbench/repeated9.json",
+                              "gbench/aggregates_only.json", "gbench/v1_8_skipped.json"}) {
+    texts.push_back(ReadFixture(fixture));
+  }
+  // The shapes the fixtures lack: keys in another order, user counters (integer
+  // and huge), labels, every time unit, a percentage aggregate, rows of 1.4
+  // (no run_type), context values of every type, unknown fields of every type.
+  texts.push_back(R"({"context": {"date": "x", "num_cpus": 2, "mhz_per_cpu": 2.5e3, "cpu_scaling_enabled": false,
+    "caches": [{"type": "Data", "size": 32768}], "load_avg": [0.5, 1], "nothing": null, "huge": 18446744073709551615},
+    "other": {"benchmarks": [1]}, "benchmarks": [
+    {"time_unit": "us", "real_time": 1.5, "name": "BM_A/8", "run_name": "BM_A/8", "run_type": "iteration",
+     "cpu_time": 1.25, "items_per_second": 12345, "Counter": 18446744073709551615, "label": "8 items",
+     "future": {"nested": [1]}, "note": "text", "flag": true, "missing": null, "iterations": 3},
+    {"name": "BM_A/8", "run_name": "BM_A/8", "run_type": "iteration", "real_time": 2, "cpu_time": 1.5,
+     "time_unit": "us", "items_per_second": 11000, "Counter": 3, "label": "another label"},
+    {"name": "BM_A/8_mean", "run_name": "BM_A/8", "run_type": "aggregate", "aggregate_name": "mean",
+     "real_time": 1.75, "cpu_time": 1.375, "time_unit": "us"},
+    {"name": "BM_A/8_cv", "run_name": "BM_A/8", "run_type": "aggregate", "aggregate_name": "cv",
+     "aggregate_unit": "percentage", "real_time": 0.1, "cpu_time": 0.09, "time_unit": "us"},
+    {"name": "BM_B", "real_time": 3, "cpu_time": 3, "time_unit": "ms", "bytes_per_second": 1e9},
+    {"name": "BM_B", "real_time": 4, "cpu_time": 4, "time_unit": "s", "bytes_per_second": 2e9},
+    {"name": "BM_B_median", "real_time": 3.5, "cpu_time": 3.5, "time_unit": "s"},
+    {"name": "BM_C", "run_type": "iteration", "real_time": 7, "error_occurred": false}
+  ]})");
+  // Shapes the SAX reader declines, so the DOM reader answers (results or its message).
+  const std::string row = R"({"name": "BM_D", "run_name": "BM_D", "run_type": "iteration", "real_time": 1, "time_unit": "ns")";
+  for (const std::string& extra : {std::string(R"(, "error_occurred": true, "error_message": "boom")"),
+                                   std::string(R"(, "skipped": true)"), std::string(R"(, "real_time": 2)"),
+                                   std::string(R"(, "cpu_time": "slow")"), std::string(R"(, "cpu_time": NaN)"),
+                                   std::string(R"(, "cpu_time": 1e400)"), std::string(R"(, "label": 3)"),
+                                   std::string(R"(, "run_type": "other")"), std::string(R"(, "time_unit": "hours")"),
+                                   std::string(R"(, "cpu_time": [1])"), std::string(R"(, "cpu_time": null)")}) {
+    texts.push_back(R"({"benchmarks": [)" + row + "}, " + row + extra + "}]}");
+  }
+  texts.push_back(R"({"benchmarks": [{"name": "BM_E", "real_time": 1}], "benchmarks": [{"name": "BM_F", "real_time": 1}]})");
+  texts.push_back(R"({"context": {"a": 1, "a": {"b": 2}}, "benchmarks": [{"name": "BM_G", "real_time": 1}]})");
+  texts.push_back(R"({"benchmarks": [{"name": "BM_H", "real_time": 1}, 7]})");
+  texts.push_back(R"({"benchmarks": []})");
+  texts.push_back(R"({"context": [], "benchmarks": [{"name": "BM_I", "real_time": 1}]})");
+  texts.push_back(R"({"benchmarks": [{"name": "BM_J", "real_time": 1})");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    INFO("text " << i << ": " << texts[i].substr(0, 300));
+    CHECK(Dump(ParseGoogleBenchmarkJson(texts[i])) == Dump(perfgate::parse::ParseGoogleBenchmarkJsonWithDom(texts[i])));
+  }
+}
