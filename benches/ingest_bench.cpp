@@ -1,6 +1,7 @@
-// Ingest speed: parsing Google Benchmark JSON and storing it in SQLite, for a
-// file of 100,000 benchmark rows (issue: "the ingest rate for a file of 100,000
-// benchmark rows"). Reported as samples per second.
+// The store's paths: parsing Google Benchmark JSON and storing it in SQLite
+// (a file of 100,000 benchmark rows, reported as samples per second, beside
+// the bare SQLite loop), ingest against store size, a series against history
+// length, and the project overview against benchmark count.
 
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include <map>
 #include <string>
 
+#include "perfgate/gate/overview.hpp"
 #include "perfgate/parse/parse.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
@@ -242,6 +244,50 @@ BENCHMARK(BM_LoadSeriesOfLength)
     ->Arg(1000)
     ->Arg(10000)
     ->Arg(100000)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oN);
+
+// A project of `benchmarks` benchmarks over 12 commits of main, 3 samples
+// each; one benchmark in ten is 30 % slower from the last commit on.
+void FillWithProject(perfgate::store::Store& store, std::size_t benchmarks) {
+  constexpr std::int64_t kCommits = 12;
+  for (std::int64_t commit = 1; commit <= kCommits; ++commit) {
+    perfgate::model::Results report{.format = "gbench"};
+    report.benchmarks.reserve(benchmarks);
+    for (std::size_t i = 0; i < benchmarks; ++i) {
+      auto& benchmark = report.BenchmarkNamed("BM_Family" + std::to_string(i / 10) + "/" + std::to_string(i % 10));
+      double value = 100.0 + static_cast<double>(i % 97) + static_cast<double>(commit % 3) * 0.2;
+      if (i % 10 == 3 && commit == kCommits) value *= 1.3;
+      perfgate::model::MetricNamed(benchmark, "real_time", "ns", perfgate::model::Direction::kLowerIsBetter).samples = {
+          value, value * 1.004, value * 0.997};
+    }
+    store.Ingest({.project = "bench",
+                  .commit = {.sha = "c" + std::to_string(commit), .branch = "main", .time = commit},
+                  .report = std::move(report)});
+  }
+}
+
+// The overview of a project of range(0) benchmarks, computed afresh (the
+// server caches it per data version; this is the cost of a miss): every
+// benchmark's check against its baseline, change points and sparkline.
+void BM_ProjectOverview(benchmark::State& state) {
+  const auto benchmarks = static_cast<std::size_t>(state.range(0));
+  auto store = perfgate::store::OpenSqliteStore(
+      PreparedStore("overview_" + std::to_string(benchmarks),
+                    [&](perfgate::store::Store& prepared) { FillWithProject(prepared, benchmarks); }),
+      {.durable = false});
+  for (auto _ : state) {
+    auto overview = perfgate::gate::ProjectOverview(*store, {.project = "bench"});
+    if (!overview || overview->benchmarks.size() != benchmarks) state.SkipWithError("the overview failed");
+    benchmark::DoNotOptimize(overview);
+  }
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_ProjectOverview)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(2000)
+    ->Arg(20000)
     ->Unit(benchmark::kMillisecond)
     ->Complexity(benchmark::oN);
 

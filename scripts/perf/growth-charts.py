@@ -21,6 +21,7 @@ FAMILIES = {
     "BM_LoadSeriesOfLength": ("series read vs history length", "commits in the series"),
     "BM_DetectChangePoints": ("change-point detection vs points", "points"),
     "BM_CompareReportsOneThread": ("compare (one thread) vs benchmarks", "benchmarks x 9 repetitions"),
+    "BM_ProjectOverview": ("project overview, computed afresh, vs benchmarks", "benchmarks (12 commits each)"),
 }
 TO_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
