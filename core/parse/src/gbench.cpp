@@ -153,9 +153,7 @@ class ResultsBuilder {
 class FastReader final : public nlohmann::json_sax<nlohmann::json> {
  public:
   std::optional<model::Results> Run(std::string_view text) {
-    if (text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos) {
-      return std::nullopt;
-    }
+    if (json_text::MayHoldNonFiniteTokens(text)) return std::nullopt;
     // A row takes some 250 bytes; reserving for that many saves the rehashes
     // and moves of a growing suite (a few per cent of a large file's parse).
     builder_.Reserve(std::min<std::size_t>(text.size() / 256, 1 << 20));

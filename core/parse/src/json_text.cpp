@@ -73,11 +73,9 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text) { r
 
 tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
                                                       const nlohmann::json::parser_callback_t& callback) {
-  bool has_non_finite =
-      text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos;
   std::string quoted;
   std::string_view input = text;
-  if (has_non_finite) {
+  if (MayHoldNonFiniteTokens(text)) {
     quoted = QuoteNonFiniteTokens(text);
     input = quoted;
   }
@@ -98,6 +96,10 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
     }
     return tl::unexpected(ParseError{where, "invalid JSON: " + reason});
   }
+}
+
+bool MayHoldNonFiniteTokens(std::string_view text) {
+  return text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos;
 }
 
 bool StartsLikeJson(std::string_view text) {

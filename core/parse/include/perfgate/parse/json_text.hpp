@@ -33,6 +33,10 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
 // True when the text's first non-blank character is '{' or '['.
 bool StartsLikeJson(std::string_view text);
 
+// True when the text may hold a bare NaN or Infinity token (which ParseLenient
+// quotes before parsing).
+bool MayHoldNonFiniteTokens(std::string_view text);
+
 // The number in `value`, accepting the NaN/Infinity strings ParseLenient makes.
 // Absent when it is anything else.
 std::optional<double> Number(const nlohmann::json& value);
