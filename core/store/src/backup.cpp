@@ -42,9 +42,16 @@ BackupOutcome BackupDatabase(const std::string& source, const std::string& desti
     Database to = Open(temporary, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3_backup* backup = sqlite3_backup_init(to.get(), "main", from.get(), "main");
     if (!backup) throw StoreError("cannot back up to " + temporary + ": " + sqlite3_errmsg(to.get()));
-    // 256 pages a step, so the source's write lock is never held off for long;
-    // a busy or locked source is retried after a pause.
-    int result = SQLITE_OK;
+    // One read transaction on the source for the whole copy: the copy is of one
+    // snapshot. Without it every step starts a new read, sees the server's latest
+    // upload, and the backup starts over: under steady uploads it never ends (it
+    // spun for 300 s in CI). In WAL mode the open read does not hold writers off.
+    // A busy or locked source is retried after a pause.
+    int result = sqlite3_exec(from.get(), "BEGIN; SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+    if (result != SQLITE_OK) {
+      sqlite3_backup_finish(backup);
+      throw StoreError("cannot read database " + source + ": " + sqlite3_errmsg(from.get()));
+    }
     for (int busy_steps = 0; busy_steps < 5000;) {
       result = sqlite3_backup_step(backup, 256);
       if (result == SQLITE_DONE) break;
@@ -57,6 +64,7 @@ BackupOutcome BackupDatabase(const std::string& source, const std::string& desti
     }
     outcome.pages = sqlite3_backup_pagecount(backup);
     sqlite3_backup_finish(backup);
+    sqlite3_exec(from.get(), "COMMIT", nullptr, nullptr, nullptr);
     if (result != SQLITE_DONE) {
       to.reset();
       std::filesystem::remove(temporary);

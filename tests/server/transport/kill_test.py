@@ -80,8 +80,14 @@ for thread in threads:
     thread.start()
 time.sleep(0.5)
 backup = os.path.join(server.dir, "backup.db")
-result = subprocess.run([perfgate, "backup", "--db", server.db, "--to", backup], capture_output=True, text=True)
-expect(result.returncode == 0, "perfgate backup while serving: exit %d %s" % (result.returncode, result.stderr.strip()))
+# Uploads go on until the backup ends: a backup that restarts on every commit
+# never would (it spun until CTest's timeout once). 60 s is far more than it needs.
+try:
+    result = subprocess.run([perfgate, "backup", "--db", server.db, "--to", backup], capture_output=True,
+                            text=True, timeout=60)
+    expect(result.returncode == 0, "perfgate backup while serving: exit %d %s" % (result.returncode, result.stderr.strip()))
+except subprocess.TimeoutExpired:
+    expect(False, "perfgate backup while serving ends (still copying after 60 s)")
 time.sleep(0.3)
 stop.set()
 for thread in threads:
