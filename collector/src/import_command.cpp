@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_support.hpp"
+#include "perfgate/gate/error.hpp"
 #include "perfgate/parse/parse.hpp"
 
 namespace perfgate::collector {
@@ -37,7 +38,8 @@ struct ImportedRun {
   std::string commit;
   std::int64_t time = 0;
   std::string testbed;
-  const model::Results* report = nullptr;
+  model::Results* report = nullptr;
+  std::string source;  // where it was read, for messages
 };
 
 int RunImport(const ImportOptions& options) {
@@ -54,7 +56,9 @@ int RunImport(const ImportOptions& options) {
     auto parsed = parse::ParseGithubActionBenchmarkData(ReadInput(options.file));
     if (!parsed) throw UsageError(shown + ": " + parsed.error().Message());
     history = std::move(*parsed);
-    for (const parse::HistoryEntry& entry : history) runs.push_back({entry.commit, entry.time, options.testbed, &entry.report});
+    for (parse::HistoryEntry& entry : history) {
+      runs.push_back({entry.commit, entry.time, options.testbed, &entry.report, shown + ", commit " + entry.commit});
+    }
   } else {
     std::error_code error;
     if (options.file == "-" || !std::filesystem::is_directory(options.file, error)) {
@@ -63,13 +67,17 @@ int RunImport(const ImportOptions& options) {
     auto parsed = parse::ParseAsvResultsDirectory(ReadJsonFilesBelow(options.file));
     if (!parsed) throw UsageError(shown + ": " + parsed.error().Message());
     asv_runs = std::move(*parsed);
-    for (const parse::AsvRun& run : asv_runs) {
+    for (parse::AsvRun& run : asv_runs) {
       std::string testbed = options.testbed_given ? options.testbed : run.testbed;
       RequireName("testbed of " + run.path, testbed);
-      runs.push_back({run.commit, run.time, testbed, &run.report});
+      runs.push_back({run.commit, run.time, testbed, &run.report, run.path});
     }
   }
 
+  // Every run is readied before any is stored: one refused name stores nothing.
+  for (const ImportedRun& run : runs) {
+    if (auto problem = gate::PrepareResults(*run.report)) throw UsageError(run.source + ": " + problem->message);
+  }
   auto db = OpenStore(options.db, /*must_exist=*/false);
   bool progress = isatty(STDERR_FILENO) != 0;
   std::size_t created = 0, present = 0, benchmarks = 0, samples = 0;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "perfgate/gate/error.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/parse.hpp"
@@ -167,7 +168,6 @@ int RunIngest(IngestOptions options) {
     std::string text = ReadInput(file);
     auto report = parse::Parse(text, options.format);
     if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
-    if (auto problem = gate::CheckResultNames(*report)) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + problem->message);
     if (!options.direction.empty()) {
       // Only files that cannot state a direction take one from the command line
       // (github-action-benchmark's customBiggerIsBetter / customSmallerIsBetter JSON).
@@ -198,6 +198,12 @@ int RunIngest(IngestOptions options) {
     uploads.push_back(Upload{"custom metrics", std::move(text), std::move(custom)});
   }
 
+  // Every file is readied before any is stored: one refused name stores nothing.
+  for (Upload& upload : uploads) {
+    if (auto problem = gate::PrepareResults(upload.report)) {
+      throw UsageError((upload.source == "-" ? "<stdin>" : upload.source) + ": " + problem->message);
+    }
+  }
   if (!options.server.empty()) {
     UploadToServer(options, commit, uploads);
     return kSuccess;

@@ -529,7 +529,7 @@ ApiResponse Api::Upload(Context& context) {
   if (report->benchmarks.empty()) {
     throw RequestError{400, "invalid_results", "body: the file holds no benchmark results", "body"};
   }
-  if (auto problem = gate::CheckResultNames(*report)) {
+  if (auto problem = gate::PrepareResults(*report)) {
     throw RequestError{400, "invalid_results", "body: " + problem->message, "body: " + problem->where};
   }
   store::RunInput input{.project = context.project, .commit = std::move(commit), .testbed = std::move(testbed),

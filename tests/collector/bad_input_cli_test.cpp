@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "../process.hpp"
@@ -51,4 +54,53 @@ TEST_CASE("A name the server would refuse is refused by the CLI first", "[cli][i
   auto not_utf8 = ingest("a", "bad\xC3");
   CHECK(not_utf8.exit_code == 2);
   CHECK_THAT(not_utf8.err, Catch::Contains("not valid UTF-8"));
+}
+
+namespace {
+
+std::string WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+// The stored failure messages of a SQLite store, in benchmark order.
+std::vector<std::string> StoredErrors(const std::string& db) {
+  sqlite3* handle = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* query = nullptr;
+  REQUIRE(sqlite3_prepare_v2(handle, "SELECT message FROM errors ORDER BY benchmark_id", -1, &query, nullptr) == SQLITE_OK);
+  std::vector<std::string> messages;
+  while (sqlite3_step(query) == SQLITE_ROW) messages.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(query, 0)));
+  sqlite3_finalize(query);
+  sqlite3_close(handle);
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("Free text that is not UTF-8 is stored with U+FFFD, and a name that is not refuses every file", "[cli][ingest][input]") {
+  auto dir = ScratchDirectory("bad-input-free-text");
+  std::string db = (dir / "perfgate.db").string();
+  // A go benchmark's failure message in ISO-8859-1, as a test's log can print it.
+  std::string latin1 = WriteText(dir / "latin1.txt",
+                                 "goos: linux\npkg: example.com/m\nBenchmarkOk  \t1000\t  27.5 ns/op\n"
+                                 "--- FAIL: BenchmarkFails\n    edge_test.go:12: caf\xE9\nFAIL\n");
+  std::string bad_name = WriteText(dir / "bad-name.txt", "BenchmarkBad\xFF  \t1000\t  27.5 ns/op\n");
+  auto ingest = [&](std::vector<std::string> files) {
+    std::vector<std::string> args{"ingest"};
+    args.insert(args.end(), files.begin(), files.end());
+    std::vector<std::string> options{"--format", "gotest", "--db", db, "--project", "p", "--commit", std::string(40, 'a')};
+    args.insert(args.end(), options.begin(), options.end());
+    return RunPerfgate(args);
+  };
+
+  // Two files, the second with a name that is not UTF-8: neither is stored.
+  auto refused = ingest({latin1, bad_name});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("bad-name.txt") && Catch::Contains("benchmark 1 name: not valid UTF-8"));
+  CHECK_FALSE(std::filesystem::exists(db));
+
+  auto stored = ingest({latin1});
+  REQUIRE(stored.exit_code == 0);
+  CHECK(StoredErrors(db) == std::vector<std::string>{"edge_test.go:12: caf\xEF\xBF\xBD"});
 }

@@ -91,6 +91,16 @@ TEST_CASE("import github-action-benchmark brings data.js history into the store,
   CHECK_FALSE(std::filesystem::exists(other));
   auto unknown = RunPerfgate({"import", "asv", data, "--db", other, "--project", "demo"});
   CHECK(unknown.exit_code == 2);
+
+  // A name the rule refuses in the last run (a tab): no run is stored, not even the earlier ones.
+  std::string tabbed = ReadFile(FixturePath("github-action-benchmark/data.js"));
+  tabbed.replace(tabbed.find("\"messages per second\""), 21, "\"messages\\tper second\"");
+  std::ofstream(dir / "tabbed.js") << tabbed;
+  auto refused_name = RunPerfgate({"import", "github-action-benchmark", (dir / "tabbed.js").string(), "--db", other,
+                                   "--project", "demo"});
+  CHECK(refused_name.exit_code == 2);
+  CHECK_THAT(refused_name.err, Catch::Contains("tabbed.js, commit ") && Catch::Contains("contains a control character"));
+  CHECK_FALSE(std::filesystem::exists(other));
 }
 
 TEST_CASE("ingest --direction says which way a github-action-benchmark custom file is better", "[cli][ingest]") {

@@ -137,6 +137,24 @@ def main():
         status, series = instances[0].request("GET", f"/api/v1/projects/{PROJECT}/series?benchmark=BM_Multi%2F1")
         if series["points"][-1]["n"] != 5:
             failures.append(f"the raced commit pooled {series['points'][-1]['n']} samples, not 5")
+        # Free text that is not UTF-8 (a go benchmark's failure message in
+        # ISO-8859-1): PostgreSQL refuses such text, so it is stored with U+FFFD
+        # in place of each bad byte, as on SQLite, and never makes a 500.
+        gotest = (b"goos: linux\npkg: example.com/caf\xe9\nBenchmarkOk\nBenchmarkOk  \t1000\t  27.5 ns/op\n"
+                  b"--- FAIL: BenchmarkFails\n    edge_test.go:12: got \xff\xfe\nFAIL\n")
+        status, answer = instances[0].request("POST", f"/api/v1/projects/{PROJECT}/runs?commit={777:040x}&format=gotest",
+                                              gotest, token)
+        if status != 201:
+            failures.append(f"an upload with ISO-8859-1 free text: HTTP {status} {answer}")
+        stored = subprocess.run(["psql", db, "-At", "-c", "SELECT message FROM errors"], capture_output=True,
+                                text=True).stdout.strip()
+        if stored != "edge_test.go:12: got \ufffd\ufffd":
+            failures.append(f"the failure message was stored as {stored!r}")
+        bad_name = b"BenchmarkBad\xff  \t1000\t  27.5 ns/op\n"
+        status, answer = instances[1].request("POST", f"/api/v1/projects/{PROJECT}/runs?commit={778:040x}&format=gotest",
+                                              bad_name, token)
+        if status != 400 or "not valid UTF-8" not in answer.get("error", {}).get("message", ""):
+            failures.append(f"a benchmark name that is not UTF-8: HTTP {status} {answer}")
     finally:
         for instance in instances:
             instance.stop()

@@ -9,6 +9,7 @@
 #include "perfgate/gate/baseline.hpp"
 #include "perfgate/gate/check.hpp"
 #include "perfgate/gate/compare.hpp"
+#include "perfgate/gate/error.hpp"
 #include "perfgate/gate/noise.hpp"
 #include "perfgate/gate/overview.hpp"
 #include "perfgate/gate/refs.hpp"
@@ -368,4 +369,31 @@ TEST_CASE("Overview defaults: the config's baseline branch, else the mainline, e
   auto missing = gate::ProjectOverview(*db, gate::OverviewQuery{.project = "q"});
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == "project_not_found");
+}
+
+TEST_CASE("Results are readied for storing: bad names refused, free text made valid UTF-8", "[gate][ingest]") {
+  const std::string fffd = "\xEF\xBF\xBD";
+  model::Results results{.format = "gotest"};
+  results.context["pkg"] = "example.com/caf\xE9";
+  results.context["c\xFF"] = "key";
+  model::Benchmark& failed = results.BenchmarkNamed("BenchmarkFails");
+  failed.error = "edge_test.go:12: got \xFF\xFE";
+  model::Benchmark& labelled = results.BenchmarkNamed("BenchmarkLabel");
+  labelled.label = "ok \xC3";
+  model::MetricNamed(labelled, "real_time", "ns", model::Direction::kLowerIsBetter).samples = {1.0};
+  REQUIRE_FALSE(gate::PrepareResults(results));
+  CHECK(results.context.at("pkg") == "example.com/caf" + fffd);
+  CHECK(results.context.at("c" + fffd) == "key");
+  CHECK(*results.benchmarks[0].error == "edge_test.go:12: got " + fffd + fffd);
+  CHECK(results.benchmarks[1].label == "ok " + fffd);
+  CHECK(results.benchmarks[1].metrics[0].samples == std::vector<double>{1.0});
+
+  model::Results named{.format = "gotest"};
+  named.BenchmarkNamed("BenchmarkOk").label = "caf\xE9";
+  named.BenchmarkNamed("Benchmark\xFF");
+  auto problem = gate::PrepareResults(named);
+  REQUIRE(problem);
+  CHECK(problem->where == "benchmark 2");
+  CHECK(problem->message == "benchmark 2 name: not valid UTF-8");
+  CHECK(named.benchmarks[0].label == "caf\xE9");  // refused: nothing was changed
 }

@@ -21,3 +21,25 @@ TEST_CASE("Empty, overlong, control and malformed UTF-8 names are refused with a
   CHECK(NameProblem("\xC0\xAF") == "not valid UTF-8");      // overlong '/'
   CHECK(NameProblem("\xED\xA0\x80") == "not valid UTF-8");  // a UTF-16 surrogate
 }
+
+TEST_CASE("Free text keeps its valid UTF-8 and has each ill-formed byte replaced by U+FFFD", "[model][names]") {
+  using perfgate::model::IsValidUtf8;
+  using perfgate::model::ReplaceInvalidUtf8;
+  const std::string fffd = "\xEF\xBF\xBD";
+  std::string valid = "boom: привет ✓ \xF0\x9F\x98\x80";
+  CHECK_FALSE(ReplaceInvalidUtf8(valid));
+  CHECK(valid == "boom: привет ✓ \xF0\x9F\x98\x80");
+
+  std::string latin1 = "got \xFF\xFE at caf\xE9";  // ISO-8859-1 bytes
+  CHECK(ReplaceInvalidUtf8(latin1));
+  CHECK(latin1 == "got " + fffd + fffd + " at caf" + fffd);
+
+  std::string mixed = "\xC3\xA9\xC3";  // é, then a truncated sequence at the end
+  CHECK(ReplaceInvalidUtf8(mixed));
+  CHECK(mixed == "\xC3\xA9" + fffd);
+
+  std::string overlong = "a\xC0\xAF" "b\xED\xA0\x80" "c";  // overlong '/', a surrogate
+  CHECK(ReplaceInvalidUtf8(overlong));
+  CHECK(overlong == "a" + fffd + fffd + "b" + fffd + fffd + fffd + "c");
+  for (const std::string* text : {&latin1, &mixed, &overlong}) CHECK(IsValidUtf8(*text));
+}

@@ -41,8 +41,12 @@ Result<double> ParseAlpha(std::string_view where, std::string_view text);
 Result<std::pair<std::string, std::string>> ParseNameMapping(std::string_view where, std::string_view text);
 // Refuses a name the model's rule refuses (model/names.hpp), naming `where`.
 std::optional<GateError> CheckName(std::string_view where, std::string_view name);
-// The first benchmark or metric name of a results file the rule refuses, where
-// "benchmark 3 (\"name\")"; checked by every door before storing.
-std::optional<GateError> CheckResultNames(const model::Results& results);
+// Readies parsed results for storing; every door calls it before anything is
+// stored. Refuses the first benchmark or metric name the rule refuses, where
+// "benchmark 3 (\"name\")", and then makes the free text (labels, error
+// messages, units, aggregate names, the context) valid UTF-8 by replacing
+// ill-formed bytes with U+FFFD, so both backends store the same text
+// (PostgreSQL refuses text that is not UTF-8; SQLite keeps whatever it gets).
+std::optional<GateError> PrepareResults(model::Results& results);
 
 }  // namespace perfgate::gate

@@ -22,4 +22,9 @@ std::optional<std::string> NameProblem(std::string_view name);
 // points above U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// Replaces each byte of `text` that is not part of a well-formed UTF-8 sequence
+// with U+FFFD; true when it changed anything. For free text (labels, error
+// messages, a run's context), which is kept, where a name would be refused.
+bool ReplaceInvalidUtf8(std::string& text);
+
 }  // namespace perfgate::model
