@@ -1,6 +1,6 @@
 #pragma once
 // Small HTTP helpers with no dependency on cpp-httplib: percent-decoding of raw
-// targets, UTF-8 validation, and the JSON error body of DESIGN.md.
+// targets and the JSON error body of DESIGN.md.
 
 #include <map>
 #include <optional>
@@ -32,8 +32,6 @@ std::optional<std::vector<std::string>> DecodePathSegments(std::string_view raw_
 // Parses "a=1&b=x%20y" (the last value wins for a repeated key). Absent when a
 // key or value is malformed; `bad_key` then names it.
 std::optional<std::map<std::string, std::string>> ParseQuery(std::string_view query, std::string* bad_key);
-
-bool IsValidUtf8(std::string_view text);
 
 // {"error":{"code":code,"message":message[,"where":where]}}
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view where = {});

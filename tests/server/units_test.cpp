@@ -34,14 +34,6 @@ TEST_CASE("Query strings decode plus as space and keep the last of a repeated ke
   CHECK(bad == "bad");
 }
 
-TEST_CASE("UTF-8 validation refuses overlong forms, surrogates and truncated sequences", "[server][url]") {
-  CHECK(IsValidUtf8("naïve 🚀 α"));
-  CHECK(!IsValidUtf8("\xC0\xAF"));          // overlong '/'
-  CHECK(!IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  CHECK(!IsValidUtf8("\xF0\x9F\x9A"));      // truncated
-  CHECK(!IsValidUtf8("\xFF"));
-}
-
 TEST_CASE("The demo history fills only an empty store, with the promised shape", "[server][demo]") {
   auto dir = testing::FreshDirectory("demo");
   auto store = perfgate::store::OpenSqliteStore((dir / "demo.db").string());

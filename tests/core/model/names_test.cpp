@@ -43,3 +43,13 @@ TEST_CASE("Free text keeps its valid UTF-8 and has each ill-formed byte replaced
   CHECK(overlong == "a" + fffd + fffd + "b" + fffd + fffd + fffd + "c");
   for (const std::string* text : {&latin1, &mixed, &overlong}) CHECK(IsValidUtf8(*text));
 }
+
+TEST_CASE("UTF-8 validation refuses overlong forms, surrogates and truncated sequences", "[model][names]") {
+  using perfgate::model::IsValidUtf8;
+  CHECK(IsValidUtf8("naïve 🚀 α"));
+  CHECK(!IsValidUtf8("\xC0\xAF"));      // overlong '/'
+  CHECK(!IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  CHECK(!IsValidUtf8("\xF0\x9F\x9A"));  // truncated
+  CHECK(!IsValidUtf8("\xFF"));
+  CHECK(!IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+}
