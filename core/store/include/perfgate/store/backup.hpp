@@ -17,9 +17,9 @@ struct BackupOutcome {
 // `PRAGMA quick_check` and renamed into place, so `destination` is either the
 // old file or a complete copy, never half-written. The copy is of one snapshot
 // (one read transaction on the source): writers keep committing meanwhile (WAL)
-// and what they commit after the copy began is not in it. Throws StoreError when the source
-// cannot be opened or read, the destination cannot be written, or the copy
-// fails its check.
+// and what they commit after the copy began is not in it. Throws StoreError
+// when the source cannot be opened or read, the destination cannot be written,
+// or the copy fails its check.
 BackupOutcome BackupDatabase(const std::string& source, const std::string& destination);
 
 }  // namespace perfgate::store
