@@ -2,8 +2,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <map>
-#include <string>
 
 #include "perfgate/model/names.hpp"
 
@@ -18,27 +16,6 @@ std::optional<double> ParseNumber(std::string_view text) {
   double value = std::strtod(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
   return value;
-}
-
-void RepairText(std::string& text) { model::ReplaceInvalidUtf8(text); }
-void RepairText(double) {}
-
-// A map's keys and (text) values made valid UTF-8; rebuilt only when a key needs it.
-template <typename Value>
-void RepairKeysAndValues(std::map<std::string, Value>& map) {
-  bool keys_valid = true;
-  for (auto& [key, value] : map) {
-    RepairText(value);
-    keys_valid = keys_valid && model::IsValidUtf8(key);
-  }
-  if (keys_valid) return;
-  std::map<std::string, Value> repaired;
-  for (auto& [key, value] : map) {
-    std::string text = key;
-    model::ReplaceInvalidUtf8(text);
-    repaired.emplace(std::move(text), std::move(value));
-  }
-  map = std::move(repaired);
 }
 
 }  // namespace
@@ -101,20 +78,7 @@ std::optional<GateError> PrepareResults(model::Results& results) {
     }
   }
   // Only once nothing is refused: free text is made valid UTF-8 in place.
-  for (model::Benchmark& benchmark : results.benchmarks) {
-    model::ReplaceInvalidUtf8(benchmark.label);
-    if (benchmark.error) model::ReplaceInvalidUtf8(*benchmark.error);
-    for (model::ComplexityFit& fit : benchmark.fits) {
-      model::ReplaceInvalidUtf8(fit.metric);
-      model::ReplaceInvalidUtf8(fit.complexity);
-      model::ReplaceInvalidUtf8(fit.unit);
-    }
-    for (model::Metric& metric : benchmark.metrics) {
-      model::ReplaceInvalidUtf8(metric.unit);
-      RepairKeysAndValues(metric.aggregates);
-    }
-  }
-  RepairKeysAndValues(results.context);
+  model::RepairFreeText(results);
   return std::nullopt;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "perfgate/model/names.hpp"
+
 namespace perfgate::model {
 
 std::string_view ToString(Direction direction) {
@@ -60,6 +62,48 @@ const Metric* DefaultMetric(const Benchmark& benchmark) {
   if (const Metric* real_time = benchmark.FindMetric("real_time")) return real_time;
   if (benchmark.metrics.size() == 1) return &benchmark.metrics.front();
   return nullptr;
+}
+
+namespace {
+
+void RepairText(std::string& text) { ReplaceInvalidUtf8(text); }
+void RepairText(double) {}
+
+// A map's keys and (text) values made valid UTF-8; rebuilt only when a key needs it.
+template <typename Value>
+void RepairKeysAndValues(std::map<std::string, Value>& map) {
+  bool keys_valid = true;
+  for (auto& [key, value] : map) {
+    RepairText(value);
+    keys_valid = keys_valid && IsValidUtf8(key);
+  }
+  if (keys_valid) return;
+  std::map<std::string, Value> repaired;
+  for (auto& [key, value] : map) {
+    std::string text = key;
+    ReplaceInvalidUtf8(text);
+    repaired.emplace(std::move(text), std::move(value));
+  }
+  map = std::move(repaired);
+}
+
+}  // namespace
+
+void RepairFreeText(Results& results) {
+  for (Benchmark& benchmark : results.benchmarks) {
+    ReplaceInvalidUtf8(benchmark.label);
+    if (benchmark.error) ReplaceInvalidUtf8(*benchmark.error);
+    for (ComplexityFit& fit : benchmark.fits) {
+      ReplaceInvalidUtf8(fit.metric);
+      ReplaceInvalidUtf8(fit.complexity);
+      ReplaceInvalidUtf8(fit.unit);
+    }
+    for (Metric& metric : benchmark.metrics) {
+      ReplaceInvalidUtf8(metric.unit);
+      RepairKeysAndValues(metric.aggregates);
+    }
+  }
+  RepairKeysAndValues(results.context);
 }
 
 }  // namespace perfgate::model

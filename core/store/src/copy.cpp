@@ -60,6 +60,9 @@ CopyOutcome CopyStore(Store& from, Store& to, std::size_t batch_runs,
     if (runs.empty()) break;
     for (StoredRun& run : runs) {
       after = run.id;
+      // A SQLite store written before free text was repaired on ingest may hold
+      // bytes that are not UTF-8, which PostgreSQL refuses.
+      model::RepairFreeText(run.input.report);
       if (to.Ingest(run.input).created) {
         ++outcome.runs_copied;
       } else {

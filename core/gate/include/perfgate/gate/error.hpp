@@ -43,10 +43,9 @@ Result<std::pair<std::string, std::string>> ParseNameMapping(std::string_view wh
 std::optional<GateError> CheckName(std::string_view where, std::string_view name);
 // Readies parsed results for storing; every door calls it before anything is
 // stored. Refuses the first benchmark or metric name the rule refuses, where
-// "benchmark 3 (\"name\")", and then makes the free text (labels, error
-// messages, units, aggregate names, the context) valid UTF-8 by replacing
-// ill-formed bytes with U+FFFD, so both backends store the same text
-// (PostgreSQL refuses text that is not UTF-8; SQLite keeps whatever it gets).
+// "benchmark 3 (\"name\")", and then makes the free text valid UTF-8
+// (model::RepairFreeText), so both backends store the same text (PostgreSQL
+// refuses text that is not UTF-8; SQLite keeps whatever it gets).
 std::optional<GateError> PrepareResults(model::Results& results);
 
 }  // namespace perfgate::gate

@@ -80,6 +80,12 @@ struct Results {
 Metric& MetricNamed(Benchmark& benchmark, std::string_view metric_name, std::string_view unit,
                     Direction direction);
 
+// Replaces each byte of the free text (labels, failure messages, units, fit
+// strings, aggregate names, the context) that is not part of well-formed UTF-8
+// with U+FFFD (model/names.hpp), so every backend stores the same text.
+// Benchmark and metric names are not touched: the name rule refuses them.
+void RepairFreeText(Results& results);
+
 // The metric a command uses when the user named none: "real_time" when the
 // benchmark has it, otherwise its only metric, otherwise absent (ambiguous/empty).
 const Metric* DefaultMetric(const Benchmark& benchmark);
