@@ -17,6 +17,8 @@
 
 namespace perfgate::collector {
 
+std::string ShownPath(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
 std::string ReadInput(const std::string& path) {
   if (path == "-") {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -46,7 +48,7 @@ std::vector<parse::SourceFile> ReadJsonFilesBelow(const std::string& directory) 
 model::Results ParseResultsFile(const std::string& path, const std::string& format) {
   std::string text = ReadInput(path);
   auto report = parse::Parse(text, format);
-  if (!report) throw UsageError((path == "-" ? "<stdin>" : path) + ": " + report.error().Message());
+  if (!report) throw UsageError(ShownPath(path) + ": " + report.error().Message());
   return std::move(*report);
 }
 

@@ -47,6 +47,9 @@ void AddServeCommand(CLI::App& app, int& exit_code);
 void AddGithubContextCommand(CLI::App& app, int& exit_code);
 void AddBackupCommand(CLI::App& app, int& exit_code);
 
+// How messages name an input: the path, or "<stdin>" for "-".
+std::string ShownPath(const std::string& path);
+
 // Reads a whole file, or standard input for "-". Throws UsageError naming the
 // file when it cannot be read.
 std::string ReadInput(const std::string& path);

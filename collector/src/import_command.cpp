@@ -48,7 +48,7 @@ int RunImport(const ImportOptions& options) {
   }
   RequireName("--project", options.project);
   RequireName("--testbed", options.testbed);
-  std::string shown = options.file == "-" ? "<stdin>" : options.file;
+  std::string shown = ShownPath(options.file);
   std::vector<parse::HistoryEntry> history;
   std::vector<parse::AsvRun> asv_runs;
   std::vector<ImportedRun> runs;

@@ -167,7 +167,7 @@ int RunIngest(IngestOptions options) {
     }
     std::string text = ReadInput(file);
     auto report = parse::Parse(text, options.format);
-    if (!report) throw UsageError((file == "-" ? "<stdin>" : file) + ": " + report.error().Message());
+    if (!report) throw UsageError(ShownPath(file) + ": " + report.error().Message());
     if (!options.direction.empty()) {
       // Only files that cannot state a direction take one from the command line
       // (github-action-benchmark's customBiggerIsBetter / customSmallerIsBetter JSON).
@@ -201,7 +201,7 @@ int RunIngest(IngestOptions options) {
   // Every file is readied before any is stored: one refused name stores nothing.
   for (Upload& upload : uploads) {
     if (auto problem = gate::PrepareResults(upload.report)) {
-      throw UsageError((upload.source == "-" ? "<stdin>" : upload.source) + ": " + problem->message);
+      throw UsageError(ShownPath(upload.source) + ": " + problem->message);
     }
   }
   if (!options.server.empty()) {
