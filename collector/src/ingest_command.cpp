@@ -209,12 +209,14 @@ int RunIngest(IngestOptions options) {
     return kSuccess;
   }
   auto db = OpenStore(options.db, /*must_exist=*/false);
-  for (const Upload& upload : uploads) {
+  for (Upload& upload : uploads) {
+    std::string format = upload.report.format;
+    std::string().swap(upload.text);  // only an upload to a server sends it
     auto outcome = db->Ingest(store::RunInput{.project = options.project, .commit = commit, .testbed = options.testbed,
-                                              .report = upload.report, .received_at = NowSeconds()});
+                                              .report = std::move(upload.report), .received_at = NowSeconds()});
     std::cout << upload.source << ": " << (outcome.created ? "stored as run " : "already stored as run ")
               << outcome.run_id << " (" << outcome.benchmarks << " benchmarks, " << outcome.samples << " samples, "
-              << upload.report.format << ")\n";
+              << format << ")\n";
   }
   return kSuccess;
 }

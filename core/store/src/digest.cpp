@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 #include <memory>
+#include <string>
 
 #include "perfgate/store/store.hpp"
 
@@ -19,7 +20,12 @@ class Sha256 {
       throw StoreError("SHA-256 is not available from OpenSSL");
     }
   }
-  void Raw(const void* data, std::size_t size) { EVP_DigestUpdate(context_.get(), data, size); }
+  // Fields are a few bytes each: they are gathered and hashed 64 KB at a time,
+  // since a call into OpenSSL per field costs more than hashing it.
+  void Raw(const void* data, std::size_t size) {
+    pending_.append(static_cast<const char*>(data), size);
+    if (pending_.size() >= kChunk) Flush();
+  }
   void Field(std::string_view text) {
     Number(text.size());
     Raw(text.data(), text.size());
@@ -27,6 +33,7 @@ class Sha256 {
   void Number(std::uint64_t value) { Raw(&value, sizeof value); }
   void Number(double value) { Number(std::bit_cast<std::uint64_t>(value)); }
   std::string Hex() {
+    Flush();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_DigestFinal_ex(context_.get(), digest, &size);
@@ -40,7 +47,14 @@ class Sha256 {
   }
 
  private:
+  static constexpr std::size_t kChunk = 64 * 1024;
+  void Flush() {
+    EVP_DigestUpdate(context_.get(), pending_.data(), pending_.size());
+    pending_.clear();
+  }
+
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+  std::string pending_;
 };
 
 }  // namespace

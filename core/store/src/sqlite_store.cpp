@@ -14,6 +14,7 @@
 
 #include "perfgate/stats/descriptive.hpp"
 #include "series_builder.hpp"
+#include "sqlite_layout.hpp"
 #include "statement.hpp"
 
 namespace perfgate::store {
@@ -22,7 +23,7 @@ namespace {
 
 using sqlite::Statement;
 
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
 #include "migrations.inc"
 };
 
@@ -63,7 +64,7 @@ class SqliteStore final : public Store {
         Execute(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         Migrate();
       } else {
-        CheckSchemaVersion();
+        CheckSchemaIsLatest();
       }
       Execute("PRAGMA foreign_keys = ON");
     } catch (...) {
@@ -84,11 +85,9 @@ class SqliteStore final : public Store {
     bool large = input.report.benchmarks.size() >= kPreloadIdsFrom;
     LargeCacheForIngest cache(*this, large);
     Transaction transaction(*this);
-    if (large) pending_ids_.reserve(input.report.benchmarks.size() * 3);
     std::int64_t project_id = UpsertProject(input.project);
     auto [commit_id, commit] = UpsertCommit(project_id, input.commit);
     std::int64_t testbed_id = UpsertTestbed(project_id, input.testbed);
-    if (input.report.benchmarks.size() >= kPreloadIdsFrom && !AllCached(project_id, input.report)) PreloadIds(project_id);
 
     IngestOutcome outcome{.benchmarks = input.report.benchmarks.size(), .samples = input.report.SampleCount()};
     Statement& existing = Prepare("SELECT id FROM runs WHERE commit_id = ?1 AND testbed_id = ?2 AND content_digest = ?3");
@@ -109,25 +108,37 @@ class SqliteStore final : public Store {
     outcome.run_id = sqlite3_last_insert_rowid(db_);
     outcome.created = true;
 
-    for (const model::Benchmark& benchmark : input.report.benchmarks) {
-      std::int64_t benchmark_id = UpsertBenchmark(project_id, benchmark.name);
-      WriteBenchmarkExtras(outcome.run_id, benchmark_id, benchmark);
-      for (const model::Metric& metric : benchmark.metrics) {
-        std::int64_t metric_id = UpsertMetric(project_id, benchmark_id, metric);
-        Statement& measurement = Prepare(
-            "INSERT INTO measurements (run_id, metric_id, testbed_id, branch, commit_id, time, sample_count, samples) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-        measurement.Bind(1, outcome.run_id).Bind(2, metric_id).Bind(3, testbed_id).Bind(4, commit.branch);
-        measurement.Bind(5, commit_id).Bind(6, commit.time).Bind(7, static_cast<std::int64_t>(metric.samples.size()));
-        measurement.BindBlob(8, metric.samples.data(), metric.samples.size() * sizeof(double));
-        measurement.Run();
-        std::int64_t measurement_id = sqlite3_last_insert_rowid(db_);
-        Statement& aggregate = Prepare("INSERT INTO aggregates (measurement_id, name, value) VALUES (?1, ?2, ?3)");
-        for (const auto& [name, value] : metric.aggregates) {
-          aggregate.Bind(1, measurement_id).Bind(2, name).Bind(3, value).Run();
-          aggregate.Reset();
+    std::vector<KnownBenchmark*> known = ResolveBenchmarks(project_id, input.report, large);
+    // Rows in benchmark id order: on a fresh store (ids made in name order) every
+    // key of results and of results_series is then appended, not inserted.
+    std::vector<std::size_t> order(known.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return known[a]->id < known[b]->id; });
+    Statement& insert_result = Prepare(
+        "INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, metric_count, "
+        "sample_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    std::string data;
+    for (std::size_t next = 0; next < order.size();) {
+      // A name a file repeats is one row: its entries' metrics pool on reading.
+      KnownBenchmark& benchmark = *known[order[next]];
+      std::size_t position = order[next];
+      std::int64_t metric_count = 0, sample_count = 0;
+      data.clear();
+      for (; next < order.size() && known[order[next]] == &benchmark; ++next) {
+        const model::Benchmark& entry = input.report.benchmarks[order[next]];
+        WriteBenchmarkExtras(outcome.run_id, benchmark.id, entry);
+        for (const model::Metric& metric : entry.metrics) {
+          sqlite_layout::AppendMetric(data, benchmark.PositionOf(metric.name), metric);
+          ++metric_count;
+          sample_count += static_cast<std::int64_t>(metric.samples.size());
         }
       }
+      if (metric_count == 0) continue;  // errors, labels or fits only
+      insert_result.Bind(1, outcome.run_id).Bind(2, benchmark.id).Bind(3, static_cast<std::int64_t>(position));
+      insert_result.Bind(4, testbed_id).Bind(5, commit.branch).Bind(6, commit_id).Bind(7, commit.time);
+      insert_result.Bind(8, metric_count).Bind(9, sample_count).BindBlob(10, data.data(), data.size());
+      insert_result.Run();
+      insert_result.Reset();
     }
     transaction.Commit();
     return outcome;
@@ -145,15 +156,10 @@ class SqliteStore final : public Store {
     CallScope scope(*this);
     std::vector<BenchmarkInfo> benchmarks;
     Statement& query = Prepare(
-        "SELECT b.name, m.name, m.unit, m.direction FROM benchmarks b JOIN projects p ON p.id = b.project_id "
-        "LEFT JOIN metrics m ON m.benchmark_id = b.id "
-        "WHERE p.name = ?1 AND instr(b.name, ?2) > 0 ORDER BY b.name, m.name");
+        "SELECT b.name, b.metrics FROM benchmarks b JOIN projects p ON p.id = b.project_id "
+        "WHERE p.name = ?1 AND instr(b.name, ?2) > 0 ORDER BY b.name");
     query.Bind(1, project).Bind(2, query_text);
-    while (query.Step()) {
-      std::string name = query.Text(0);
-      if (benchmarks.empty() || benchmarks.back().name != name) benchmarks.push_back(BenchmarkInfo{.name = name});
-      if (!query.IsNull(1)) benchmarks.back().metrics.push_back(MetricFrom(query, 1));
-    }
+    while (query.Step()) benchmarks.push_back(BenchmarkInfo{.name = query.Text(0), .metrics = MetricsByName(query.Blob(1))});
     return benchmarks;
   }
 
@@ -186,16 +192,24 @@ class SqliteStore final : public Store {
     Series series = std::move(target->series);
     // Newest first along the index; stop after `limit` distinct commits.
     Statement& rows = Prepare(request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
-    rows.Bind(1, target->metric_id).Bind(2, target->testbed_id);
+    rows.Bind(1, target->benchmark_id).Bind(2, target->testbed_id);
     if (!request.branch.empty()) rows.Bind(3, request.branch);
 
     SeriesBuilder builder(series, request.limit);
+    std::vector<sqlite_layout::StoredMetric> parts;
     while (rows.Step()) {
-      if (!builder.Row(rows.Int(1), rows.Text(4), rows.Int(2))) break;
-      if (rows.Int(3) > 0) {
-        builder.AddSamples(rows.Blob(5));
-      } else if (builder.NeedsAggregate()) {
-        builder.SetAggregate(AggregateForValue(rows.Int(0)));
+      parts.clear();
+      sqlite_layout::ForEachMetric(rows.Blob(3), [&](const sqlite_layout::StoredMetric& part) {
+        if (part.position == target->position) parts.push_back(part);
+      });
+      if (parts.empty()) continue;  // this run did not measure the metric
+      if (!builder.Row(rows.Int(0), rows.Text(2), rows.Int(1))) break;
+      for (const sqlite_layout::StoredMetric& part : parts) {
+        if (part.SampleCount() > 0) {
+          builder.AddSamples(part.samples);
+        } else if (builder.NeedsAggregate()) {
+          builder.SetAggregate(part.AggregateForValue());
+        }
       }
     }
     builder.Finish();
@@ -396,7 +410,7 @@ class SqliteStore final : public Store {
     if (!target) return {};
     std::string sql = std::string("EXPLAIN QUERY PLAN ") + (request.branch.empty() ? kSeriesRows : kSeriesRowsOfBranch);
     Statement plan(db_, sql.c_str());
-    plan.Bind(1, target->metric_id).Bind(2, target->testbed_id);
+    plan.Bind(1, target->benchmark_id).Bind(2, target->testbed_id);
     if (!request.branch.empty()) plan.Bind(3, request.branch);
     std::vector<std::string> steps;
     while (plan.Step()) steps.push_back(plan.Text(3));
@@ -471,7 +485,7 @@ class SqliteStore final : public Store {
     CallScope scope(*this);
     Statement& query = Prepare(
         "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM commits), (SELECT count(*) FROM runs), "
-        "(SELECT count(*) FROM measurements), (SELECT coalesce(sum(sample_count), 0) FROM measurements), "
+        "(SELECT coalesce(sum(metric_count), 0) FROM results), (SELECT coalesce(sum(sample_count), 0) FROM results), "
         "(SELECT count(*) FROM tokens)");
     query.Step();
     return StoreTotals{.projects = query.Int(0), .commits = query.Int(1), .runs = query.Int(2),
@@ -552,23 +566,19 @@ class SqliteStore final : public Store {
    public:
     explicit Transaction(SqliteStore& store) : store_(store) {
       store_.Execute("BEGIN IMMEDIATE");
-      store_.pending_ids_.clear();
-      store_.ids_complete_for_project_ = 0;
+      ++store_.transaction_serial_;
     }
     ~Transaction() {
-      store_.ids_complete_for_project_ = 0;
       if (committed_) return;
       sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      store_.pending_ids_.clear();
+      // What this transaction added to the known benchmarks is gone with it.
+      store_.known_.clear();
     }
     void Commit() {
       // A statement left mid-step (a RETURNING upsert, a lookup) would block COMMIT.
       for (auto& [sql, statement] : store_.statements_) statement->Reset();
       store_.Execute("COMMIT");
       committed_ = true;
-      store_.committed_ids_.reserve(store_.committed_ids_.size() + store_.pending_ids_.size());
-      store_.committed_ids_.merge(store_.pending_ids_);
-      store_.pending_ids_.clear();
     }
 
    private:
@@ -606,15 +616,103 @@ class SqliteStore final : public Store {
     }
   }
 
+  // A read-only connection cannot migrate: an older schema is refused by name
+  // instead of failing at its first query.
+  void CheckSchemaIsLatest() {
+    CheckSchemaVersion();
+    int version = UserVersion();
+    if (version != 0 && version < static_cast<int>(kMigrations.size())) {
+      throw StoreError("database " + path_ + " has schema version " + std::to_string(version) + ", older than this perfgate (" +
+                       std::to_string(kMigrations.size()) + "); open it once without read-only access to migrate it");
+    }
+  }
+
   void Migrate() {
     CheckSchemaVersion();
     for (int version = UserVersion(); version < static_cast<int>(kMigrations.size()); ++version) {
       Transaction transaction(*this);
       if (UserVersion() > version) continue;  // another process migrated meanwhile
       Execute(kMigrations[static_cast<std::size_t>(version)]);
+      if (version + 1 == 3) MoveToResultsPerBenchmark();
       Execute(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
       transaction.Commit();
     }
+  }
+
+  // Schema 3's step after its SQL: each benchmark's metrics into its catalog,
+  // and each run's measurements of a benchmark, with their aggregates, into
+  // one results row; then the three old tables go. A store of schema 1 or 2
+  // keeps everything, in the same order (a run's benchmarks by first
+  // measurement).
+  void MoveToResultsPerBenchmark() {
+    std::unordered_map<std::int64_t, std::pair<std::int64_t, std::size_t>> metric_at;  // metric -> benchmark, position
+    {
+      Statement metrics(db_, "SELECT id, benchmark_id, name, unit, direction FROM metrics ORDER BY benchmark_id, id");
+      Statement update(db_, "UPDATE benchmarks SET metrics = ?2 WHERE id = ?1");
+      std::int64_t benchmark_id = -1;
+      std::string catalog;
+      std::size_t position = 0;
+      auto write = [&] {
+        if (benchmark_id >= 0) update.Reset().Bind(1, benchmark_id).BindBlob(2, catalog.data(), catalog.size()).Run();
+      };
+      while (metrics.Step()) {
+        if (metrics.Int(1) != benchmark_id) {
+          write();
+          benchmark_id = metrics.Int(1);
+          catalog.clear();
+          position = 0;
+        }
+        sqlite_layout::AppendToCatalog(
+            catalog, MetricInfo{.name = metrics.Text(2), .unit = metrics.Text(3),
+                                .direction = model::ParseDirection(metrics.Text(4)).value_or(model::Direction::kLowerIsBetter)});
+        metric_at[metrics.Int(0)] = {benchmark_id, position++};
+      }
+      write();
+    }
+
+    struct Row {
+      std::int64_t position, testbed_id, commit_id, time, metric_count = 0, sample_count = 0;
+      std::string branch, data;
+    };
+    Statement measurements(db_,
+                           "SELECT id, run_id, metric_id, testbed_id, branch, commit_id, time, samples FROM measurements "
+                           "ORDER BY run_id, id");
+    Statement aggregates(db_, "SELECT name, value FROM aggregates WHERE measurement_id = ?1");
+    Statement insert(db_,
+                     "INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, "
+                     "metric_count, sample_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    std::int64_t run_id = -1;
+    std::map<std::int64_t, Row> rows;  // of the run, by benchmark id
+    auto flush = [&] {
+      for (auto& [benchmark_id, row] : rows) {
+        insert.Reset().Bind(1, run_id).Bind(2, benchmark_id).Bind(3, row.position).Bind(4, row.testbed_id);
+        insert.Bind(5, row.branch).Bind(6, row.commit_id).Bind(7, row.time).Bind(8, row.metric_count);
+        insert.Bind(9, row.sample_count).BindBlob(10, row.data.data(), row.data.size()).Run();
+      }
+      rows.clear();
+    };
+    while (measurements.Step()) {
+      if (measurements.Int(1) != run_id) {
+        flush();
+        run_id = measurements.Int(1);
+      }
+      auto [benchmark_id, position] = metric_at.at(measurements.Int(2));
+      auto [it, first] = rows.try_emplace(benchmark_id);
+      Row& row = it->second;
+      if (first) {
+        row = Row{.position = static_cast<std::int64_t>(rows.size() - 1), .testbed_id = measurements.Int(3),
+                  .commit_id = measurements.Int(5), .time = measurements.Int(6), .branch = measurements.Text(4)};
+      }
+      model::Metric metric;
+      SeriesBuilder::AppendSamples(measurements.Blob(7), metric.samples);
+      aggregates.Reset().Bind(1, measurements.Int(0));
+      while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
+      sqlite_layout::AppendMetric(row.data, position, metric);
+      ++row.metric_count;
+      row.sample_count += static_cast<std::int64_t>(metric.samples.size());
+    }
+    flush();
+    Execute("DROP TABLE aggregates; DROP TABLE measurements; DROP TABLE metrics;");
   }
 
   // Inside a write transaction that stores no run: DataVersion moves on.
@@ -650,84 +748,125 @@ class SqliteStore final : public Store {
         project_id, name);
   }
 
-  // Benchmarks and metrics are looked up before they are inserted (an upsert
-  // would rewrite the row on every ingest), through a cache of committed ids.
-  std::int64_t UpsertBenchmark(std::int64_t project_id, std::string_view name) {
-    return CachedId(BenchmarkKey(project_id, name), [&]() -> std::int64_t {
-      if (ids_complete_for_project_ != project_id) {
-        Statement& find = Prepare("SELECT id FROM benchmarks WHERE project_id = ?1 AND name = ?2");
-        find.Bind(1, project_id).Bind(2, name);
-        if (find.Step()) return find.Int(0);
+  // What this connection knows of a stored benchmark: its id and its catalog
+  // (sqlite_layout.hpp). Catalogs only grow, so a known position never changes
+  // meaning; a metric missing from a catalog read before this transaction is
+  // looked up again, since another connection may have added it since.
+  struct KnownBenchmark {
+    std::int64_t id = 0;
+    std::vector<std::string> metrics;  // names, in catalog order
+    std::string catalog;               // as stored
+    std::uint64_t read_in = 0;         // the transaction that read or made it
+    bool changed = false;              // catalog to write back in this transaction
+
+    std::size_t PositionOf(std::string_view metric) const {
+      return static_cast<std::size_t>(std::find(metrics.begin(), metrics.end(), metric) - metrics.begin());
+    }
+  };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  using KnownBenchmarks = std::unordered_map<std::string, KnownBenchmark, NameHash, std::equal_to<>>;
+
+  KnownBenchmark& Remember(KnownBenchmarks& project, std::string_view name, std::int64_t id,
+                           std::span<const std::byte> catalog) {
+    KnownBenchmark& known = project[std::string(name)];
+    known.id = id;
+    known.catalog.assign(reinterpret_cast<const char*>(catalog.data()), catalog.size());
+    known.metrics.clear();
+    for (MetricInfo& metric : sqlite_layout::DecodeCatalog(catalog)) known.metrics.push_back(std::move(metric.name));
+    known.read_in = transaction_serial_;
+    known.changed = false;
+    return known;
+  }
+
+  // Finds or makes every benchmark of the run and puts each of its metrics in
+  // the catalog, inside the ingest's write transaction; returns, per benchmark
+  // of the report, its entry. New benchmarks are inserted in name order, so
+  // their unique (project, name) keys are appended on a fresh store.
+  static constexpr std::size_t kPreloadIdsFrom = 256;
+  std::vector<KnownBenchmark*> ResolveBenchmarks(std::int64_t project_id, const model::Results& report, bool large) {
+    KnownBenchmarks& project = known_[project_id];
+    if (large) project.reserve(project.size() + report.benchmarks.size());
+    // A large run names most of its project's benchmarks: one scan of the
+    // project replaces a lookup per name, unless all are known already (a
+    // server's connection after the first upload of a suite).
+    bool complete = false;
+    if (large && !std::all_of(report.benchmarks.begin(), report.benchmarks.end(), [&](const model::Benchmark& b) {
+          return project.find(std::string_view(b.name)) != project.end();
+        })) {
+      Statement& scan = Prepare("SELECT id, name, metrics FROM benchmarks WHERE project_id = ?1");
+      scan.Bind(1, project_id);
+      while (scan.Step()) Remember(project, scan.Text(1), scan.Int(0), scan.Blob(2));
+      scan.Reset();
+      complete = true;  // the write lock is held: nobody adds benchmarks meanwhile
+    }
+
+    std::vector<KnownBenchmark*> known(report.benchmarks.size(), nullptr);
+    std::vector<std::size_t> fresh;
+    Statement& find = Prepare("SELECT id, metrics FROM benchmarks WHERE project_id = ?1 AND name = ?2");
+    for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
+      const std::string& name = report.benchmarks[i].name;
+      if (auto it = project.find(std::string_view(name)); it != project.end()) {
+        known[i] = &it->second;
+      } else if (!complete && find.Reset().Bind(1, project_id).Bind(2, name).Step()) {
+        known[i] = &Remember(project, name, find.Int(0), find.Blob(1));
+      } else {
+        fresh.push_back(i);
       }
-      Prepare("INSERT INTO benchmarks (project_id, name) VALUES (?1, ?2)").Bind(1, project_id).Bind(2, name).Run();
-      return sqlite3_last_insert_rowid(db_);
-    });
+    }
+    find.Reset();
+
+    std::stable_sort(fresh.begin(), fresh.end(),
+                     [&](std::size_t a, std::size_t b) { return report.benchmarks[a].name < report.benchmarks[b].name; });
+    Statement& insert = Prepare("INSERT INTO benchmarks (project_id, name, metrics) VALUES (?1, ?2, ?3)");
+    for (std::size_t next = 0; next < fresh.size();) {
+      const std::string& name = report.benchmarks[fresh[next]].name;
+      KnownBenchmark& made = project[name];
+      made.read_in = transaction_serial_;
+      for (; next < fresh.size() && report.benchmarks[fresh[next]].name == name; ++next) {
+        known[fresh[next]] = &made;
+        AddMetrics(made, report.benchmarks[fresh[next]]);
+      }
+      made.changed = false;
+      insert.Bind(1, project_id).Bind(2, name).BindBlob(3, made.catalog.data(), made.catalog.size()).Run();
+      insert.Reset();
+      made.id = sqlite3_last_insert_rowid(db_);
+    }
+
+    Statement& reread = Prepare("SELECT metrics FROM benchmarks WHERE id = ?1");
+    Statement& update = Prepare("UPDATE benchmarks SET metrics = ?2 WHERE id = ?1");
+    for (std::size_t i = 0; i < known.size(); ++i) {
+      KnownBenchmark& benchmark = *known[i];
+      const model::Benchmark& entry = report.benchmarks[i];
+      bool all_known = std::all_of(entry.metrics.begin(), entry.metrics.end(), [&](const model::Metric& metric) {
+        return benchmark.PositionOf(metric.name) < benchmark.metrics.size();
+      });
+      if (all_known) continue;
+      if (benchmark.read_in != transaction_serial_) {
+        reread.Reset().Bind(1, benchmark.id).Step();
+        Remember(project, entry.name, benchmark.id, reread.Blob(0));
+        reread.Reset();
+      }
+      AddMetrics(benchmark, entry);
+      if (benchmark.changed) {
+        update.Reset().Bind(1, benchmark.id).BindBlob(2, benchmark.catalog.data(), benchmark.catalog.size()).Run();
+        benchmark.changed = false;
+      }
+    }
+    return known;
   }
 
   // The first upload fixes a metric's unit and direction.
-  std::int64_t UpsertMetric(std::int64_t project_id, std::int64_t benchmark_id, const model::Metric& metric) {
-    return CachedId(MetricKey(benchmark_id, metric.name), [&]() -> std::int64_t {
-      if (ids_complete_for_project_ != project_id) {
-        Statement& find = Prepare("SELECT id FROM metrics WHERE benchmark_id = ?1 AND name = ?2");
-        find.Bind(1, benchmark_id).Bind(2, metric.name);
-        if (find.Step()) return find.Int(0);
-      }
-      Prepare("INSERT INTO metrics (benchmark_id, name, unit, direction) VALUES (?1, ?2, ?3, ?4)")
-          .Bind(1, benchmark_id).Bind(2, metric.name).Bind(3, metric.unit).Bind(4, model::ToString(metric.direction))
-          .Run();
-      return sqlite3_last_insert_rowid(db_);
-    });
-  }
-
-  // A large run names most of its project's benchmarks: one scan of the
-  // project's benchmark and metric ids replaces a lookup per row. The ids are
-  // committed rows (the scan runs inside the write transaction, which sees
-  // everything committed), so they join the committed cache directly.
-  static constexpr std::size_t kPreloadIdsFrom = 256;
-  void PreloadIds(std::int64_t project_id) {
-    Statement& scan = Prepare(
-        "SELECT b.id, b.name, m.id, m.name FROM benchmarks b LEFT JOIN metrics m ON m.benchmark_id = b.id "
-        "WHERE b.project_id = ?1");
-    scan.Bind(1, project_id);
-    while (scan.Step()) {
-      std::int64_t benchmark_id = scan.Int(0);
-      committed_ids_.emplace(BenchmarkKey(project_id, scan.Text(1)), benchmark_id);
-      if (!scan.IsNull(2)) committed_ids_.emplace(MetricKey(benchmark_id, scan.Text(3)), scan.Int(2));
+  static void AddMetrics(KnownBenchmark& benchmark, const model::Benchmark& entry) {
+    for (const model::Metric& metric : entry.metrics) {
+      if (benchmark.PositionOf(metric.name) < benchmark.metrics.size()) continue;
+      sqlite_layout::AppendToCatalog(benchmark.catalog,
+                                     MetricInfo{.name = metric.name, .unit = metric.unit, .direction = metric.direction});
+      benchmark.metrics.push_back(metric.name);
+      benchmark.changed = true;
     }
-    // The write lock is held until the transaction ends, so no other writer can
-    // add ids meanwhile: a miss in the cache now means "not stored yet".
-    ids_complete_for_project_ = project_id;
-  }
-
-  // True when this connection already knows the id of every benchmark and
-  // metric of the run (a server's connection after the first upload of a
-  // suite): then no lookup is needed and the project's scan is skipped.
-  bool AllCached(std::int64_t project_id, const model::Results& report) const {
-    for (const model::Benchmark& benchmark : report.benchmarks) {
-      auto found = committed_ids_.find(BenchmarkKey(project_id, benchmark.name));
-      if (found == committed_ids_.end()) return false;
-      for (const model::Metric& metric : benchmark.metrics) {
-        if (!committed_ids_.contains(MetricKey(found->second, metric.name))) return false;
-      }
-    }
-    return true;
-  }
-
-  static std::string BenchmarkKey(std::int64_t project_id, std::string_view name) {
-    return std::to_string(project_id) + '\0' + std::string(name);
-  }
-  static std::string MetricKey(std::int64_t benchmark_id, std::string_view name) {
-    return std::to_string(benchmark_id) + '\1' + std::string(name);
-  }
-
-  // Ids found or made inside the open transaction join the cache only when it
-  // commits, so a rolled-back insert never leaves a dangling id behind.
-  std::int64_t CachedId(const std::string& key, const std::function<std::int64_t()>& find_or_insert) {
-    if (auto it = committed_ids_.find(key); it != committed_ids_.end()) return it->second;
-    if (auto it = pending_ids_.find(key); it != pending_ids_.end()) return it->second;
-    std::int64_t id = find_or_insert();
-    pending_ids_.emplace(key, id);
-    return id;
   }
 
   // The first upload of a commit fixes its time and branch; parent, branch and
@@ -788,20 +927,19 @@ class SqliteStore final : public Store {
       return report.benchmarks[it->second];
     };
     Statement& rows = Prepare(
-        "SELECT b.name, mt.name, mt.unit, mt.direction, ms.id, ms.sample_count, ms.samples FROM measurements ms "
-        "JOIN metrics mt ON mt.id = ms.metric_id JOIN benchmarks b ON b.id = mt.benchmark_id "
-        "WHERE ms.run_id = ?1 ORDER BY ms.id");
+        "SELECT b.name, b.metrics, r.data FROM results r JOIN benchmarks b ON b.id = r.benchmark_id "
+        "WHERE r.run_id = ?1 ORDER BY r.position");
     rows.Bind(1, run_id);
     while (rows.Step()) {
       model::Benchmark& benchmark = benchmark_named(rows.Text(0));
-      MetricInfo info = MetricFrom(rows, 1);
-      model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
-      std::int64_t measurement_id = rows.Int(4);
-      SeriesBuilder::AppendSamples(rows.Blob(6), metric.samples);
-      Statement& aggregates = Prepare("SELECT name, value FROM aggregates WHERE measurement_id = ?1");
-      aggregates.Bind(1, measurement_id);
-      while (aggregates.Step()) metric.aggregates[aggregates.Text(0)] = aggregates.Double(1);
-      aggregates.Reset();
+      std::vector<MetricInfo> catalog = sqlite_layout::DecodeCatalog(rows.Blob(1));
+      sqlite_layout::ForEachMetric(rows.Blob(2), [&](const sqlite_layout::StoredMetric& part) {
+        if (part.position >= catalog.size()) throw StoreError("database " + path_ + ": a result names a metric its benchmark lacks");
+        const MetricInfo& info = catalog[part.position];
+        model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
+        part.AppendSamples(metric.samples);
+        part.ForEachAggregate([&](std::string_view name, double value) { metric.aggregates[std::string(name)] = value; });
+      });
     }
     rows.Reset();
     Statement& errors = Prepare(
@@ -832,18 +970,19 @@ class SqliteStore final : public Store {
   }
 
   // The series query, with and without a branch: read newest first along
-  // measurements_series / measurements_branch_series.
+  // results_series.
   static constexpr const char* kSeriesRows =
-      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-      "ORDER BY m.time DESC, m.commit_id DESC";
+      "SELECT r.commit_id, r.time, c.sha, r.data FROM results r "
+      "JOIN commits c ON c.id = r.commit_id WHERE r.benchmark_id = ?1 AND r.testbed_id = ?2 "
+      "ORDER BY r.time DESC, r.commit_id DESC";
   static constexpr const char* kSeriesRowsOfBranch =
-      "SELECT m.id, m.commit_id, m.time, m.sample_count, c.sha, m.samples FROM measurements m "
-      "JOIN commits c ON c.id = m.commit_id WHERE m.metric_id = ?1 AND m.testbed_id = ?2 "
-      "AND m.branch = ?3 ORDER BY m.time DESC, m.commit_id DESC";
+      "SELECT r.commit_id, r.time, c.sha, r.data FROM results r "
+      "JOIN commits c ON c.id = r.commit_id WHERE r.benchmark_id = ?1 AND r.testbed_id = ?2 "
+      "AND r.branch = ?3 ORDER BY r.time DESC, r.commit_id DESC";
 
   struct SeriesTarget {
-    std::int64_t metric_id = 0;
+    std::int64_t benchmark_id = 0;
+    std::uint32_t position = 0;  // the metric's, in the benchmark's catalog
     std::int64_t testbed_id = 0;
     Series series;  // without points
   };
@@ -852,13 +991,18 @@ class SqliteStore final : public Store {
   std::optional<SeriesTarget> SeriesTargetOf(const SeriesQuery& request) {
     auto project_id = ProjectId(request.project);
     if (!project_id) return std::nullopt;
-    Statement& metrics = Prepare(
-        "SELECT m.id, m.name, m.unit, m.direction FROM metrics m JOIN benchmarks b ON b.id = m.benchmark_id "
-        "WHERE b.project_id = ?1 AND b.name = ?2 ORDER BY m.name");
-    metrics.Bind(1, *project_id).Bind(2, request.benchmark);
-    std::vector<std::pair<std::int64_t, MetricInfo>> candidates;
-    while (metrics.Step()) candidates.emplace_back(metrics.Int(0), MetricFrom(metrics, 1));
-    const std::pair<std::int64_t, MetricInfo>* chosen = nullptr;
+    Statement& benchmark = Prepare("SELECT id, metrics FROM benchmarks WHERE project_id = ?1 AND name = ?2");
+    benchmark.Bind(1, *project_id).Bind(2, request.benchmark);
+    if (!benchmark.Step()) return std::nullopt;
+    std::int64_t benchmark_id = benchmark.Int(0);
+    std::vector<std::pair<std::uint32_t, MetricInfo>> candidates;
+    for (MetricInfo& metric : sqlite_layout::DecodeCatalog(benchmark.Blob(1))) {
+      candidates.emplace_back(static_cast<std::uint32_t>(candidates.size()), std::move(metric));
+    }
+    benchmark.Reset();
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const auto& a, const auto& b) { return a.second.name < b.second.name; });
+    const std::pair<std::uint32_t, MetricInfo>* chosen = nullptr;
     for (const auto& candidate : candidates) {
       bool wanted = request.metric.empty() ? candidate.second.name == "real_time" : candidate.second.name == request.metric;
       if (wanted) chosen = &candidate;
@@ -868,29 +1012,21 @@ class SqliteStore final : public Store {
 
     Statement& testbeds = Prepare(
         "SELECT t.id, t.name FROM testbeds t WHERE t.project_id = ?1 AND (?2 = '' OR t.name = ?2) "
-        "AND EXISTS (SELECT 1 FROM measurements m WHERE m.metric_id = ?3 AND m.testbed_id = t.id) "
+        "AND EXISTS (SELECT 1 FROM results r WHERE r.benchmark_id = ?3 AND r.testbed_id = t.id) "
         "ORDER BY t.name <> 'default', t.name LIMIT 1");
-    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, chosen->first);
+    testbeds.Bind(1, *project_id).Bind(2, request.testbed).Bind(3, benchmark_id);
     if (!testbeds.Step()) return std::nullopt;
-    return SeriesTarget{.metric_id = chosen->first,
+    return SeriesTarget{.benchmark_id = benchmark_id,
+                        .position = chosen->first,
                         .testbed_id = testbeds.Int(0),
                         .series = Series{.benchmark = request.benchmark, .metric = chosen->second,
                                          .testbed = testbeds.Text(1), .branch = request.branch}};
   }
 
-  // For a measurement without raw samples: the harness's median, else its mean.
-  std::optional<double> AggregateForValue(std::int64_t measurement_id) {
-    Statement& query = Prepare(
-        "SELECT value FROM aggregates WHERE measurement_id = ?1 AND name IN ('median', 'mean') "
-        "ORDER BY name = 'median' DESC LIMIT 1");
-    query.Bind(1, measurement_id);
-    if (!query.Step() || query.IsNull(0)) return std::nullopt;
-    return query.Double(0);
-  }
-
-  static MetricInfo MetricFrom(const Statement& row, int first_column) {
-    return MetricInfo{.name = row.Text(first_column), .unit = row.Text(first_column + 1),
-                      .direction = model::ParseDirection(row.Text(first_column + 2)).value_or(model::Direction::kLowerIsBetter)};
+  static std::vector<MetricInfo> MetricsByName(std::span<const std::byte> catalog) {
+    std::vector<MetricInfo> metrics = sqlite_layout::DecodeCatalog(catalog);
+    std::stable_sort(metrics.begin(), metrics.end(), [](const MetricInfo& a, const MetricInfo& b) { return a.name < b.name; });
+    return metrics;
   }
 
   static CommitInfo CommitFrom(const Statement& row) {
@@ -901,11 +1037,9 @@ class SqliteStore final : public Store {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
-  std::unordered_map<std::string, std::int64_t> committed_ids_;
-  std::unordered_map<std::string, std::int64_t> pending_ids_;
-  // The project whose benchmark and metric ids are all cached, for the open
-  // write transaction only (0 = none).
-  std::int64_t ids_complete_for_project_ = 0;
+  // Project id -> its benchmarks this connection has read or made.
+  std::unordered_map<std::int64_t, KnownBenchmarks> known_;
+  std::uint64_t transaction_serial_ = 0;
   int call_depth_ = 0;
 };
 

@@ -474,8 +474,8 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][s
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     sqlite3_stmt* check = nullptr;
     sqlite3_prepare_v2(raw,
-                       "SELECT r.id, (SELECT count(*) FROM measurements m WHERE m.run_id = r.id), "
-                       "(SELECT sum(m.sample_count) FROM measurements m WHERE m.run_id = r.id AND length(m.samples) = 8 * m.sample_count) "
+                       "SELECT r.id, (SELECT sum(s.metric_count) FROM results s WHERE s.run_id = r.id), "
+                       "(SELECT sum(s.sample_count) FROM results s WHERE s.run_id = r.id) "
                        "FROM runs r",
                        -1, &check, nullptr);
     int runs = 0;
@@ -486,7 +486,7 @@ TEST_CASE("A killed ingest leaves the whole run or none of it", "[store][kill][s
     }
     sqlite3_finalize(check);
     sqlite3_stmt* orphans = nullptr;
-    sqlite3_prepare_v2(raw, "SELECT count(*) FROM measurements WHERE run_id NOT IN (SELECT id FROM runs)", -1, &orphans, nullptr);
+    sqlite3_prepare_v2(raw, "SELECT count(*) FROM results WHERE run_id NOT IN (SELECT id FROM runs)", -1, &orphans, nullptr);
     sqlite3_step(orphans);
     CHECK(sqlite3_column_int64(orphans, 0) == 0);
     sqlite3_finalize(orphans);
@@ -579,9 +579,9 @@ TEST_CASE("A series over the newest commits is an index range scan without sorti
       // The only sort allowed picks median over mean among a measurement's aggregates.
       CHECK_THAT(plan, !Catch::Contains("Sort Key: m"));
     } else {
-      CHECK_THAT(plan, Catch::Contains("SEARCH m USING INDEX measurements_"));
+      CHECK_THAT(plan, Catch::Contains("SEARCH r USING INDEX results_series"));
       CHECK_THAT(plan, !Catch::Contains("TEMP B-TREE"));
-      CHECK_THAT(plan, !Catch::Contains("SCAN m"));
+      CHECK_THAT(plan, !Catch::Contains("SCAN r"));
     }
   }
   CHECK(db->ExplainSeries({.project = "demo", .benchmark = "BM_Missing"}).empty());
