@@ -27,9 +27,21 @@ std::string ReadInput(const std::string& path) {
   if (std::filesystem::is_directory(path, error)) throw UsageError(path + ": is a directory, not a results file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(path + ": cannot be read (" + std::strerror(errno) + ")");
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  // One read of the whole file when its size is known (a regular file); a
+  // stream through an ostringstream copies a large file twice.
+  std::string contents;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    contents.resize(static_cast<std::size_t>(size));
+    in.read(contents.data(), size);
+    contents.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  // A pipe or a file that grew: the rest as it comes.
+  contents.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) throw UsageError(path + ": cannot be read (" + std::strerror(errno) + ")");
+  return contents;
 }
 
 std::vector<parse::SourceFile> ReadJsonFilesBelow(const std::string& directory) {

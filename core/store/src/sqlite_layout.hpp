@@ -4,16 +4,18 @@
 // - a benchmark's catalog (benchmarks.metrics): its metrics, in the order they
 //   were first stored. The first upload fixes a metric's unit and direction, and
 //   a metric keeps its position for good, so a result names it by position.
-//   Per metric: u8 direction (0 lower, 1 higher is better), u32 name length,
-//   name, u32 unit length, unit.
+//   Per metric: u8 direction (0 lower, 1 higher is better), name length,
+//   name, unit length, unit.
 // - one run's results of one benchmark (results.data): per metric measured,
-//   u32 catalog position, u32 sample count, u32 aggregate count, the samples as
+//   its catalog position, sample count and aggregate count, the samples as
 //   IEEE-754 doubles in measured order (NaN kept as such), then per aggregate
-//   u32 name length, name, double value.
+//   name length, name, double value.
 //
-// Integers and doubles are little-endian, as on every machine perfgate builds
-// for (static_assert below). A BLOB that does not decode is reported as a
-// corrupt database, never read past its end.
+// Counts, lengths and positions are unsigned LEB128 varints (one byte below
+// 128), so that the common row is mostly its samples. Doubles are
+// little-endian, as on every machine perfgate builds for (static_assert
+// below). A BLOB that does not decode is reported as a corrupt database, never
+// read past its end.
 
 #include <bit>
 #include <cmath>
@@ -36,13 +38,17 @@ static_assert(std::endian::native == std::endian::little, "the stored BLOBs are 
 
 namespace detail {
 
-inline void PutU32(std::string& out, std::size_t value) {
+inline void PutVarint(std::string& out, std::size_t value) {
   auto word = static_cast<std::uint32_t>(value);
-  out.append(reinterpret_cast<const char*>(&word), sizeof word);
+  do {
+    auto low = static_cast<char>(word & 0x7f);
+    word >>= 7;
+    out.push_back(word != 0 ? static_cast<char>(low | 0x80) : low);
+  } while (word != 0);
 }
 
 inline void PutText(std::string& out, std::string_view text) {
-  PutU32(out, text.size());
+  PutVarint(out, text.size());
   out.append(text);
 }
 
@@ -52,10 +58,14 @@ class Reader {
   explicit Reader(std::span<const std::byte> bytes) : bytes_(bytes) {}
   bool AtEnd() const { return offset_ == bytes_.size(); }
   std::size_t Offset() const { return offset_; }
-  std::uint32_t U32() {
+  std::uint32_t Varint() {
     std::uint32_t value = 0;
-    std::memcpy(&value, Take(sizeof value).data(), sizeof value);
-    return value;
+    for (int shift = 0;; shift += 7) {
+      if (shift > 28) throw StoreError("corrupt results BLOB in the database (varint)");
+      auto byte = static_cast<std::uint32_t>(U8());
+      value |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
   }
   std::uint8_t U8() { return static_cast<std::uint8_t>(Take(1)[0]); }
   double Double() {
@@ -64,7 +74,7 @@ class Reader {
     return value;
   }
   std::string_view Text() {
-    std::span<const std::byte> text = Take(U32());
+    std::span<const std::byte> text = Take(Varint());
     return {reinterpret_cast<const char*>(text.data()), text.size()};
   }
   std::span<const std::byte> Take(std::size_t size) {
@@ -85,6 +95,22 @@ inline void AppendToCatalog(std::string& catalog, const MetricInfo& metric) {
   catalog.push_back(metric.direction == model::Direction::kHigherIsBetter ? '\1' : '\0');
   detail::PutText(catalog, metric.name);
   detail::PutText(catalog, metric.unit);
+}
+
+// The position of `metric` in a catalog; none when it is not there.
+inline std::optional<std::size_t> FindInCatalog(std::span<const std::byte> catalog, std::string_view metric) {
+  detail::Reader reader(catalog);
+  for (std::size_t position = 0; !reader.AtEnd(); ++position) {
+    reader.U8();
+    std::string_view name = reader.Text();
+    reader.Text();
+    if (name == metric) return position;
+  }
+  return std::nullopt;
+}
+
+inline std::span<const std::byte> Bytes(std::string_view text) {
+  return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
 }
 
 inline std::vector<MetricInfo> DecodeCatalog(std::span<const std::byte> catalog) {
@@ -137,9 +163,9 @@ struct StoredMetric {
 };
 
 inline void AppendMetric(std::string& data, std::size_t position, const model::Metric& metric) {
-  detail::PutU32(data, position);
-  detail::PutU32(data, metric.samples.size());
-  detail::PutU32(data, metric.aggregates.size());
+  detail::PutVarint(data, position);
+  detail::PutVarint(data, metric.samples.size());
+  detail::PutVarint(data, metric.aggregates.size());
   data.append(reinterpret_cast<const char*>(metric.samples.data()), metric.samples.size() * sizeof(double));
   for (const auto& [name, value] : metric.aggregates) {
     detail::PutText(data, name);
@@ -151,9 +177,9 @@ template <class Visit>
 void ForEachMetric(std::span<const std::byte> data, Visit&& visit) {
   detail::Reader reader(data);
   while (!reader.AtEnd()) {
-    StoredMetric metric{.position = reader.U32()};
-    std::uint32_t samples = reader.U32();
-    metric.aggregate_count = reader.U32();
+    StoredMetric metric{.position = reader.Varint()};
+    std::uint32_t samples = reader.Varint();
+    metric.aggregate_count = reader.Varint();
     if (samples > data.size() / sizeof(double)) throw StoreError("corrupt results BLOB in the database (sample count)");
     metric.samples = reader.Take(std::size_t{samples} * sizeof(double));
     std::size_t aggregates_start = reader.Offset();
