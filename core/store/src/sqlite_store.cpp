@@ -109,7 +109,8 @@ class SqliteStore final : public Store {
     outcome.run_id = sqlite3_last_insert_rowid(db_);
     outcome.created = true;
 
-    std::vector<KnownBenchmark*> known = ResolveBenchmarks(project_id, input.report, large);
+    std::vector<KnownBenchmark> made;  // the benchmarks this run is the first to store
+    std::vector<KnownBenchmark*> known = ResolveBenchmarks(project_id, input.report, large, made);
     // Rows in benchmark id order: on a fresh store (ids made in name order) every
     // key of results and of results_series is then appended, not inserted.
     std::vector<std::size_t> order(known.size());
@@ -835,9 +836,13 @@ class SqliteStore final : public Store {
   // Finds or makes every benchmark of the run and puts each of its metrics in
   // the catalog, inside the ingest's write transaction; returns, per benchmark
   // of the report, its entry. New benchmarks are inserted in name order, so
-  // their unique (project, name) keys are appended on a fresh store.
+  // their unique (project, name) keys are appended on a fresh store; their
+  // entries are kept in `made`, not in the cache: a one-off ingest of a large
+  // suite would spend more filling and freeing the cache than storing it, and
+  // the next large run of the project reads them back in its one scan.
   static constexpr std::size_t kPreloadIdsFrom = 256;
-  std::vector<KnownBenchmark*> ResolveBenchmarks(std::int64_t project_id, const model::Results& report, bool large) {
+  std::vector<KnownBenchmark*> ResolveBenchmarks(std::int64_t project_id, const model::Results& report, bool large,
+                                                 std::vector<KnownBenchmark>& made) {
     KnownBenchmarks& project = known_[project_id];
     if (large) project.reserve(project.size() + report.benchmarks.size());
     // A large run names most of its project's benchmarks: one scan of the
@@ -871,17 +876,18 @@ class SqliteStore final : public Store {
 
     std::stable_sort(fresh.begin(), fresh.end(),
                      [&](std::size_t a, std::size_t b) { return report.benchmarks[a].name < report.benchmarks[b].name; });
-    std::vector<std::pair<const std::string*, KnownBenchmark*>> made;
+    std::vector<const std::string*> made_names;
+    made.reserve(fresh.size());  // `known` points into it
     for (std::size_t next = 0; next < fresh.size();) {
       const std::string& name = report.benchmarks[fresh[next]].name;
-      KnownBenchmark& benchmark = project[name];
+      KnownBenchmark& benchmark = made.emplace_back();
       benchmark.read_in = transaction_serial_;
       for (; next < fresh.size() && report.benchmarks[fresh[next]].name == name; ++next) {
         known[fresh[next]] = &benchmark;
         AddMetrics(benchmark, report.benchmarks[fresh[next]]);
       }
       benchmark.changed = false;
-      made.push_back({&name, &benchmark});
+      made_names.push_back(&name);
     }
     if (!made.empty()) {
       // Ids are given, not taken from each insert: the write lock is held, so
@@ -892,11 +898,12 @@ class SqliteStore final : public Store {
       largest.Reset();
       BatchInsert insert(db_, "INSERT INTO benchmarks (id, project_id, name, metrics) VALUES ", 4, made.size(),
                          Prepare("INSERT INTO benchmarks (id, project_id, name, metrics) VALUES (?1, ?2, ?3, ?4)"));
-      for (auto [name, benchmark] : made) {
-        benchmark->id = next_id++;
+      for (std::size_t i = 0; i < made.size(); ++i) {
+        KnownBenchmark& benchmark = made[i];
+        benchmark.id = next_id++;
         insert.Add([&](Statement& row, int first) {
-          row.Bind(first, benchmark->id).Bind(first + 1, project_id).Bind(first + 2, *name);
-          row.BindBlob(first + 3, benchmark->catalog.data(), benchmark->catalog.size());
+          row.Bind(first, benchmark.id).Bind(first + 1, project_id).Bind(first + 2, *made_names[i]);
+          row.BindBlob(first + 3, benchmark.catalog.data(), benchmark.catalog.size());
         });
       }
     }
@@ -905,6 +912,7 @@ class SqliteStore final : public Store {
     Statement& update = Prepare("UPDATE benchmarks SET metrics = ?2 WHERE id = ?1");
     for (std::size_t i = 0; i < known.size(); ++i) {
       KnownBenchmark& benchmark = *known[i];
+      if (&benchmark >= made.data() && &benchmark < made.data() + made.size()) continue;  // made with all its metrics
       const model::Benchmark& entry = report.benchmarks[i];
       bool all_known = std::all_of(entry.metrics.begin(), entry.metrics.end(),
                                    [&](const model::Metric& metric) { return benchmark.PositionOf(metric.name).has_value(); });
