@@ -168,7 +168,7 @@ class SqliteStore final : public Store {
     CallScope scope(*this);
     std::vector<BenchmarkInfo> benchmarks;
     Statement& query = Prepare(
-        "SELECT b.name, b.metrics FROM benchmarks b JOIN projects p ON p.id = b.project_id "
+        "SELECT b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b JOIN projects p ON p.id = b.project_id "
         "WHERE p.name = ?1 AND instr(b.name, ?2) > 0 ORDER BY b.name");
     query.Bind(1, project).Bind(2, query_text);
     while (query.Step()) benchmarks.push_back(BenchmarkInfo{.name = query.Text(0), .metrics = MetricsByName(query.Blob(1))});
@@ -626,8 +626,9 @@ class SqliteStore final : public Store {
     ~Transaction() {
       if (committed_) return;
       sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      // What this transaction added to the known benchmarks is gone with it.
+      // What this transaction added to the known benchmarks and metric sets is gone with it.
       store_.known_.clear();
+      store_.metric_sets_.clear();
     }
     void Commit() {
       // A statement left mid-step (a RETURNING upsert, a lookup) would block COMMIT.
@@ -703,12 +704,12 @@ class SqliteStore final : public Store {
     std::unordered_map<std::int64_t, std::pair<std::int64_t, std::size_t>> metric_at;  // metric -> benchmark, position
     {
       Statement metrics(db_, "SELECT id, benchmark_id, name, unit, direction FROM metrics ORDER BY benchmark_id, id");
-      Statement update(db_, "UPDATE benchmarks SET metrics = ?2 WHERE id = ?1");
+      Statement update(db_, "UPDATE benchmarks SET metric_set = ?2 WHERE id = ?1");
       std::int64_t benchmark_id = -1;
       std::string catalog;
       std::size_t position = 0;
       auto write = [&] {
-        if (benchmark_id >= 0) update.Reset().Bind(1, benchmark_id).BindBlob(2, catalog.data(), catalog.size()).Run();
+        if (benchmark_id >= 0) update.Reset().Bind(1, benchmark_id).Bind(2, MetricSetId(catalog)).Run();
       };
       while (metrics.Step()) {
         if (metrics.Int(1) != benchmark_id) {
@@ -852,7 +853,7 @@ class SqliteStore final : public Store {
     if (large && !std::all_of(report.benchmarks.begin(), report.benchmarks.end(), [&](const model::Benchmark& b) {
           return project.find(std::string_view(b.name)) != project.end();
         })) {
-      Statement& scan = Prepare("SELECT id, name, metrics FROM benchmarks WHERE project_id = ?1");
+      Statement& scan = Prepare("SELECT b.id, b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1");
       scan.Bind(1, project_id);
       while (scan.Step()) Remember(project, scan.Text(1), scan.Int(0), scan.Blob(2));
       scan.Reset();
@@ -861,7 +862,8 @@ class SqliteStore final : public Store {
 
     std::vector<KnownBenchmark*> known(report.benchmarks.size(), nullptr);
     std::vector<std::size_t> fresh;
-    Statement& find = Prepare("SELECT id, metrics FROM benchmarks WHERE project_id = ?1 AND name = ?2");
+    Statement& find = Prepare(
+        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1 AND b.name = ?2");
     for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
       const std::string& name = report.benchmarks[i].name;
       if (auto it = project.find(std::string_view(name)); it != project.end()) {
@@ -896,20 +898,20 @@ class SqliteStore final : public Store {
       largest.Step();
       std::int64_t next_id = largest.Int(0) + 1;
       largest.Reset();
-      BatchInsert insert(db_, "INSERT INTO benchmarks (id, project_id, name, metrics) VALUES ", 4, made.size(),
-                         Prepare("INSERT INTO benchmarks (id, project_id, name, metrics) VALUES (?1, ?2, ?3, ?4)"));
+      BatchInsert insert(db_, "INSERT INTO benchmarks (id, project_id, name, metric_set) VALUES ", 4, made.size(),
+                         Prepare("INSERT INTO benchmarks (id, project_id, name, metric_set) VALUES (?1, ?2, ?3, ?4)"));
       for (std::size_t i = 0; i < made.size(); ++i) {
         KnownBenchmark& benchmark = made[i];
         benchmark.id = next_id++;
+        std::int64_t metric_set = MetricSetId(benchmark.catalog);
         insert.Add([&](Statement& row, int first) {
-          row.Bind(first, benchmark.id).Bind(first + 1, project_id).Bind(first + 2, *made_names[i]);
-          row.BindBlob(first + 3, benchmark.catalog.data(), benchmark.catalog.size());
+          row.Bind(first, benchmark.id).Bind(first + 1, project_id).Bind(first + 2, *made_names[i]).Bind(first + 3, metric_set);
         });
       }
     }
 
-    Statement& reread = Prepare("SELECT metrics FROM benchmarks WHERE id = ?1");
-    Statement& update = Prepare("UPDATE benchmarks SET metrics = ?2 WHERE id = ?1");
+    Statement& reread = Prepare("SELECT (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.id = ?1");
+    Statement& update = Prepare("UPDATE benchmarks SET metric_set = ?2 WHERE id = ?1");
     for (std::size_t i = 0; i < known.size(); ++i) {
       KnownBenchmark& benchmark = *known[i];
       if (&benchmark >= made.data() && &benchmark < made.data() + made.size()) continue;  // made with all its metrics
@@ -924,11 +926,28 @@ class SqliteStore final : public Store {
       }
       AddMetrics(benchmark, entry);
       if (benchmark.changed) {
-        update.Reset().Bind(1, benchmark.id).BindBlob(2, benchmark.catalog.data(), benchmark.catalog.size()).Run();
+        update.Reset().Bind(1, benchmark.id).Bind(2, MetricSetId(benchmark.catalog)).Run();
         benchmark.changed = false;
       }
     }
     return known;
+  }
+
+  // The metric_sets row of a catalog, made when new (inside a write transaction).
+  std::int64_t MetricSetId(const std::string& catalog) {
+    if (auto it = metric_sets_.find(std::string_view(catalog)); it != metric_sets_.end()) return it->second;
+    Statement& find = Prepare("SELECT id FROM metric_sets WHERE metrics = ?1");
+    find.BindBlob(1, catalog.data(), catalog.size());
+    std::int64_t id = 0;
+    if (find.Step()) {
+      id = find.Int(0);
+    } else {
+      Prepare("INSERT INTO metric_sets (metrics) VALUES (?1)").BindBlob(1, catalog.data(), catalog.size()).Run();
+      id = sqlite3_last_insert_rowid(db_);
+    }
+    find.Reset();
+    metric_sets_.emplace(catalog, id);
+    return id;
   }
 
   // The first upload fixes a metric's unit and direction.
@@ -999,7 +1018,8 @@ class SqliteStore final : public Store {
       return report.benchmarks[it->second];
     };
     Statement& rows = Prepare(
-        "SELECT b.name, b.metrics, r.data FROM results r JOIN benchmarks b ON b.id = r.benchmark_id "
+        "SELECT b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set), r.data FROM results r "
+        "JOIN benchmarks b ON b.id = r.benchmark_id "
         "WHERE r.run_id = ?1 ORDER BY r.position");
     rows.Bind(1, run_id);
     while (rows.Step()) {
@@ -1063,7 +1083,8 @@ class SqliteStore final : public Store {
   std::optional<SeriesTarget> SeriesTargetOf(const SeriesQuery& request) {
     auto project_id = ProjectId(request.project);
     if (!project_id) return std::nullopt;
-    Statement& benchmark = Prepare("SELECT id, metrics FROM benchmarks WHERE project_id = ?1 AND name = ?2");
+    Statement& benchmark = Prepare(
+        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1 AND b.name = ?2");
     benchmark.Bind(1, *project_id).Bind(2, request.benchmark);
     if (!benchmark.Step()) return std::nullopt;
     std::int64_t benchmark_id = benchmark.Int(0);
@@ -1111,6 +1132,8 @@ class SqliteStore final : public Store {
   std::map<const char*, std::unique_ptr<Statement>> statements_;
   // Project id -> its benchmarks this connection has read or made.
   std::unordered_map<std::int64_t, KnownBenchmarks> known_;
+  // Catalog -> its metric_sets id, as read or made by this connection.
+  std::unordered_map<std::string, std::int64_t, NameHash, std::equal_to<>> metric_sets_;
   std::uint64_t transaction_serial_ = 0;
   int call_depth_ = 0;
 };
