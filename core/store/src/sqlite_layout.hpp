@@ -1,9 +1,10 @@
 #pragma once
 // The two BLOBs of SQLite's results layout (migrations/0003_results_per_benchmark.sql):
 //
-// - a benchmark's catalog (benchmarks.metrics): its metrics, in the order they
-//   were first stored. The first upload fixes a metric's unit and direction, and
-//   a metric keeps its position for good, so a result names it by position.
+// - a benchmark's catalog (metric_sets.metrics, shared by benchmarks with the
+//   same metrics): its metrics, in the order they were first stored. The first
+//   upload fixes a metric's unit and direction, and a metric keeps its
+//   position for good, so a result names it by position.
 //   Per metric: u8 direction (0 lower, 1 higher is better), name length,
 //   name, unit length, unit.
 // - one run's results of one benchmark (results.data): per metric measured,
