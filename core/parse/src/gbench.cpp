@@ -4,14 +4,19 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "perfgate/model/units.hpp"
 #include "perfgate/parse/json_text.hpp"
 #include "perfgate/parse/parse.hpp"
+#include "json_scanner.hpp"
 
 namespace perfgate::parse {
 
@@ -69,22 +74,23 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 }
 
 // Before 1.5 rows carried no run_type; an aggregate is then known by its suffix.
-std::optional<std::string> AggregateSuffix(std::string_view name) {
+std::optional<std::string_view> AggregateSuffix(std::string_view name) {
   for (std::string_view suffix : {"_mean", "_median", "_stddev", "_cv", "_BigO", "_RMS"}) {
-    if (EndsWith(name, suffix)) return std::string(suffix.substr(1));
+    if (EndsWith(name, suffix)) return suffix.substr(1);
   }
   return std::nullopt;
 }
 
 // What a row reports: the benchmark it belongs to and, for an aggregate row,
-// the aggregate's name. nullopt for a run_type other than iteration/aggregate.
+// the aggregate's name (views of the row's strings, or of literals).
+// nullopt for a run_type other than iteration/aggregate.
 struct RowKind {
-  std::string benchmark;
-  std::optional<std::string> aggregate;
+  std::string_view benchmark;
+  std::optional<std::string_view> aggregate;
 };
-std::optional<RowKind> ClassifyRow(const std::string& name, const std::optional<std::string>& run_name,
-                                   const std::optional<std::string>& run_type,
-                                   const std::optional<std::string>& aggregate_name) {
+std::optional<RowKind> ClassifyRow(std::string_view name, std::optional<std::string_view> run_name,
+                                   std::optional<std::string_view> run_type,
+                                   std::optional<std::string_view> aggregate_name) {
   RowKind kind;
   if (run_type) {
     if (*run_type == "aggregate") {
@@ -96,254 +102,463 @@ std::optional<RowKind> ClassifyRow(const std::string& name, const std::optional<
     kind.aggregate = AggregateSuffix(name);
   }
   kind.benchmark = run_name.value_or(name);
+  // The length wraps when the aggregate's name is longer: substr keeps the whole name then.
   if (!run_name && kind.aggregate) kind.benchmark = name.substr(0, name.size() - kind.aggregate->size() - 1);
   return kind;
 }
 
 // A "percentage" aggregate (the coefficient of variation) is a fraction, not a time.
-bool IsFraction(const std::optional<std::string>& aggregate, const std::optional<std::string>& aggregate_unit) {
+bool IsFraction(std::optional<std::string_view> aggregate, std::optional<std::string_view> aggregate_unit) {
   return aggregate && (aggregate_unit.value_or("") == "percentage" || *aggregate == "cv");
 }
 
+// How AddField finds its metric: by name, or (`kNew`, for a caller that knows
+// the benchmark has no metric of that name) by appending it.
+enum class Lookup { kByName, kNew };
+
 // One numeric field of a row: a known metric in its canonical unit and
-// direction, or a user counter (higher is better). True for a time field.
-bool AddField(model::Benchmark& benchmark, const std::string& key, double number, double ns_per_unit,
-              bool is_fraction, const std::optional<std::string>& aggregate) {
+// direction, or a user counter (higher is better). True for a time field. A
+// metric made for a sample reserves `expected_samples` (the row's repetitions).
+bool AddField(model::Benchmark& benchmark, std::string_view key, double number, double ns_per_unit, bool is_fraction,
+              std::optional<std::string_view> aggregate, std::size_t expected_samples = 0,
+              Lookup lookup = Lookup::kByName) {
   const KnownMetric* known = FindKnown(key);
   std::string_view unit = known ? known->unit : "";
   Direction direction = known ? known->direction : Direction::kHigherIsBetter;
   bool is_time = known && known->kind == Kind::kTime;
   if (is_time && !is_fraction) number *= ns_per_unit;
-  model::Metric& metric = model::MetricNamed(benchmark, key, unit, direction);
-  if (aggregate) {
-    metric.aggregates[*aggregate] = number;
+  model::Metric* metric = nullptr;
+  if (lookup == Lookup::kNew) {
+    metric = &benchmark.metrics.emplace_back(std::string(key), std::string(unit), direction);
   } else {
-    metric.samples.push_back(number);
+    metric = &model::MetricNamed(benchmark, key, unit, direction);
+  }
+  if (aggregate) {
+    metric->aggregates.insert_or_assign(std::string(*aggregate), number);
+  } else {
+    if (metric->samples.empty()) metric->samples.reserve(expected_samples);
+    metric->samples.push_back(number);
   }
   return is_time;
 }
 
-// The results being built, with each benchmark found by name.
+// The results being built, with each benchmark found by name: an open-addressing
+// table of indices into results().benchmarks (a name's key is the benchmark's
+// own name, so nothing is copied), and the last benchmark found checked first
+// (a benchmark's repetitions and aggregates come one after another).
 class ResultsBuilder {
  public:
   ResultsBuilder() { results_.format = "gbench"; }
-  model::Benchmark& BenchmarkFor(const std::string& name) {
-    auto [it, inserted] = index_.try_emplace(name, results_.benchmarks.size());
-    if (inserted) results_.benchmarks.push_back(model::Benchmark{.name = name});
-    return results_.benchmarks[it->second];
+
+  // Starts loading the slot of a name BenchmarkFor will likely be asked for
+  // (the table is larger than the caches; the rest of the row hides the miss).
+  void Prefetch(std::string_view name) {
+    hinted_ = name;
+    has_hint_ = true;
+    hinted_hash_ = Hash(name);
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hinted_hash_ & (slots_.size() - 1)]);
+  }
+  void ClearHint() { has_hint_ = false; }
+
+  model::Benchmark& BenchmarkFor(std::string_view name) {
+    std::vector<model::Benchmark>& benchmarks = results_.benchmarks;
+    if (last_ < benchmarks.size() && benchmarks[last_].name == name) return benchmarks[last_];
+    if ((benchmarks.size() + 1) * 2 > slots_.size()) Rehash(std::max<std::size_t>(64, slots_.size() * 2));
+    bool hinted = has_hint_ && name.data() == hinted_.data() && name.size() == hinted_.size();
+    std::uint32_t hash = hinted ? hinted_hash_ : Hash(name);
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.index == 0) {
+        benchmarks.emplace_back().name = name;
+        slot = Slot{hash, static_cast<std::uint32_t>(benchmarks.size())};
+        last_ = benchmarks.size() - 1;
+        return benchmarks.back();
+      }
+      if (slot.hash == hash && benchmarks[slot.index - 1].name == name) {
+        last_ = slot.index - 1;
+        return benchmarks[last_];
+      }
+    }
   }
   model::Results& results() { return results_; }
   void Reserve(std::size_t benchmarks) {
     results_.benchmarks.reserve(benchmarks);
-    index_.reserve(benchmarks);
+    std::size_t slots = 64;
+    while (slots < benchmarks * 2) slots *= 2;
+    if (slots > slots_.size()) Rehash(slots);
   }
 
  private:
+  // index is 1 + the benchmark's position, 0 for a free slot (4e9 benchmarks
+  // would take terabytes: 32 bits are enough).
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t index = 0;
+  };
+
+  static std::uint32_t Hash(std::string_view name) {
+    std::size_t hash = std::hash<std::string_view>{}(name);
+    return static_cast<std::uint32_t>(hash ^ (hash >> 32));
+  }
+
+  void Rehash(std::size_t size) {
+    std::vector<Slot> slots(size);
+    for (const Slot& slot : slots_) {
+      if (slot.index == 0) continue;
+      std::size_t i = slot.hash & (size - 1);
+      while (slots[i].index != 0) i = (i + 1) & (size - 1);
+      slots[i] = slot;
+    }
+    slots_ = std::move(slots);
+  }
+
   model::Results results_;
-  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<Slot> slots_;
+  std::size_t last_ = 0;
+  std::string_view hinted_;  // the very view Prefetch was given, with its hash
+  bool has_hint_ = false;
+  std::uint32_t hinted_hash_ = 0;
 };
 
-// The fast reader: SAX events straight into the results, no JSON object per
-// row. It reads the shape every Google Benchmark version writes (flat rows of
-// strings, numbers and booleans) and declines anything else: non-finite
-// tokens, nested values in a row, duplicate keys, failed or skipped rows,
-// complexity fits, any field the DOM reader below would refuse. A declined
-// file is read by the DOM reader, whose messages name the line and field, so
-// both give the same results for every file (tests/core/parse/gbench_test.cpp).
-class FastReader final : public nlohmann::json_sax<nlohmann::json> {
+// The fast reader's fields, those the DOM reader reads or skips by name:
+// kMetadataFields then kKnownMetrics, in their order.
+constexpr std::size_t kFieldCount = kMetadataFields.size() + kKnownMetrics.size();
+enum Field : std::uint8_t {
+  kName = 0,
+  kRunName = 3,
+  kRunType = 4,
+  kRepetitions = 5,
+  kTimeUnit = 9,
+  kLabel = 10,
+  kErrorOccurred = 11,
+  kErrorMessage = 12,
+  kSkipped = 13,
+  kSkipMessage = 14,
+  kAggregateName = 15,
+  kAggregateUnit = 16,
+  kBigO = 17,
+  kRealCoefficient = 18,
+  kCpuCoefficient = 19,
+  kRms = 20,
+  kFirstMetric = 21,
+  kOther = 0xFF,
+};
+constexpr std::string_view FieldName(std::size_t field) {
+  return field < kFirstMetric ? kMetadataFields[field] : kKnownMetrics[field - kFirstMetric].name;
+}
+static_assert(FieldName(kRunName) == "run_name" && FieldName(kRepetitions) == "repetitions" &&
+              FieldName(kTimeUnit) == "time_unit" && FieldName(kSkipMessage) == "skip_message" &&
+              FieldName(kAggregateName) == "aggregate_name" && FieldName(kRms) == "rms" &&
+              FieldName(kFirstMetric) == "real_time" && kFieldCount <= 64);
+
+// The fields by length, so a key is compared with at most four of them.
+constexpr std::size_t kLongestField = 25;
+struct ByLength {
+  std::array<std::array<std::uint8_t, 4>, kLongestField + 1> fields{};
+  std::array<std::uint8_t, kLongestField + 1> count{};
+};
+constexpr ByLength kByLength = [] {
+  ByLength table;
+  for (std::size_t field = 0; field < kFieldCount; ++field) {
+    std::size_t length = FieldName(field).size();
+    if (length > kLongestField || table.count[length] == 4) throw "kByLength is too small";
+    table.fields[length][table.count[length]++] = static_cast<std::uint8_t>(field);
+  }
+  return table;
+}();
+
+// Whether the `size` bytes at `a` and `b` are the same, a word at a time: a
+// field name is compared in two or three loads rather than a call to memcmp.
+bool SameBytes(const char* a, const char* b, std::size_t size) {
+  auto word = [](const char* at) {
+    std::uint64_t value;
+    std::memcpy(&value, at, sizeof value);
+    return value;
+  };
+  auto half = [](const char* at) {
+    std::uint32_t value;
+    std::memcpy(&value, at, sizeof value);
+    return value;
+  };
+  if (size >= 8) {
+    for (std::size_t i = 0; i + 8 <= size; i += 8) {
+      if (word(a + i) != word(b + i)) return false;
+    }
+    return word(a + size - 8) == word(b + size - 8);
+  }
+  if (size >= 4) return half(a) == half(b) && half(a + size - 4) == half(b + size - 4);
+  return size == 0 || (a[0] == b[0] && a[size / 2] == b[size / 2] && a[size - 1] == b[size - 1]);
+}
+
+Field FieldOf(std::string_view key) {
+  if (key.size() > kLongestField) return kOther;
+  for (std::size_t i = 0; i < kByLength.count[key.size()]; ++i) {
+    std::uint8_t field = kByLength.fields[key.size()][i];
+    // The first and middle bytes rule most candidates out.
+    std::string_view name = FieldName(field);
+    if (name[0] != key[0] || name[key.size() / 2] != key[key.size() / 2]) continue;
+    if (SameBytes(name.data(), key.data(), key.size())) return static_cast<Field>(field);
+  }
+  return kOther;
+}
+
+// The fast reader: one pass over the text (json_scan::Scanner) straight into
+// the results, no JSON value per row. It reads the shape every Google Benchmark
+// version writes (a context object, a "benchmarks" array of flat rows of
+// strings, numbers and booleans, failed and skipped rows, aggregates, complexity
+// fits) with the DOM reader's rules, and declines anything else: duplicate keys,
+// a field of a type the DOM reader refuses, a row of a shape it refuses, any
+// JSON it does not accept. A declined file is read by the DOM reader, whose
+// messages name the line and field, so both give the same results for every
+// file (tests/core/parse/gbench_test.cpp).
+class FastReader {
  public:
   std::optional<model::Results> Run(std::string_view text) {
-    if (json_text::MayHoldNonFiniteTokens(text)) return std::nullopt;
     // A row takes some 250 bytes; reserving for that many saves the rehashes
     // and moves of a growing suite (a few per cent of a large file's parse).
     builder_.Reserve(std::min<std::size_t>(text.size() / 256, 1 << 20));
-    try {
-      if (!nlohmann::json::sax_parse(text.begin(), text.end(), this) || declined_) return std::nullopt;
-    } catch (const nlohmann::json::exception&) {
-      return std::nullopt;
-    }
+    json_scan::Scanner scanner(text);
+    if (!scanner.Consume('{') || !ReadTop(scanner) || !scanner.AtEnd()) return std::nullopt;
     if (!saw_rows_ || builder_.results().benchmarks.empty()) return std::nullopt;
     return std::move(builder_.results());
   }
 
-  bool null() override { return Scalar(Field::Type::kOther); }
-  bool boolean(bool value) override {
-    if (InRow()) NextField(Field::Type::kBool).flag = value;
-    return Scalar(Field::Type::kBool, value ? "true" : "false");
-  }
-  bool number_integer(number_integer_t value) override { return Number(static_cast<double>(value), value); }
-  bool number_unsigned(number_unsigned_t value) override { return Number(static_cast<double>(value), value); }
-  bool number_float(number_float_t value, const string_t&) override {
-    if (!std::isfinite(value)) return Decline();  // the DOM reader names the overflow
-    return Number(value, value);
-  }
-  bool string(string_t& value) override {
-    if (InRow()) {
-      NextField(Field::Type::kString).text.swap(value);
-      return true;
-    }
-    return Scalar(Field::Type::kString, value);
-  }
-  bool binary(binary_t&) override { return Decline(); }
-  bool start_object(std::size_t) override { return Open(true); }
-  bool start_array(std::size_t) override { return Open(false); }
-  bool end_object() override { return Close(); }
-  bool end_array() override { return Close(); }
-  bool key(string_t& key) override {
-    if (depth_ == 1) {
-      top_key_ = key;
-      if ((key == "context" || key == "benchmarks") && !top_keys_.insert(key).second) return Decline();
-    } else if (depth_ == 2 && in_context_) {
-      context_key_ = key;
-      if (!context_keys_.insert(key).second) return Decline();
-    } else if (InRow()) {
-      row_key_.swap(key);
-    }
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return Decline(); }
-
  private:
-  struct Field {
-    enum class Type { kString, kNumber, kBool, kOther };
-    std::string key;
-    Type type = Type::kOther;
-    std::string text;
-    double number = 0;
-    bool flag = false;
+  // One field's value; storage holds a string that had escapes.
+  struct Slot {
+    json_scan::Value value;
+    std::string storage;
+  };
+  // A field the DOM reader knows nothing of (user counters, newer fields). In a
+  // deque, so the views into a growing row's storage stay valid.
+  struct OtherField {
+    std::string_view key;
+    json_scan::Value value;
+    std::string key_storage, storage;
+  };
+  // A numeric field of a row, in the order the DOM reader meets them.
+  struct Number {
+    std::string_view key;
+    double value;
   };
 
-  bool InRow() const { return depth_ == 3 && in_rows_; }
-
-  bool Decline() {
-    declined_ = true;
-    return false;
-  }
-
-  // Fields are kept between rows, so their strings keep their capacity.
-  Field& NextField(Field::Type type) {
-    if (used_ == fields_.size()) fields_.emplace_back();
-    Field& field = fields_[used_++];
-    field.key.swap(row_key_);
-    field.type = type;
-    return field;
-  }
-
-  bool Number(double value, auto exact) {
-    if (InRow()) {
-      NextField(Field::Type::kNumber).number = value;
-      return true;
-    }
-    return Scalar(Field::Type::kNumber, depth_ == 2 && in_context_ ? nlohmann::json(exact).dump() : std::string());
-  }
-
-  // A scalar outside a row: the context's strings, numbers and booleans are kept.
-  bool Scalar(Field::Type type, std::string_view text = {}) {
-    if (InRow()) {
-      if (type == Field::Type::kOther) NextField(type);
-      return true;
-    }
-    if (depth_ == 0) return Decline();
-    if (depth_ == 1 && (top_key_ == "context" || top_key_ == "benchmarks")) return Decline();
-    if (depth_ == 2 && in_rows_) return Decline();
-    if (depth_ == 2 && in_context_ && type != Field::Type::kOther) {
-      builder_.results().context[context_key_] = std::string(text);
-    }
-    return true;
-  }
-
-  bool Open(bool object) {
-    ++depth_;
-    if (depth_ == 1 && !object) return Decline();
-    if (depth_ == 2 && top_key_ == "context") {
-      if (!object) return Decline();
-      in_context_ = true;
-    } else if (depth_ == 2 && top_key_ == "benchmarks") {
-      if (object) return Decline();
-      in_rows_ = saw_rows_ = true;
-    } else if (InRow()) {
-      if (!object) return Decline();
-      used_ = 0;
-    } else if (depth_ >= 4 && in_rows_) {
-      return Decline();
-    }
-    return true;
-  }
-
-  bool Close() {
-    if (InRow() && !ReadRow()) return Decline();
-    if (depth_ == 2) in_context_ = in_rows_ = false;
-    --depth_;
-    return true;
-  }
-
-  const Field* Find(std::string_view key) const {
-    for (std::size_t i = 0; i < used_; ++i) {
-      if (fields_[i].key == key) return &fields_[i];
-    }
-    return nullptr;
-  }
-
-  // An optional string field; false when it is there with another type.
-  bool OptionalText(std::string_view key, std::optional<std::string>& out) const {
-    const Field* field = Find(key);
-    if (field == nullptr) return true;
-    if (field->type != Field::Type::kString) return false;
-    out = field->text;
-    return true;
-  }
-
-  // GoogleBenchmarkParser::ReadRow for the rows this reader accepts.
-  bool ReadRow() {
-    const Field* name = Find("name");
-    if (name == nullptr || name->type != Field::Type::kString) return false;
-    std::optional<std::string> run_name, run_type, aggregate_name, label, time_unit, aggregate_unit;
-    if (!OptionalText("run_name", run_name) || !OptionalText("run_type", run_type) ||
-        !OptionalText("aggregate_name", aggregate_name) || !OptionalText("label", label) ||
-        !OptionalText("time_unit", time_unit) || !OptionalText("aggregate_unit", aggregate_unit)) {
-      return false;
-    }
-    for (std::string_view flag : {"error_occurred", "skipped"}) {
-      const Field* field = Find(flag);
-      if (field != nullptr && (field->type != Field::Type::kBool || field->flag)) return false;
-    }
-    auto kind = ClassifyRow(name->text, run_name, run_type, aggregate_name);
-    if (!kind || kind->aggregate == "BigO" || kind->aggregate == "RMS") return false;
-    auto ns_per_unit = model::NanosecondsPer(time_unit.value_or("ns"));
-    if (!ns_per_unit) return false;
-
-    // The DOM reader sees a row's keys sorted (nlohmann's objects are
-    // std::maps), and a benchmark's metrics are made in that order.
-    order_.clear();
-    for (std::size_t i = 0; i < used_; ++i) order_.push_back(&fields_[i]);
-    std::sort(order_.begin(), order_.end(), [](const Field* a, const Field* b) { return a->key < b->key; });
-    for (std::size_t i = 1; i < order_.size(); ++i) {
-      if (order_[i - 1]->key == order_[i]->key) return false;  // the DOM keeps the last; leave it to it
-    }
-
-    model::Benchmark& benchmark = builder_.BenchmarkFor(kind->benchmark);
-    if (label && benchmark.label.empty()) benchmark.label = *label;
-    bool is_fraction = IsFraction(kind->aggregate, aggregate_unit);
-    bool has_time = false;
-    for (const Field* field : order_) {
-      if (IsMetadata(field->key)) continue;
-      if (field->type == Field::Type::kNumber) {
-        has_time |= AddField(benchmark, field->key, field->number, *ns_per_unit, is_fraction, kind->aggregate);
-      } else if (FindKnown(field->key) != nullptr) {
+  bool ReadTop(json_scan::Scanner& scanner) {
+    if (scanner.Consume('}')) return true;
+    std::string_view key;
+    bool saw_context = false;
+    do {
+      if (!scanner.String(key, key_storage_) || !scanner.Consume(':')) return false;
+      if (key == "context") {
+        if (saw_context || scanner.Peek() != '{' || !ReadContext(scanner)) return false;
+        saw_context = true;
+      } else if (key == "benchmarks") {
+        if (saw_rows_ || !scanner.Consume('[') || !ReadRows(scanner)) return false;
+        saw_rows_ = true;
+      } else if (!scanner.Skip()) {
         return false;
       }
+    } while (scanner.Consume(','));
+    return scanner.Consume('}');
+  }
+
+  // The DOM reader's ReadContext: strings, numbers and booleans kept as text.
+  bool ReadContext(json_scan::Scanner& scanner) {
+    scanner.Consume('{');
+    if (scanner.Consume('}')) return true;
+    std::map<std::string, std::string>& context = builder_.results().context;
+    std::string_view key;
+    json_scan::Value value;
+    do {
+      if (!scanner.String(key, key_storage_) || !scanner.Consume(':')) return false;
+      // The DOM keeps the last of repeated keys; leave those to it.
+      if (!context_keys_.emplace(key).second) return false;
+      if (!scanner.Read(value, value_storage_)) return false;
+      switch (value.type) {
+        case json_scan::Value::Type::kString: context[std::string(key)] = value.text; break;
+        case json_scan::Value::Type::kNumber: context[std::string(key)] = json_scan::DumpNumber(value.text); break;
+        case json_scan::Value::Type::kBool: context[std::string(key)] = value.flag ? "true" : "false"; break;
+        default: break;
+      }
+    } while (scanner.Consume(','));
+    return scanner.Consume('}');
+  }
+
+  bool ReadRows(json_scan::Scanner& scanner) {
+    if (scanner.Consume(']')) return true;
+    do {
+      if (!scanner.Consume('{') || !ReadFields(scanner) || !ReadRow()) return false;
+    } while (scanner.Consume(','));
+    return scanner.Consume(']');
+  }
+
+  // A row's fields into slots_ and others_, refusing repeated keys.
+  bool ReadFields(json_scan::Scanner& scanner) {
+    present_ = 0;
+    others_used_ = 0;
+    builder_.ClearHint();
+    if (scanner.Consume('}')) return true;
+    std::string_view key;
+    do {
+      if (!scanner.String(key, key_storage_) || !scanner.Consume(':')) return false;
+      Field field = FieldOf(key);
+      if (field != kOther) {
+        std::uint64_t bit = std::uint64_t{1} << field;
+        if ((present_ & bit) != 0) return false;
+        present_ |= bit;
+        Slot& slot = slots_[field];
+        if (!scanner.Read(slot.value, slot.storage)) return false;
+        if ((field == kName || field == kRunName) && slot.value.type == json_scan::Value::Type::kString) {
+          builder_.Prefetch(slot.value.text);
+        }
+        continue;
+      }
+      if (others_used_ == others_.size()) others_.emplace_back();
+      OtherField& other = others_[others_used_];
+      if (key.data() == key_storage_.data()) {
+        other.key_storage = key;
+        key = other.key_storage;
+      }
+      for (std::size_t i = 0; i < others_used_; ++i) {
+        if (others_[i].key == key) return false;
+      }
+      other.key = key;
+      ++others_used_;
+      if (!scanner.Read(other.value, other.storage)) return false;
+    } while (scanner.Consume(','));
+    return scanner.Consume('}');
+  }
+
+  const json_scan::Value* Get(Field field) const {
+    return ((present_ >> field) & 1) != 0 ? &slots_[field].value : nullptr;
+  }
+  // An optional string field; false when it is there with another type.
+  bool OptionalText(Field field, std::optional<std::string_view>& out) const {
+    const json_scan::Value* value = Get(field);
+    if (value == nullptr) return true;
+    if (value->type != json_scan::Value::Type::kString) return false;
+    out = value->text;
+    return true;
+  }
+  // A required number (json_text::RequireNumber).
+  std::optional<double> RequireNumber(Field field) const {
+    const json_scan::Value* value = Get(field);
+    return value != nullptr ? json_scan::NumberOf(*value) : std::nullopt;
+  }
+
+  // GoogleBenchmarkParser::ReadRow, step for step; false wherever it fails.
+  bool ReadRow() {
+    const json_scan::Value* name = Get(kName);
+    if (name == nullptr || name->type != json_scan::Value::Type::kString) return false;
+    std::optional<std::string_view> run_name, run_type, aggregate_name, label;
+    if (!OptionalText(kRunName, run_name) || !OptionalText(kRunType, run_type) ||
+        !OptionalText(kAggregateName, aggregate_name) || !OptionalText(kLabel, label)) {
+      return false;
     }
-    return has_time || kind->aggregate.has_value();
+    auto kind = ClassifyRow(name->text, run_name, run_type, aggregate_name);
+    if (!kind) return false;
+    const std::optional<std::string_view>& aggregate = kind->aggregate;
+    model::Benchmark& benchmark = builder_.BenchmarkFor(kind->benchmark);
+    if (label && benchmark.label.empty()) benchmark.label = *label;
+
+    if (!ReadFailure(benchmark)) return false;
+    if (benchmark.error && benchmark.metrics.empty() && !aggregate) return true;
+
+    std::optional<std::string_view> time_unit;
+    if (!OptionalText(kTimeUnit, time_unit)) return false;
+    auto ns_per_unit = model::NanosecondsPer(time_unit.value_or("ns"));
+    if (!ns_per_unit) return false;
+    if (aggregate == "BigO" || aggregate == "RMS") return ReadFit(*aggregate, *ns_per_unit, benchmark);
+
+    std::optional<std::string_view> aggregate_unit;
+    if (!OptionalText(kAggregateUnit, aggregate_unit)) return false;
+    bool is_fraction = IsFraction(aggregate, aggregate_unit);
+
+    // The DOM reader meets a row's fields in key order (nlohmann's objects are
+    // std::maps), and a benchmark's metrics are made in that order.
+    numbers_.clear();
+    for (std::size_t field = kFirstMetric; field < kFieldCount; ++field) {
+      const json_scan::Value* value = Get(static_cast<Field>(field));
+      if (value == nullptr) continue;
+      auto number = json_scan::NumberOf(*value);
+      if (!number) return false;  // a known metric must be a number
+      numbers_.push_back(Number{FieldName(field), *number});
+    }
+    for (std::size_t i = 0; i < others_used_; ++i) {
+      // Unknown non-numeric fields from newer library versions are descriptive.
+      if (auto number = json_scan::NumberOf(others_[i].value)) numbers_.push_back(Number{others_[i].key, *number});
+    }
+    if (numbers_.size() > 1) {
+      std::sort(numbers_.begin(), numbers_.end(), [](const Number& a, const Number& b) { return a.key < b.key; });
+    }
+    // A benchmark without metrics gets each of the row's (its keys are distinct).
+    Lookup lookup = benchmark.metrics.empty() ? Lookup::kNew : Lookup::kByName;
+    if (lookup == Lookup::kNew) benchmark.metrics.reserve(numbers_.size());
+    std::size_t repetitions = Repetitions();
+    bool has_time = false;
+    for (const Number& number : numbers_) {
+      has_time |=
+          AddField(benchmark, number.key, number.value, *ns_per_unit, is_fraction, aggregate, repetitions, lookup);
+    }
+    return has_time || aggregate.has_value();
+  }
+
+  // The row's repetitions, to reserve a new metric's samples: 1 unless it is a
+  // small whole number.
+  std::size_t Repetitions() const {
+    const json_scan::Value* value = Get(kRepetitions);
+    if (value == nullptr || value->type != json_scan::Value::Type::kNumber) return 1;
+    auto number = json_scan::NumberOf(value->text);
+    return number && *number >= 1 && *number <= 1024 ? static_cast<std::size_t>(*number) : 1;
+  }
+
+  // GoogleBenchmarkParser::ReadFailure.
+  bool ReadFailure(model::Benchmark& benchmark) const {
+    for (auto [flag, message_field] : {std::pair{kErrorOccurred, kErrorMessage}, std::pair{kSkipped, kSkipMessage}}) {
+      const json_scan::Value* value = Get(flag);
+      if (value == nullptr) continue;
+      if (value->type != json_scan::Value::Type::kBool) return false;
+      if (!value->flag) continue;
+      std::optional<std::string_view> message;
+      if (!OptionalText(message_field, message)) return false;
+      benchmark.error = std::string(message.value_or(flag == kSkipped ? "skipped" : "error"));
+      benchmark.skipped = flag == kSkipped;
+      benchmark.metrics.clear();
+      return true;
+    }
+    return true;
+  }
+
+  // GoogleBenchmarkParser::ReadFit.
+  bool ReadFit(std::string_view aggregate, double ns_per_unit, model::Benchmark& benchmark) const {
+    if (aggregate == "RMS") {
+      auto rms = RequireNumber(kRms);
+      if (!rms) return false;
+      for (model::ComplexityFit& fit : benchmark.fits) fit.rms = *rms;
+      return true;
+    }
+    std::optional<std::string_view> complexity;
+    if (!OptionalText(kBigO, complexity) || !complexity) return false;
+    auto real = RequireNumber(kRealCoefficient), cpu = RequireNumber(kCpuCoefficient);
+    if (!real || !cpu) return false;
+    for (auto [metric, coefficient] : {std::pair{"real_time", *real}, std::pair{"cpu_time", *cpu}}) {
+      benchmark.fits.push_back(model::ComplexityFit{.metric = metric,
+                                                    .complexity = std::string(*complexity),
+                                                    .coefficient = coefficient * ns_per_unit,
+                                                    .unit = "ns",
+                                                    .rms = std::nullopt});
+    }
+    return true;
   }
 
   ResultsBuilder builder_;
-  int depth_ = 0;
-  bool in_context_ = false, in_rows_ = false, saw_rows_ = false, declined_ = false;
-  std::string top_key_, context_key_, row_key_;
-  std::set<std::string> top_keys_, context_keys_;
-  std::vector<Field> fields_;
-  std::size_t used_ = 0;
-  std::vector<const Field*> order_;
+  bool saw_rows_ = false;
+  std::set<std::string, std::less<>> context_keys_;
+  std::string key_storage_, value_storage_;
+  std::array<Slot, kFieldCount> slots_;
+  std::uint64_t present_ = 0;
+  std::deque<OtherField> others_;
+  std::size_t others_used_ = 0;
+  std::vector<Number> numbers_;
 };
 
 class GoogleBenchmarkParser {
@@ -430,7 +645,7 @@ class GoogleBenchmarkParser {
 
     auto kind = ClassifyRow(*name, *run_name, *run_type, *aggregate_name);
     if (!kind) return Fail(path + ".run_type", "expected \"iteration\" or \"aggregate\", got \"" + **run_type + "\"");
-    const std::optional<std::string>& aggregate = kind->aggregate;
+    const std::optional<std::string_view>& aggregate = kind->aggregate;
     model::Benchmark& benchmark = builder_.BenchmarkFor(kind->benchmark);
     if (*label && benchmark.label.empty()) benchmark.label = **label;
 
@@ -484,7 +699,7 @@ class GoogleBenchmarkParser {
     return std::nullopt;
   }
 
-  std::optional<ParseError> ReadFit(const json& row, const std::string& path, const std::string& aggregate,
+  std::optional<ParseError> ReadFit(const json& row, const std::string& path, std::string_view aggregate,
                                     double ns_per_unit, model::Benchmark& benchmark) {
     if (aggregate == "RMS") {
       auto rms = json_text::RequireNumber(row, "rms", path);
@@ -530,5 +745,7 @@ ParseResult ParseGoogleBenchmarkJson(std::string_view text) {
 }
 
 ParseResult ParseGoogleBenchmarkJsonWithDom(std::string_view text) { return GoogleBenchmarkParser(text).Run(); }
+
+std::optional<model::Results> ParseGoogleBenchmarkJsonFast(std::string_view text) { return FastReader().Run(text); }
 
 }  // namespace perfgate::parse

@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <map>
+#include <random>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "../../test_support.hpp"
@@ -211,47 +217,135 @@ TEST_CASE("Auto-detection recognises Google Benchmark JSON", "[parse][gbench]") 
 
 namespace {
 
-// Everything a parse produced, in order, as JSON text: two parses agree when
-// their dumps are equal (samples compared to the bit through their %.17g form).
-std::string Dump(const perfgate::parse::ParseResult& result) {
-  if (!result) return "error: " + result.error().where + ": " + result.error().reason;
-  nlohmann::json out{{"format", result->format}, {"context", result->context}};
-  for (const auto& benchmark : result->benchmarks) {
-    nlohmann::json metrics = nlohmann::json::array();
-    for (const auto& metric : benchmark.metrics) {
-      metrics.push_back({{"name", metric.name},
-                         {"unit", metric.unit},
-                         {"direction", perfgate::model::ToString(metric.direction)},
-                         {"samples", metric.samples},
-                         {"aggregates", metric.aggregates}});
-    }
-    nlohmann::json fits = nlohmann::json::array();
-    for (const auto& fit : benchmark.fits) {
-      fits.push_back({fit.metric, fit.complexity, fit.coefficient, fit.unit, fit.rms.value_or(-1)});
-    }
-    out["benchmarks"].push_back({{"name", benchmark.name},
-                                 {"label", benchmark.label},
-                                 {"error", benchmark.error.value_or("-")},
-                                 {"skipped", benchmark.skipped},
-                                 {"metrics", metrics},
-                                 {"fits", fits}});
-  }
-  return out.dump(1);
+// A double by its bits, so two parses agree only on the very same value
+// (-0 is not 0, and every NaN is the NaN both readers make).
+std::string Bits(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(std::bit_cast<std::uint64_t>(value)));
+  return text;
 }
 
-}  // namespace
+// Everything a parse produced, in order, one line per benchmark, metric and
+// fit (each text with its length, so any bytes compare): two parses agree when
+// their dumps are equal.
+void Put(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+  out += ' ';
+}
 
-// ParseGoogleBenchmarkJson reads through a SAX reader and hands any file it
-// declines to the DOM reader; the two must give the same answer for every file.
-TEST_CASE("The SAX reader and the DOM reader give the same results", "[parse][gbench]") {
+std::string Dump(const perfgate::model::Results& results) {
+  std::string out;
+  Put(out, results.format);
+  for (const auto& [key, value] : results.context) {
+    Put(out, key);
+    Put(out, value);
+  }
+  for (const auto& benchmark : results.benchmarks) {
+    out += "\nbenchmark ";
+    Put(out, benchmark.name);
+    Put(out, benchmark.label);
+    Put(out, benchmark.error.value_or("(none)"));
+    out += benchmark.skipped ? "skipped" : "run";
+    for (const auto& metric : benchmark.metrics) {
+      out += "\n  metric ";
+      Put(out, metric.name);
+      Put(out, metric.unit);
+      Put(out, perfgate::model::ToString(metric.direction));
+      for (double sample : metric.samples) out += Bits(sample) + " ";
+      for (const auto& [name, value] : metric.aggregates) {
+        Put(out, name);
+        out += Bits(value) + " ";
+      }
+    }
+    for (const auto& fit : benchmark.fits) {
+      out += "\n  fit ";
+      Put(out, fit.metric);
+      Put(out, fit.complexity);
+      Put(out, fit.unit);
+      out += Bits(fit.coefficient) + " " + (fit.rms ? Bits(*fit.rms) : std::string("(none)"));
+    }
+  }
+  return out;
+}
+
+std::string Dump(const perfgate::parse::ParseResult& result) {
+  if (!result) return "error: " + result.error().where + ": " + result.error().reason;
+  return Dump(*result);
+}
+
+// A file of one row per entry of `rows` (each the inside of a row object).
+std::string FileOf(const std::vector<std::string>& rows, const std::string& context = R"({"num_cpus": 2})") {
+  std::string text = R"({"context": )" + context + R"(, "benchmarks": [)";
+  for (std::size_t i = 0; i < rows.size(); ++i) text += (i == 0 ? "{" : ", {") + rows[i] + "}";
+  return text + "]}";
+}
+
+// A suite as the library writes it with --benchmark_repetitions: `repetitions`
+// iteration rows of each benchmark, then its mean, median, stddev and cv rows.
+std::string RepeatedSuite(int benchmarks, int repetitions) {
+  std::vector<std::string> rows;
+  for (int b = 0; b < benchmarks; ++b) {
+    std::string name = "BM_Suite/" + std::to_string(b);
+    auto row = [&](const std::string& extra, double real) {
+      char numbers[128];
+      std::snprintf(numbers, sizeof numbers, R"("real_time": %.17g, "cpu_time": %.17g, "time_unit": "us")", real,
+                    real * 0.99);
+      return R"("name": ")" + name + extra + R"(, "run_name": ")" + name + R"(", "repetitions": )" +
+             std::to_string(repetitions) + ", " + numbers + R"(, "items_per_second": )" + std::to_string(b * 1000 + 7);
+    };
+    for (int i = 0; i < repetitions; ++i) {
+      rows.push_back(row(R"(", "run_type": "iteration", "repetition_index": )" + std::to_string(i), 1.0 + b + i / 7.0));
+    }
+    for (const char* aggregate : {"mean", "median", "stddev", "cv"}) {
+      std::string unit = std::string(aggregate) == "cv" ? R"(, "aggregate_unit": "percentage")" : "";
+      rows.push_back(row(
+          std::string("_") + aggregate + R"(", "run_type": "aggregate", "aggregate_name": ")" + aggregate + "\"" + unit,
+          0.5 + b));
+    }
+  }
+  return FileOf(rows);
+}
+
+// Rows of counters written every way a number can be: 1 to 20 digits, a point
+// anywhere, exponents from -280 to 280 (a double holds them all without
+// overflow or underflow), signs; from a fixed seed.
+std::string RandomNumbers() {
+  std::mt19937 random(20240601);
+  auto pick = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+  std::vector<std::string> rows;
+  for (int r = 0; r < 40; ++r) {
+    std::string row = R"("name": "BM_Random/)" + std::to_string(r) + R"(", "real_time": 1)";
+    for (int c = 0; c < 100; ++c) {
+      std::string number = pick(0, 3) == 0 ? "-" : "";
+      int digits = pick(1, 20), point = pick(0, digits);
+      for (int d = 0; d < digits; ++d) {
+        if (d == point && d > 0) number += '.';
+        number += static_cast<char>('0' + (d == 0 && digits > 1 && point != 1 ? pick(1, 9) : pick(0, 9)));
+      }
+      if (pick(0, 2) != 0) {
+        number += (pick(0, 1) ? "e" : "E") + std::string(pick(0, 2) == 0 ? "-" : "+") +
+                  std::to_string(pick(0, 1) ? pick(0, 25) : pick(0, 280));
+      }
+      row += ", \"n" + std::to_string(c) + "\": " + number;
+    }
+    rows.push_back(row);
+  }
+  return FileOf(rows);
+}
+
+// The fixtures and the shapes Google Benchmark writes, or that the DOM reader
+// reads without an error: the fast reader must read each itself.
+std::vector<std::string> AcceptedShapes() {
   std::vector<std::string> texts;
   for (const char* fixture : {"gbench/plain.json", "gbench/repeated.json", "gbench/repeated9.json",
                               "gbench/aggregates_only.json", "gbench/v1_8_skipped.json"}) {
     texts.push_back(ReadFixture(fixture));
   }
-  // The shapes the fixtures lack: keys in another order, user counters (integer
-  // and huge), labels, every time unit, a percentage aggregate, rows of 1.4
-  // (no run_type), context values of every type, unknown fields of every type.
+  // Keys in another order, user counters (integer and huge), labels, every time
+  // unit, a percentage aggregate, rows of 1.4 (no run_type), context values of
+  // every type, unknown fields of every type, nested ones.
   texts.push_back(R"({"context": {"date": "x", "num_cpus": 2, "mhz_per_cpu": 2.5e3, "cpu_scaling_enabled": false,
     "caches": [{"type": "Data", "size": 32768}], "load_avg": [0.5, 1], "nothing": null, "huge": 18446744073709551615},
     "other": {"benchmarks": [1]}, "benchmarks": [
@@ -269,24 +363,314 @@ TEST_CASE("The SAX reader and the DOM reader give the same results", "[parse][gb
     {"name": "BM_B_median", "real_time": 3.5, "cpu_time": 3.5, "time_unit": "s"},
     {"name": "BM_C", "run_type": "iteration", "real_time": 7, "error_occurred": false}
   ]})");
-  // Shapes the SAX reader declines, so the DOM reader answers (results or its message).
-  const std::string row = R"({"name": "BM_D", "run_name": "BM_D", "run_type": "iteration", "real_time": 1, "time_unit": "ns")";
-  for (const std::string& extra : {std::string(R"(, "error_occurred": true, "error_message": "boom")"),
-                                   std::string(R"(, "skipped": true)"), std::string(R"(, "real_time": 2)"),
-                                   std::string(R"(, "cpu_time": "slow")"), std::string(R"(, "cpu_time": NaN)"),
-                                   std::string(R"(, "cpu_time": 1e400)"), std::string(R"(, "label": 3)"),
-                                   std::string(R"(, "run_type": "other")"), std::string(R"(, "time_unit": "hours")"),
-                                   std::string(R"(, "cpu_time": [1])"), std::string(R"(, "cpu_time": null)")}) {
-    texts.push_back(R"({"benchmarks": [)" + row + "}, " + row + extra + "}]}");
+  const std::string row = R"("name": "BM_D", "run_name": "BM_D", "run_type": "iteration", "real_time": 1)";
+  // Escapes in names, labels, messages, context keys and values, and in field
+  // names (real\u005ftime is real_time); non-ASCII text as written.
+  texts.push_back(FileOf(
+      {R"("name": "BM_\"quoted\"\\back\/slash\b\f\n\r\t", "real_time": 1, "label": "caf\u00e9 \u20ac \ud83d\ude00")",
+       R"("name": "BM_\u0041\u00DF\uFFFF\u0000end", "real\u005ftime": 2, "cpu\u005Ftime": 3, "\u0063ounter": 4)",
+       R"("name": "BM_ünïcode/€/😀", "real_time": 5, "label": "ünïcode")",
+       R"("name": "BM_E", "run_type": "iteration", "real_time": 1, "error_occurred": true, "error_message": "bad \"input\"\n\u00e9")"},
+      R"({"host_\u006eame": "h\u00f6st", "esc\"aped": "a\\b", "empty": ""})"));
+  // Numbers: exponents, signs, -0, integers past 64 bits, denormals, the largest double.
+  texts.push_back(
+      FileOf({R"("name": "BM_Numbers", "real_time": 1.5e3, "cpu_time": 2E-7, "c01": -3.25e+2,
+      "c02": 0.1, "c03": 0.30000000000000004, "c04": 1e-320, "c05": 2.2250738585072011e-308, "c06": 4.9e-324,
+      "c07": 1.7976931348623157e308, "c08": 9007199254740993, "c09": -9223372036854775808,
+      "c10": 18446744073709551615, "c11": 18446744073709551616, "c12": 123456789012345678901234567890,
+      "c13": -0, "c14": -0.0, "c15": 0, "c16": 5e-1, "c17": 1E+2, "c18": -7, "c19": 100000000000000000000000000000000000000000000,
+      "c20": 3.141592653589793238462643383279502884197169399375105820974944592307816406286, "c21": 0e0, "c22": -0E-0,
+      "c23": 123456789012345e7, "c24": 1234567890123456e-5, "c25": 1e22, "c26": 1e23, "c27": 1.5e-22,
+      "c28": 9.99999999999999e-8, "c29": 4.35e+21, "c30": 12345678901234567e-3, "c31": 1.000000e+02, "c32": 1E022)"},
+             R"({"neg": -0, "small": 1e-7, "int": -12, "big": 1e300, "many": 123456789012345678901234567890})"));
+  // Bare and quoted non-finite values (as ParseLenient reads them: strings that
+  // numeric fields accept), in counters, known metrics and free text.
+  texts.push_back(FileOf({R"("name": "BM_NonFinite", "real_time": NaN, "cpu_time": Infinity, "a": -Infinity,
+      "b": "NaN", "c": "Infinity", "d": "-Infinity", "e": "nan", "label": NaN)",
+                          R"("name": NaN, "real_time": 1, "bytes_per_second": "Infinity")"},
+                         R"({"bare": NaN, "inf": -Infinity, "text": "Infinity"})"));
+  // Failed and skipped rows: with and without messages, before and after other
+  // rows of their benchmark, as aggregates; fields the DOM reader does not read
+  // in such rows (a time unit of any type).
+  texts.push_back(FileOf({row, row + R"(, "error_occurred": true, "error_message": "boom")", row,
+                          row + R"(, "error_occurred": true, "time_unit": 3)",
+                          R"("name": "BM_D_mean", "run_name": "BM_D", "run_type": "aggregate", "real_time": 1)", row,
+                          R"("name": "BM_S", "real_time": 1, "skipped": true)",
+                          R"("name": "BM_S2", "real_time": 1, "skipped": true, "skip_message": "no \"xml\"")",
+                          R"("name": "BM_S3", "real_time": 1, "error_occurred": false, "skipped": false)",
+                          R"("name": "BM_S4", "error_occurred": true, "skipped": "not read")",
+                          R"("name": "BM_S5", "skipped": true, "error_occurred": false, "error_message": 7)"}));
+  // Aggregates: named by suffix (no run_type, no run_name), by aggregate_name,
+  // neither ("aggregate"), user statistics, names longer than the row's.
+  texts.push_back(FileOf(
+      {R"("name": "BM_F", "real_time": 1)", R"("name": "BM_F_mean", "real_time": 1)",
+       R"("name": "BM_F_stddev", "real_time": 0.1, "run_type": "aggregate")",
+       R"("name": "BM_F_p99", "run_type": "aggregate", "aggregate_name": "p99", "real_time": 9)",
+       R"("name": "BM_F_x", "run_type": "aggregate", "real_time": 9)",
+       R"("name": "BM_G", "run_type": "aggregate", "aggregate_name": "a_very_long_statistic", "real_time": 2)",
+       R"("name": "BM_G_cv", "run_type": "aggregate", "aggregate_name": "cv", "real_time": 0.2, "time_unit": "ms")",
+       R"("name": "BM_G_rel", "run_type": "aggregate", "aggregate_name": "rel", "aggregate_unit": "percentage", "real_time": 0.2, "time_unit": "ms")",
+       R"("name": "BM_G_ms", "run_type": "aggregate", "aggregate_name": "ms", "aggregate_unit": "time", "real_time": 0.2, "time_unit": "ms")"}));
+  // Complexity fits: _BigO then _RMS rows, in any time unit, with NaN coefficients.
+  texts.push_back(FileOf(
+      {R"("name": "BM_H/8", "run_name": "BM_H/8", "run_type": "iteration", "real_time": 8)",
+       R"("name": "BM_H_BigO", "run_name": "BM_H", "run_type": "aggregate", "aggregate_name": "BigO",
+                             "big_o": "N", "real_coefficient": 1.5, "cpu_coefficient": NaN, "time_unit": "ms")",
+       R"("name": "BM_H_RMS", "run_name": "BM_H", "run_type": "aggregate", "aggregate_name": "RMS", "rms": 0.25)",
+       R"("name": "BM_I_RMS", "rms": "Infinity")"}));
+  // Fields the DOM reader never reads, of any type; a row of names only the
+  // aggregate keeps; interleaved benchmarks; blanks of every kind; an empty
+  // context; the benchmarks before the context; deep nesting in an unknown field.
+  texts.push_back(FileOf({R"("name": "BM_J", "iterations": "many", "threads": null, "family_index": [1, {"a": []}],
+                             "repetitions": {"x": 1}, "repetition_index": true, "per_family_instance_index": -1, "real_time": 1)",
+                          R"("name": "BM_K", "real_time": 1)", R"("name": "BM_J", "real_time": 2, "extra": 5)",
+                          R"("name": "BM_K", "real_time": 2, "deep": )" + std::string(300, '[') + std::string(300, ']'),
+                          "\t\r\n \"name\"\t:\r\n\"BM_L\" ,\"real_time\" :1 \n"},
+                         "{}"));
+  texts.push_back(
+      R"( {"benchmarks": [{"name": "BM_M", "real_time": 1}], "context": {"a": 1}, "z": [1, "]", {"}": 2}]} )");
+  texts.push_back(RandomNumbers());
+  texts.push_back(RepeatedSuite(300, 9));
+  texts.push_back(RepeatedSuite(3000, 1));
+  return texts;
+}
+
+// Shapes the fast reader declines: the DOM reader answers (results or its message).
+std::vector<std::string> DeclinedShapes() {
+  std::vector<std::string> texts;
+  const std::string row =
+      R"("name": "BM_D", "run_name": "BM_D", "run_type": "iteration", "real_time": 1, "time_unit": "ns")";
+  for (const std::string extra : {R"(, "real_time": 2)",
+                                  R"(, "cpu_time": "slow")",
+                                  R"(, "cpu_time": 1e400)",
+                                  R"(, "cpu_time": 1e-400)",
+                                  R"(, "label": 3)",
+                                  R"(, "run_type": "other")",
+                                  R"(, "time_unit": "hours")",
+                                  R"(, "cpu_time": [1])",
+                                  R"(, "cpu_time": null)",
+                                  R"(, "cpu_time": true)",
+                                  R"(, "c": 1, "c": 2)",
+                                  R"(, "real\u005ftime": 2)",
+                                  R"(, "error_occurred": "yes")",
+                                  R"(, "error_occurred": true, "error_message": 3)",
+                                  R"(, "skipped": 1)",
+                                  R"(, "run_name": 5)",
+                                  R"(, "aggregate_name": null, "run_type": "aggregate")",
+                                  R"(, "time_unit": 1)",
+                                  R"(, "x": "\x")",
+                                  R"(, "x": "\ud800")",
+                                  R"(, "x": "\udc00\ud800")",
+                                  R"(, "x": "\ud800\u0041")",
+                                  R"(, "x": "\u12")",
+                                  "\n, \"x\": \"a\tb\"",
+                                  ", \"x\": \"\xff\"",
+                                  ", \"x\": \"\xc0\x80\"",
+                                  ", \"x\": \"\xed\xa0\x80\"",
+                                  ", \"x\": \"\xf4\x90\x80\x80\"",
+                                  ", \"x\": \"\xe2\x82\"",
+                                  ", \"x\": \"\xe0\x80\x80\"",
+                                  ", \"x\": \"\xf0\x80\x80\x80\"",
+                                  ", \"x\": \"\xf5\x80\x80\x80\"",
+                                  ", \"x\": \"\xc1\xbf\"",
+                                  ", \"x\": \"\x80\"",
+                                  R"(, "x": 01)",
+                                  R"(, "x": +1)",
+                                  R"(, "x": 1.)",
+                                  R"(, "x": .5)",
+                                  R"(, "x": 1e)",
+                                  R"(, "x": -)",
+                                  R"(, "x": -NaN)",
+                                  R"(, "x": NaNx)",
+                                  R"(, "x": Infinityy)",
+                                  R"(, "x": nul)",
+                                  R"(, "x": tru)",
+                                  R"(, "x": 1 2)",
+                                  R"(, "x": [1,])",
+                                  R"(, "x": {"a" 1})",
+                                  R"(, "x": {1: 2})",
+                                  R"(, "x": [})",
+                                  R"(, )",
+                                  R"(, "x")"}) {
+    texts.push_back(FileOf({row, row + extra}));
   }
+  texts.push_back(FileOf(
+      {R"("name": "BM_N", "run_type": "aggregate", "aggregate_name": "BigO", "real_coefficient": 1, "cpu_coefficient": 1)"}));
+  texts.push_back(FileOf(
+      {R"("name": "BM_N", "run_type": "aggregate", "aggregate_name": "BigO", "big_o": "N", "real_coefficient": 1)"}));
+  texts.push_back(FileOf({R"("name": "BM_N", "run_type": "aggregate", "aggregate_name": "RMS")"}));
+  texts.push_back(FileOf({R"("name": "BM_N", "counter": 1)"}));
+  texts.push_back(FileOf({R"("name": "BM_N_x", "run_type": "aggregate", "aggregate_unit": 1, "real_time": 1)"}));
+  texts.push_back(FileOf({R"("name": "BM_N_x", "run_type": "aggregate", "aggregate_name": 1, "real_time": 1)"}));
+  texts.push_back(FileOf({R"("real_time": 1)"}));
+  texts.push_back(FileOf({R"("name": 1, "real_time": 1)"}));
   texts.push_back(R"({"benchmarks": [{"name": "BM_E", "real_time": 1}], "benchmarks": [{"name": "BM_F", "real_time": 1}]})");
   texts.push_back(R"({"context": {"a": 1, "a": {"b": 2}}, "benchmarks": [{"name": "BM_G", "real_time": 1}]})");
+  texts.push_back(R"({"context": {}, "context": {}, "benchmarks": [{"name": "BM_G", "real_time": 1}]})");
   texts.push_back(R"({"benchmarks": [{"name": "BM_H", "real_time": 1}, 7]})");
+  texts.push_back(R"({"benchmarks": [[1], {"name": "BM_H", "real_time": 1}]})");
   texts.push_back(R"({"benchmarks": []})");
+  texts.push_back(R"({"benchmarks": {}})");
+  texts.push_back(R"({"context": {}})");
   texts.push_back(R"({"context": [], "benchmarks": [{"name": "BM_I", "real_time": 1}]})");
   texts.push_back(R"({"benchmarks": [{"name": "BM_J", "real_time": 1})");
+  texts.push_back(R"({"benchmarks": [{"name": "BM_J", "real_time": 1}]} x)");
+  texts.push_back(R"({"benchmarks": [{"name": "BM_J", "real_time": 1}],})");
+  texts.push_back(R"({NaN: 1, "benchmarks": [{"name": "BM_J", "real_time": 1}]})");
+  texts.push_back(
+      "\xEF\xBB\xBF"
+      R"({"benchmarks": [{"name": "BM_J", "real_time": 1}]})");
+  texts.push_back(R"([{"name": "BM_J", "real_time": 1}])");
+  texts.push_back(R"("text")");
+  texts.push_back("");
+  return texts;
+}
+
+}  // namespace
+
+// ParseGoogleBenchmarkJson reads in one pass over the text and hands any file it
+// declines to the DOM reader; the two must give the same answer for every file.
+TEST_CASE("The one-pass reader reads every fixture and written shape itself, as the DOM reader does",
+          "[parse][gbench]") {
+  auto texts = AcceptedShapes();
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    INFO("text " << i << ": " << texts[i].substr(0, 300));
+    INFO("text " << i << ": " << texts[i].substr(0, 400));
+    auto fast = perfgate::parse::ParseGoogleBenchmarkJsonFast(texts[i]);
+    REQUIRE(fast);
+    auto dom = perfgate::parse::ParseGoogleBenchmarkJsonWithDom(texts[i]);
+    REQUIRE(dom);
+    CHECK(Dump(*fast) == Dump(*dom));
+  }
+}
+
+TEST_CASE("Files the one-pass reader declines are read by the DOM reader", "[parse][gbench]") {
+  auto texts = DeclinedShapes();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    INFO("text " << i << ": " << texts[i].substr(0, 400));
+    CHECK_FALSE(perfgate::parse::ParseGoogleBenchmarkJsonFast(texts[i]));
     CHECK(Dump(ParseGoogleBenchmarkJson(texts[i])) == Dump(perfgate::parse::ParseGoogleBenchmarkJsonWithDom(texts[i])));
   }
+}
+
+// Every field the DOM reader reads or skips by name, with a value of every type,
+// in rows of each kind: the one-pass reader must tell each field and type as
+// the DOM reader does.
+TEST_CASE("The one-pass reader and the DOM reader agree on every field with every type", "[parse][gbench]") {
+  const std::vector<std::string> fields{"name",
+                                        "family_index",
+                                        "per_family_instance_index",
+                                        "run_name",
+                                        "run_type",
+                                        "repetitions",
+                                        "repetition_index",
+                                        "threads",
+                                        "iterations",
+                                        "time_unit",
+                                        "label",
+                                        "error_occurred",
+                                        "error_message",
+                                        "skipped",
+                                        "skip_message",
+                                        "aggregate_name",
+                                        "aggregate_unit",
+                                        "big_o",
+                                        "real_coefficient",
+                                        "cpu_coefficient",
+                                        "rms",
+                                        "real_time",
+                                        "cpu_time",
+                                        "bytes_per_second",
+                                        "items_per_second",
+                                        "allocs_per_iter",
+                                        "max_bytes_used",
+                                        "total_allocated_bytes",
+                                        "net_heap_growth",
+                                        "counter"};
+  const std::vector<std::string> values{"7",        "2.5e1", "\"ms\"", "\"percentage\"", "\"aggregate\"",
+                                        "\"BigO\"", "true",  "false",  "null",           "{}",
+                                        "[1]",      "NaN",   "\"NaN\""};
+  const std::vector<std::vector<std::pair<std::string, std::string>>> rows{
+      {{"name", "\"BM_A\""}, {"real_time", "3"}, {"cpu_time", "2"}, {"time_unit", "\"us\""}},
+      {{"name", "\"BM_A_mean\""},
+       {"run_name", "\"BM_A\""},
+       {"run_type", "\"aggregate\""},
+       {"aggregate_name", "\"mean\""},
+       {"real_time", "3"},
+       {"time_unit", "\"ms\""}},
+      {{"name", "\"BM_A_cv\""},
+       {"run_type", "\"aggregate\""},
+       {"aggregate_name", "\"rel\""},
+       {"aggregate_unit", "\"percentage\""},
+       {"real_time", "0.5"},
+       {"time_unit", "\"ms\""}},
+      {{"name", "\"BM_A\""}, {"error_occurred", "true"}, {"error_message", "\"boom\""}},
+      {{"name", "\"BM_A\""}, {"skipped", "true"}, {"skip_message", "\"later\""}, {"real_time", "1"}},
+      {{"name", "\"BM_A_BigO\""},
+       {"run_type", "\"aggregate\""},
+       {"aggregate_name", "\"BigO\""},
+       {"big_o", "\"N\""},
+       {"real_coefficient", "2"},
+       {"cpu_coefficient", "1"},
+       {"time_unit", "\"ms\""}},
+      {{"name", "\"BM_A_RMS\""}, {"run_type", "\"aggregate\""}, {"aggregate_name", "\"RMS\""}, {"rms", "0.5"}},
+  };
+  const std::string first = R"("name": "BM_A", "run_type": "iteration", "real_time": 1, "time_unit": "ns")";
+  std::size_t read_fast = 0;
+  for (const auto& row : rows) {
+    for (const std::string& field : fields) {
+      for (const std::string& value : values) {
+        std::string text;
+        bool replaced = false;
+        for (const auto& [key, written] : row) {
+          text += (text.empty() ? "" : ", ") + ("\"" + key + "\": ") + (key == field ? value : written);
+          replaced |= key == field;
+        }
+        if (!replaced) text += ", \"" + field + "\": " + value;
+        std::string file = FileOf({first, text, first});
+        INFO(file);
+        auto fast = perfgate::parse::ParseGoogleBenchmarkJsonFast(file);
+        auto dom = perfgate::parse::ParseGoogleBenchmarkJsonWithDom(file);
+        CHECK(bool(fast) <= bool(dom));
+        if (fast && dom) {
+          ++read_fast;
+          CHECK(Dump(*fast) == Dump(*dom));
+        }
+      }
+    }
+  }
+  CHECK(read_fast > 1000);
+}
+
+// Each byte of a fixture replaced, a byte inserted, the text cut: whatever the
+// one-pass reader makes of it (results, or declining) must be the DOM reader's answer.
+TEST_CASE("The one-pass reader and the DOM reader agree on every damaged fixture", "[parse][gbench]") {
+  std::size_t compared = 0, read_fast = 0;
+  auto compare = [&](const std::string& damaged) {
+    auto fast = perfgate::parse::ParseGoogleBenchmarkJsonFast(damaged);
+    if (fast) {
+      ++read_fast;
+      INFO(damaged);
+      auto dom = perfgate::parse::ParseGoogleBenchmarkJsonWithDom(damaged);
+      REQUIRE(dom);
+      REQUIRE(Dump(*fast) == Dump(*dom));
+    }
+    ++compared;
+  };
+  std::string replacements = "\"\\{}[],:0-.eE tnNI\x80\xC3\x01";
+  replacements += '\0';
+  for (auto [fixture, stride] : {std::pair{"gbench/plain.json", 7}, std::pair{"gbench/v1_8_skipped.json", 2}}) {
+    std::string text = ReadFixture(fixture);
+    for (std::size_t at = 0; at < text.size(); at += static_cast<std::size_t>(stride)) {
+      for (char replacement : replacements) {
+        std::string damaged = text;
+        damaged[at] = replacement;
+        compare(damaged);
+      }
+      compare(text.substr(0, at) + "\"" + text.substr(at));
+      compare(text.substr(0, at) + "\\u00e9" + text.substr(at));
+      compare(text.substr(0, at));
+    }
+  }
+  CHECK(compared > 35000);
+  CHECK(read_fast > 10000);  // much damage leaves a file both read
 }

@@ -51,9 +51,12 @@ ParseResult Parse(std::string_view text, std::string_view format_name);
 // Google Benchmark JSON, library versions 1.5 to 1.9.
 bool LooksLikeGoogleBenchmarkJson(std::string_view text);
 ParseResult ParseGoogleBenchmarkJson(std::string_view text);
-// The same, always through the DOM reader that ParseGoogleBenchmarkJson falls
-// back to when its SAX reader declines a file: for tests that hold the two alike.
+// ParseGoogleBenchmarkJson reads a file in one pass over its text and hands any
+// file of a shape that pass declines to a DOM reader (whose errors name the
+// line and field). For tests that hold the two alike: the DOM reader alone, and
+// the one-pass reader alone (nullopt when it declines the file).
 ParseResult ParseGoogleBenchmarkJsonWithDom(std::string_view text);
+std::optional<model::Results> ParseGoogleBenchmarkJsonFast(std::string_view text);
 
 // Catch2 2.x/3.x benchmark results, from the XML reporter (`-r xml`) or the console
 // reporter. Catch2 reports statistics only: every value is an aggregate of metric
