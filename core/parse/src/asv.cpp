@@ -65,8 +65,8 @@ const nlohmann::json* Column(const nlohmann::json& row, const std::vector<std::s
 }  // namespace
 
 bool LooksLikeAsvResults(std::string_view text) {
-  if (!json_text::StartsLikeJson(text) || text.find("\"result_columns\"") == std::string_view::npos ||
-      text.find("\"commit_hash\"") == std::string_view::npos) {
+  if (!json_text::StartsLikeJson(text) || !json_text::Contains(text, "\"result_columns\"") ||
+      !json_text::Contains(text, "\"commit_hash\"")) {
     return false;
   }
   auto document = json_text::ParseLenient(text);

@@ -38,11 +38,26 @@ bool IsMeasureObject(const nlohmann::json& value) {
          });
 }
 
+// True when the start of the text already rules BMF out: its first benchmark
+// or that benchmark's first measure is not an object, which the parser refuses
+// (every benchmark maps measures to objects). It reads a few bytes where the
+// checks below read all of a large file (a Google Benchmark file's "context"
+// holds strings); false when the start cannot tell.
+bool StartRulesOut(std::string_view text) {
+  json_text::Glance glance(text);
+  for (int level = 0; level < 2; ++level) {
+    if (!glance.Enter() || !glance.Key()) return false;
+    if (glance.Peek() != '{') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool LooksLikeBencherMetricFormat(std::string_view text) {
   std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || text[first] != '{' || text.find("\"value\"") == std::string_view::npos) {
+  if (first == std::string_view::npos || text[first] != '{' || StartRulesOut(text) ||
+      !json_text::Contains(text, "\"value\"")) {
     return false;
   }
   auto document = json_text::ParseLenient(text);

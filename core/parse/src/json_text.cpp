@@ -1,5 +1,7 @@
 #include "perfgate/parse/json_text.hpp"
 
+#include <string.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -100,6 +102,71 @@ tl::expected<nlohmann::json, ParseError> ParseLenient(std::string_view text,
 
 bool MayHoldNonFiniteTokens(std::string_view text) {
   return text.find("NaN") != std::string_view::npos || text.find("Infinity") != std::string_view::npos;
+}
+
+bool Contains(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
+  return memmem(text.data(), text.size(), needle.data(), needle.size()) != nullptr;
+}
+
+Glance::Glance(std::string_view text) : text_(text) {
+  pos_ = std::min(text.find_first_not_of(" \t\r\n\xEF\xBB\xBF"), text.size());
+}
+
+char Glance::Peek() {
+  while (pos_ < text_.size() && std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) ++pos_;
+  return pos_ < text_.size() ? text_[pos_] : '\0';
+}
+
+bool Glance::Enter() {
+  if (Peek() != '{' && Peek() != '[') return false;
+  ++pos_;
+  return true;
+}
+
+std::optional<std::string_view> Glance::Key() {
+  if (Peek() != '"') return std::nullopt;
+  auto key = Skip();
+  if (!key || Peek() != ':') return std::nullopt;
+  ++pos_;
+  return key->substr(1, key->size() - 2);
+}
+
+std::optional<std::string_view> Glance::Skip() {
+  Peek();
+  std::size_t start = pos_, depth = 0;
+  auto value = [&] { return text_.substr(start, pos_ - start); };
+  while (pos_ < text_.size()) {
+    char c = text_[pos_];
+    if (c == '"') {
+      for (++pos_; pos_ < text_.size() && text_[pos_] != '"'; ++pos_) {
+        if (text_[pos_] == '\\') ++pos_;
+      }
+      if (pos_ >= text_.size()) return std::nullopt;
+      ++pos_;
+      if (depth == 0) return value();
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) break;  // the end of the enclosing value ends a scalar
+      ++pos_;
+      if (--depth == 0) return value();
+      continue;
+    } else if (depth == 0 && std::string_view(", \t\r\n").find(c) != std::string_view::npos) {
+      break;
+    }
+    ++pos_;
+  }
+  if (depth != 0 || pos_ == start) return std::nullopt;
+  return value();
+}
+
+bool Glance::Next() {
+  if (Peek() != ',') return false;
+  ++pos_;
+  return true;
 }
 
 bool StartsLikeJson(std::string_view text) {

@@ -125,3 +125,33 @@ TEST_CASE("Every adapter rejects every truncation of every fixture without throw
     }
   }
 }
+
+// custom JSON and BMF decide from the start of a file where they can (a large
+// Google Benchmark file is ruled out by its first key), else from all of it.
+TEST_CASE("Custom JSON is told from the start of a file where that decides", "[parse][auto]") {
+  using perfgate::parse::LooksLikeCustomJson;
+  CHECK_FALSE(LooksLikeCustomJson("[]"));
+  CHECK_FALSE(LooksLikeCustomJson(R"([{"name": "x", "real_time": 1, "value": 1}, {"name": "y", "value": 1}])"));
+  CHECK_FALSE(LooksLikeCustomJson(R"([7, {"name": "y", "value": 1}])"));
+  CHECK(LooksLikeCustomJson(R"( [ {"name": "x", "value": 1}, 7])"));  // the first entry decides
+  CHECK_FALSE(LooksLikeCustomJson(R"({"context": {}, "benchmarks": [{"name": "x", "value": 1}]})"));
+  CHECK_FALSE(LooksLikeCustomJson(R"({"metadata": {}, "other": 1, "benchmarks": [{"name": "x", "value": 1}]})"));
+  // Past a metadata object holding brackets and quotes in strings, to the entries.
+  CHECK(LooksLikeCustomJson(
+      R"({"metadata": {"a": [1, {"b": "]}\"["}], "c": "{"}, "benchmarks": [{"name": "x", "value": 1}]})"));
+  // A key written with escapes is left to the whole parse, which decodes it.
+  CHECK(LooksLikeCustomJson(R"({"b\u0065nchmarks": [{"name": "x", "value": 1}]})"));
+  CHECK(LooksLikeCustomJson(std::string("\xEF\xBB\xBF") + R"([{"name": "x", "samples": [1, 2]}])"));
+}
+
+TEST_CASE("BMF is told from the start of a file where that decides", "[parse][auto]") {
+  using perfgate::parse::LooksLikeBencherMetricFormat;
+  CHECK(LooksLikeBencherMetricFormat(R"({"bench": {"latency": {"value": 1}}})"));
+  CHECK_FALSE(LooksLikeBencherMetricFormat(R"({"context": {"date": "x", "value": 1}, "benchmarks": []})"));
+  CHECK_FALSE(LooksLikeBencherMetricFormat(R"({"benchmarks": [{"value": 1}]})"));
+  // The first benchmark as written, not as sorted, decides: a file whose first
+  // benchmark is not an object of measures is refused by the parser anyway.
+  std::string unsorted = R"({"b": {"latency": 1}, "a": {"latency": {"value": 1}}})";
+  CHECK_FALSE(LooksLikeBencherMetricFormat(unsorted));
+  CHECK_FALSE(perfgate::parse::ParseBencherMetricFormat(unsorted));
+}

@@ -37,6 +37,39 @@ bool StartsLikeJson(std::string_view text);
 // quotes before parsing).
 bool MayHoldNonFiniteTokens(std::string_view text);
 
+// True when `needle` occurs in `text`. Several times faster than
+// std::string_view::find over a large text for a needle that starts with a
+// common byte (a quote): for sniffers that must search a whole file.
+bool Contains(std::string_view text, std::string_view needle);
+
+// A look at the start of a JSON text, as far as a sniffer needs and no further:
+// the first member of the top-level object, the first element of an array, and
+// so on down, without reading the rest of a large file. Values are skipped by
+// matching brackets and quotes, not checked: a sniffer decides from a glance
+// only what the whole parse could not contradict.
+class Glance {
+ public:
+  // Starts after leading whitespace and a UTF-8 byte order mark.
+  explicit Glance(std::string_view text);
+  // The next byte that is not whitespace, not taken; '\0' at the end.
+  char Peek();
+  // Steps into the object or array at the cursor; false when there is none.
+  bool Enter();
+  // In an object, at a member: its key as written (escapes kept), the cursor
+  // then at its value. Absent when there is no member there.
+  std::optional<std::string_view> Key();
+  // Skips the value at the cursor and returns its text; absent when the text
+  // ends first or no value starts there.
+  std::optional<std::string_view> Skip();
+  // After a member or element: takes the ',' before the next one; false at the
+  // end of the object or array.
+  bool Next();
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
 // The number in `value`, accepting the NaN/Infinity strings ParseLenient makes.
 // Absent when it is anything else.
 std::optional<double> Number(const nlohmann::json& value);
