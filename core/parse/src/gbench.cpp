@@ -129,7 +129,9 @@ bool AddField(model::Benchmark& benchmark, std::string_view key, double number, 
   if (is_time && !is_fraction) number *= ns_per_unit;
   model::Metric* metric = nullptr;
   if (lookup == Lookup::kNew) {
-    metric = &benchmark.metrics.emplace_back(std::string(key), std::string(unit), direction);
+    // Braces, not emplace_back's parentheses: clang 14 (the fuzzers' compiler) has no parenthesized aggregate init.
+    metric = &benchmark.metrics.emplace_back(
+        model::Metric{.name = std::string(key), .unit = std::string(unit), .direction = direction});
   } else {
     metric = &model::MetricNamed(benchmark, key, unit, direction);
   }

@@ -168,7 +168,8 @@ class SqliteStore final : public Store {
     CallScope scope(*this);
     std::vector<BenchmarkInfo> benchmarks;
     Statement& query = Prepare(
-        "SELECT b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b JOIN projects p ON p.id = b.project_id "
+        "SELECT b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) "
+        "FROM benchmarks b JOIN projects p ON p.id = b.project_id "
         "WHERE p.name = ?1 AND instr(b.name, ?2) > 0 ORDER BY b.name");
     query.Bind(1, project).Bind(2, query_text);
     while (query.Step()) benchmarks.push_back(BenchmarkInfo{.name = query.Text(0), .metrics = MetricsByName(query.Blob(1))});
@@ -853,7 +854,9 @@ class SqliteStore final : public Store {
     if (large && !std::all_of(report.benchmarks.begin(), report.benchmarks.end(), [&](const model::Benchmark& b) {
           return project.find(std::string_view(b.name)) != project.end();
         })) {
-      Statement& scan = Prepare("SELECT b.id, b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1");
+      Statement& scan = Prepare(
+          "SELECT b.id, b.name, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b "
+          "WHERE b.project_id = ?1");
       scan.Bind(1, project_id);
       while (scan.Step()) Remember(project, scan.Text(1), scan.Int(0), scan.Blob(2));
       scan.Reset();
@@ -863,7 +866,8 @@ class SqliteStore final : public Store {
     std::vector<KnownBenchmark*> known(report.benchmarks.size(), nullptr);
     std::vector<std::size_t> fresh;
     Statement& find = Prepare(
-        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1 AND b.name = ?2");
+        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b "
+        "WHERE b.project_id = ?1 AND b.name = ?2");
     for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
       const std::string& name = report.benchmarks[i].name;
       if (auto it = project.find(std::string_view(name)); it != project.end()) {
@@ -910,7 +914,8 @@ class SqliteStore final : public Store {
       }
     }
 
-    Statement& reread = Prepare("SELECT (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.id = ?1");
+    Statement& reread =
+        Prepare("SELECT (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.id = ?1");
     Statement& update = Prepare("UPDATE benchmarks SET metric_set = ?2 WHERE id = ?1");
     for (std::size_t i = 0; i < known.size(); ++i) {
       KnownBenchmark& benchmark = *known[i];
@@ -1026,7 +1031,9 @@ class SqliteStore final : public Store {
       model::Benchmark& benchmark = benchmark_named(rows.Text(0));
       std::vector<MetricInfo> catalog = sqlite_layout::DecodeCatalog(rows.Blob(1));
       sqlite_layout::ForEachMetric(rows.Blob(2), [&](const sqlite_layout::StoredMetric& part) {
-        if (part.position >= catalog.size()) throw StoreError("database " + path_ + ": a result names a metric its benchmark lacks");
+        if (part.position >= catalog.size()) {
+          throw StoreError("database " + path_ + ": a result names a metric its benchmark lacks");
+        }
         const MetricInfo& info = catalog[part.position];
         model::Metric& metric = model::MetricNamed(benchmark, info.name, info.unit, info.direction);
         part.AppendSamples(metric.samples);
@@ -1084,7 +1091,8 @@ class SqliteStore final : public Store {
     auto project_id = ProjectId(request.project);
     if (!project_id) return std::nullopt;
     Statement& benchmark = Prepare(
-        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b WHERE b.project_id = ?1 AND b.name = ?2");
+        "SELECT b.id, (SELECT metrics FROM metric_sets WHERE id = b.metric_set) FROM benchmarks b "
+        "WHERE b.project_id = ?1 AND b.name = ?2");
     benchmark.Bind(1, *project_id).Bind(2, request.benchmark);
     if (!benchmark.Step()) return std::nullopt;
     std::int64_t benchmark_id = benchmark.Int(0);
