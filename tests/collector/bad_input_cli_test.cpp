@@ -3,12 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "../process.hpp"
+#include "../sqlite_column.hpp"
 
 using perfgate::testing::FixturePath;
 using perfgate::testing::RunPerfgate;
@@ -65,15 +65,7 @@ std::string WriteText(const std::filesystem::path& path, const std::string& text
 
 // The stored failure messages of a SQLite store, in benchmark order.
 std::vector<std::string> StoredErrors(const std::string& db) {
-  sqlite3* handle = nullptr;
-  REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* query = nullptr;
-  REQUIRE(sqlite3_prepare_v2(handle, "SELECT message FROM errors ORDER BY benchmark_id", -1, &query, nullptr) == SQLITE_OK);
-  std::vector<std::string> messages;
-  while (sqlite3_step(query) == SQLITE_ROW) messages.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(query, 0)));
-  sqlite3_finalize(query);
-  sqlite3_close(handle);
-  return messages;
+  return perfgate::testing::SqliteColumn(db, "SELECT message FROM errors ORDER BY benchmark_id");
 }
 
 }  // namespace

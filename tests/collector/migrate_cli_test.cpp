@@ -5,10 +5,10 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "../core/store/store_backend.hpp"
 #include "../process.hpp"
+#include "../sqlite_column.hpp"
 
 using perfgate::testing::FixturePath;
 using perfgate::testing::FreshPostgresDatabase;
@@ -72,26 +72,6 @@ TEST_CASE("migrate copies a SQLite store into PostgreSQL and back, and re-runnin
   CHECK(nlohmann::json::parse(CompareJson(back)) == nlohmann::json::parse(CompareJson(sqlite)));
 }
 
-namespace {
-
-// Runs one statement on a SQLite file; the first column of each row, as text.
-std::vector<std::string> SqliteColumn(const std::string& db, const std::string& sql) {
-  sqlite3* handle = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  REQUIRE(sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
-  std::vector<std::string> column;
-  while (sqlite3_step(statement) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(statement, 0);
-    column.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-  }
-  sqlite3_finalize(statement);
-  sqlite3_close(handle);
-  return column;
-}
-
-}  // namespace
-
 TEST_CASE("migrate into PostgreSQL repairs free text an older SQLite store kept as raw bytes", "[cli][migrate]") {
   auto dir = ScratchDirectory("cli-migrate-free-text");
   auto sqlite = (dir / "old.db").string();
@@ -100,7 +80,7 @@ TEST_CASE("migrate into PostgreSQL repairs free text an older SQLite store kept 
   REQUIRE(RunPerfgate({"ingest", go.string(), "--format", "gotest", "--db", sqlite, "--project", "demo", "--commit",
                        "aaaaaaa1111"}).exit_code == 0);
   // What ingest stored before it repaired free text: ISO-8859-1 "café".
-  SqliteColumn(sqlite, "UPDATE errors SET message = CAST(X'636166E9' AS TEXT)");
+  perfgate::testing::SqliteColumn(sqlite, "UPDATE errors SET message = CAST(X'636166E9' AS TEXT)");
   std::string postgres = FreshPostgresDatabase();
 
   auto copied = RunPerfgate({"migrate", "--from", sqlite, "--to", postgres});
@@ -110,7 +90,7 @@ TEST_CASE("migrate into PostgreSQL repairs free text an older SQLite store kept 
   CHECK_THAT(again.out, Catch::Contains("0 runs copied, 1 already there"));
   auto back = (dir / "back.db").string();
   REQUIRE(RunPerfgate({"migrate", "--from", postgres, "--to", back}).exit_code == 0);
-  CHECK(SqliteColumn(back, "SELECT message FROM errors") == std::vector<std::string>{"caf\xEF\xBF\xBD"});
+  CHECK(perfgate::testing::SqliteColumn(back, "SELECT message FROM errors") == std::vector<std::string>{"caf\xEF\xBF\xBD"});
 }
 
 TEST_CASE("migrate refuses bad locations with the right exit code and no password in the message", "[cli][migrate]") {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../sqlite_column.hpp"
 #include "../../test_support.hpp"
 #include "perfgate/store/sqlite_store.hpp"
 
@@ -154,15 +155,8 @@ TEST_CASE("A schema 2 store migrates to one row per benchmark with every sample,
   CHECK(totals.samples == 7);
 
   // The old tables are gone; the next ingest of a known benchmark adds to its catalog.
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-  sqlite3_stmt* tables = nullptr;
-  sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master WHERE name IN ('metrics', 'measurements', 'aggregates')", -1,
-                     &tables, nullptr);
-  REQUIRE(sqlite3_step(tables) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(tables, 0) == 0);
-  sqlite3_finalize(tables);
-  sqlite3_close(raw);
+  CHECK(testing::SqliteColumn(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('metrics', 'measurements', "
+                                    "'aggregates')") == std::vector<std::string>{"0"});
   db->Ingest(Run("ccccccc", 300, Report({{"BM_Zeta", "cpu_time"}, {"BM_Zeta", "real_time"}}, 30)));
   auto zeta_metrics = db->Benchmarks("demo", "Zeta").at(0).metrics;
   REQUIRE(zeta_metrics.size() == 2);
