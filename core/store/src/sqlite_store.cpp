@@ -138,12 +138,7 @@ class SqliteStore final : public Store {
       row.data_end = data.size();
       if (row.metric_count > 0) rows.push_back(row);  // else errors, labels or fits only
     }
-    static constexpr const char* kResultColumns =
-        "INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, metric_count, "
-        "sample_count, data) VALUES ";
-    BatchInsert insert(db_, kResultColumns, 10, rows.size(),
-                       Prepare("INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, "
-                               "metric_count, sample_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+    BatchInsert insert(*this, kInsertResult, 10, rows.size());
     for (const Row& row : rows) {
       insert.Add([&](Statement& statement, int first) {
         statement.Bind(first, outcome.run_id).Bind(first + 1, row.benchmark_id).Bind(first + 2, row.position);
@@ -536,23 +531,29 @@ class SqliteStore final : public Store {
     SqliteStore& store_;
   };
 
+  static constexpr const char* kInsertResult =
+      "INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, metric_count, "
+      "sample_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
   // The rows of one INSERT, kRows to a statement: one step of a statement per
   // kRows rows instead of per row (SQLite's work per statement was a fifth of
-  // a large ingest). The rows that do not fill a batch go through `single`,
-  // the cached one-row statement, so a small upload prepares nothing new.
+  // a large ingest). `single_row` is the one-row INSERT ... VALUES (?1, ...);
+  // the batch repeats its VALUES list. The rows that do not fill a batch go
+  // through the cached one-row statement, so a small upload prepares nothing new.
   class BatchInsert {
    public:
     static constexpr std::size_t kRows = 100;
-    BatchInsert(sqlite3* db, std::string_view head, int columns, std::size_t total, Statement& single)
-        : columns_(columns), batched_(total / kRows * kRows), single_(single) {
+    BatchInsert(SqliteStore& store, const char* single_row, int columns, std::size_t total)
+        : columns_(columns), batched_(total / kRows * kRows), single_(store.Prepare(single_row)) {
       if (batched_ == 0) return;
-      std::string sql(head);
+      std::string_view one(single_row);
+      std::string sql(one.substr(0, one.find("VALUES ") + 7));
       for (std::size_t row = 0; row < kRows; ++row) {
         sql += row == 0 ? "(" : ", (";
         for (int column = 0; column < columns; ++column) sql += column == 0 ? "?" : ", ?";
         sql += ")";
       }
-      batch_.emplace(db, sql);
+      batch_.emplace(store.db_, sql);
     }
     // bind(statement, first parameter of the row) binds the row's columns.
     template <class Bind>
@@ -735,9 +736,7 @@ class SqliteStore final : public Store {
                            "SELECT id, run_id, metric_id, testbed_id, branch, commit_id, time, samples FROM measurements "
                            "ORDER BY run_id, id");
     Statement aggregates(db_, "SELECT name, value FROM aggregates WHERE measurement_id = ?1");
-    Statement insert(db_,
-                     "INSERT INTO results (run_id, benchmark_id, position, testbed_id, branch, commit_id, time, "
-                     "metric_count, sample_count, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    Statement insert(db_, kInsertResult);
     std::int64_t run_id = -1;
     std::map<std::int64_t, Row> rows;  // of the run, by benchmark id
     auto flush = [&] {
@@ -813,7 +812,6 @@ class SqliteStore final : public Store {
     std::int64_t id = 0;
     std::string catalog;        // as stored
     std::uint64_t read_in = 0;  // the transaction that read or made it
-    bool changed = false;       // catalog to write back in this transaction
 
     std::optional<std::size_t> PositionOf(std::string_view metric) const {
       return sqlite_layout::FindInCatalog(sqlite_layout::Bytes(catalog), metric);
@@ -831,7 +829,6 @@ class SqliteStore final : public Store {
     known.id = id;
     known.catalog.assign(reinterpret_cast<const char*>(catalog.data()), catalog.size());
     known.read_in = transaction_serial_;
-    known.changed = false;
     return known;
   }
 
@@ -846,7 +843,6 @@ class SqliteStore final : public Store {
   std::vector<KnownBenchmark*> ResolveBenchmarks(std::int64_t project_id, const model::Results& report, bool large,
                                                  std::vector<KnownBenchmark>& made) {
     KnownBenchmarks& project = known_[project_id];
-    if (large) project.reserve(project.size() + report.benchmarks.size());
     // A large run names most of its project's benchmarks: one scan of the
     // project replaces a lookup per name, unless all are known already (a
     // server's connection after the first upload of a suite).
@@ -892,7 +888,6 @@ class SqliteStore final : public Store {
         known[fresh[next]] = &benchmark;
         AddMetrics(benchmark, report.benchmarks[fresh[next]]);
       }
-      benchmark.changed = false;
       made_names.push_back(&name);
     }
     if (!made.empty()) {
@@ -902,8 +897,8 @@ class SqliteStore final : public Store {
       largest.Step();
       std::int64_t next_id = largest.Int(0) + 1;
       largest.Reset();
-      BatchInsert insert(db_, "INSERT INTO benchmarks (id, project_id, name, metric_set) VALUES ", 4, made.size(),
-                         Prepare("INSERT INTO benchmarks (id, project_id, name, metric_set) VALUES (?1, ?2, ?3, ?4)"));
+      BatchInsert insert(*this, "INSERT INTO benchmarks (id, project_id, name, metric_set) VALUES (?1, ?2, ?3, ?4)", 4,
+                         made.size());
       for (std::size_t i = 0; i < made.size(); ++i) {
         KnownBenchmark& benchmark = made[i];
         benchmark.id = next_id++;
@@ -929,10 +924,8 @@ class SqliteStore final : public Store {
         Remember(project, entry.name, benchmark.id, reread.Blob(0));
         reread.Reset();
       }
-      AddMetrics(benchmark, entry);
-      if (benchmark.changed) {
+      if (AddMetrics(benchmark, entry)) {
         update.Reset().Bind(1, benchmark.id).Bind(2, MetricSetId(benchmark.catalog)).Run();
-        benchmark.changed = false;
       }
     }
     return known;
@@ -955,14 +948,17 @@ class SqliteStore final : public Store {
     return id;
   }
 
-  // The first upload fixes a metric's unit and direction.
-  static void AddMetrics(KnownBenchmark& benchmark, const model::Benchmark& entry) {
+  // Adds the entry's metrics the catalog lacks; true when it added one. The
+  // first upload fixes a metric's unit and direction.
+  static bool AddMetrics(KnownBenchmark& benchmark, const model::Benchmark& entry) {
+    bool added = false;
     for (const model::Metric& metric : entry.metrics) {
       if (benchmark.PositionOf(metric.name)) continue;
       sqlite_layout::AppendToCatalog(benchmark.catalog,
                                      MetricInfo{.name = metric.name, .unit = metric.unit, .direction = metric.direction});
-      benchmark.changed = true;
+      added = true;
     }
+    return added;
   }
 
   // The first upload of a commit fixes its time and branch; parent, branch and
