@@ -35,7 +35,8 @@ class SeriesBuilder {
     return true;
   }
 
-  // The samples of a measurement's BLOB (see migrations/0001_init.sql).
+  // One measurement's samples: little-endian doubles (PostgreSQL's samples
+  // bytea; on SQLite, a metric's part of a results BLOB, sqlite_layout.hpp).
   void AddSamples(std::span<const std::byte> blob) { AppendSamples(blob, pooled_); }
   bool NeedsAggregate() const { return !aggregate_; }
   void SetAggregate(std::optional<double> value) { aggregate_ = value; }

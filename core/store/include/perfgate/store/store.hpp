@@ -110,7 +110,7 @@ struct StoreTotals {
   std::int64_t projects = 0;
   std::int64_t commits = 0;
   std::int64_t runs = 0;
-  std::int64_t measurements = 0;
+  std::int64_t measurements = 0;  // (run, benchmark, metric) triples, however a backend lays them out
   std::int64_t samples = 0;
   std::int64_t tokens = 0;
   bool operator==(const StoreTotals&) const = default;
