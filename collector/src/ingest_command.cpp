@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "heap.hpp"
 #include "perfgate/gate/error.hpp"
 #include "perfgate/model/time.hpp"
 #include "perfgate/model/units.hpp"
@@ -165,9 +166,12 @@ int RunIngest(IngestOptions options) {
       uploads.push_back(ReadCriterionDirectory(file, options));
       continue;
     }
-    std::string text = ReadInput(file);
-    auto report = parse::Parse(text, options.format);
+    InputText input = InputText::Of(file);
+    PrepareHeapFor(4 * input.view().size());  // the model, the rows and the store's pages: about 4 times the file
+    auto report = parse::Parse(input.view(), options.format);
     if (!report) throw UsageError(ShownPath(file) + ": " + report.error().Message());
+    // Only an upload to a server sends the file itself.
+    std::string text = options.server.empty() ? std::string() : std::string(input.view());
     if (!options.direction.empty()) {
       // Only files that cannot state a direction take one from the command line
       // (github-action-benchmark's customBiggerIsBetter / customSmallerIsBetter JSON).
@@ -211,7 +215,6 @@ int RunIngest(IngestOptions options) {
   auto db = OpenStore(options.db, /*must_exist=*/false);
   for (Upload& upload : uploads) {
     std::string format = upload.report.format;
-    std::string().swap(upload.text);  // only an upload to a server sends it
     auto outcome = db->Ingest(store::RunInput{.project = options.project, .commit = commit, .testbed = options.testbed,
                                               .report = std::move(upload.report), .received_at = NowSeconds()});
     std::cout << upload.source << ": " << (outcome.created ? "stored as run " : "already stored as run ")
