@@ -98,6 +98,34 @@ TEST_CASE("Re-ingesting the same content is idempotent", "[store]") {
   CHECK(series->points[0].n == 3);
 }
 
+TEST_CASE("Re-ingesting a large file is idempotent, and one changed sample makes it a new run", "[store]") {
+  // 1,000 benchmarks: the digest is computed on a second thread beside the
+  // benchmarks' inserts, and the check for an identical run comes after them.
+  auto large = [](double last) {
+    model::Results report = MakeReport({10, 12, 11});
+    for (int i = 0; i < 1000; ++i) {
+      model::Benchmark& benchmark = report.BenchmarkNamed("BM_Large/" + std::to_string(i));
+      model::MetricNamed(benchmark, "real_time", "ns", model::Direction::kLowerIsBetter).samples = {100.0 + i};
+    }
+    report.benchmarks.back().metrics[0].samples = {last};
+    return report;
+  };
+  auto db = OpenTestStore();
+  auto first = db->Ingest(MakeRun(Sha(1), 1000, large(5)));
+  auto again = db->Ingest(MakeRun(Sha(1), 1000, large(5)));
+  CHECK(first.created);
+  CHECK_FALSE(again.created);
+  CHECK(again.run_id == first.run_id);
+  auto changed = db->Ingest(MakeRun(Sha(1), 1000, large(6)));
+  CHECK(changed.created);
+  CHECK(changed.run_id != first.run_id);
+  auto series = db->LoadSeries({.project = "demo", .benchmark = "BM_Large/999"});
+  REQUIRE(series);
+  REQUIRE(series->points.size() == 1);
+  CHECK(series->points[0].n == 2);  // 5 and 6: the identical upload added nothing
+  CHECK(db->LoadSeries({.project = "demo", .benchmark = "BM_Large/0"})->points[0].n == 2);
+}
+
 TEST_CASE("Several runs of one commit pool their samples", "[store]") {
   auto db = OpenTestStore();
   db->Ingest(MakeRun(Sha(1), 1000, MakeReport({10, 12, 11})));
