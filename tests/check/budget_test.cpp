@@ -193,6 +193,59 @@ TEST_CASE("Absolute limits on sample statistics are met, broken or warned", "[ch
   CHECK(Only(*statistic_key).status == BudgetStatus::kMet);
 }
 
+TEST_CASE("A min_ratio of_benchmark budget holds a benchmark to a yardstick of the same run", "[check][budget][ratio]") {
+  // A machine twice as slow doubles both: the ratio, not the time, is what is held.
+  for (double machine : {1.0, 2.0}) {
+    INFO("machine " << machine);
+    auto head = ReportOf({Bench("BM_Parse", "cpu_time", "ns", {4e5 * machine, 5e5 * machine, 6e5 * machine}),
+                          Bench("BM_Yardstick", "cpu_time", "ns", {1e6 * machine, 1.1e6 * machine})});
+    auto config = ConfigOf(R"({"budgets": [{"benchmark": "BM_Parse", "metric": "cpu_time", "statistic": "min",
+                               "min_ratio": "200%", "of_benchmark": "BM_Yardstick"}]})");
+    auto met = detect::EvaluateCheck(config, std::nullopt, head);
+    REQUIRE(met);
+    CHECK(Only(*met).status == BudgetStatus::kMet);
+    CHECK(*Only(*met).actual == Approx(1e6 / 4e5));  // a time: yardstick / head, min of each
+    CHECK(*Only(*met).base_value == Approx(1e6 * machine));
+    CHECK(met->passed);
+
+    // The same path twice as slow on the same machine breaks it.
+    head.benchmarks[0] = Bench("BM_Parse", "cpu_time", "ns", {8e5 * machine, 1e6 * machine});
+    auto slower = detect::EvaluateCheck(config, std::nullopt, head);
+    REQUIRE(slower);
+    CHECK(Only(*slower).status == BudgetStatus::kBroken);
+    CHECK(*Only(*slower).actual == Approx(1.25));
+    CHECK_FALSE(slower->passed);
+  }
+
+  // A rate is held the other way round: head / yardstick.
+  auto rates = ReportOf({Bench("ingest", "items_per_second", "/s", {700}, model::Direction::kHigherIsBetter),
+                         Bench("floor", "items_per_second", "/s", {1000}, model::Direction::kHigherIsBetter)});
+  auto rate = detect::EvaluateCheck(
+      ConfigOf(R"({"budgets": [{"benchmark": "ingest", "metric": "items_per_second", "min_ratio": "50%", "of_benchmark": "floor"}]})"),
+      std::nullopt, rates);
+  REQUIRE(rate);
+  CHECK(Only(*rate).status == BudgetStatus::kMet);
+  CHECK(*Only(*rate).actual == Approx(0.7));
+
+  // No yardstick in the run: pending, never passed; the note names it.
+  auto alone = ReportOf({Bench("BM_Parse", "cpu_time", "ns", {4e5})});
+  auto pending = detect::EvaluateCheck(
+      ConfigOf(R"({"budgets": [{"benchmark": "BM_Parse", "metric": "cpu_time", "min_ratio": "50%", "of_benchmark": "BM_Yardstick"}]})"),
+      std::nullopt, alone);
+  REQUIRE(pending);
+  CHECK(Only(*pending).status == BudgetStatus::kPending);
+  CHECK_THAT(Only(*pending).note, Catch::Contains("BM_Yardstick"));
+
+  CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "of_benchmark": "b"}]})").where == "budgets[0].of_benchmark");
+  CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "min_ratio": "50%", "of_benchmark": ""}]})").where ==
+        "budgets[0].of_benchmark");
+  CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "min_ratio": "50%", "of_benchmark": 3}]})").where ==
+        "budgets[0].of_benchmark");
+  CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "min_ratio": "50%", "of_benchmark": "b", "of_testbed": "go"}]})")
+            .where == "budgets[0].of_benchmark");
+  CHECK(ErrorOf(R"({"budgets": [{"benchmark": "a", "min_ratio": "50%"}]})").where == "budgets[0].min_ratio");
+}
+
 TEST_CASE("Stretch goals are celebrated only at or beyond the stretch", "[check][stretch]") {
   auto config =
       ConfigOf(R"({"budgets": [{"benchmark": "throughput/*", "metric": "bytes_per_second", "min": "100MB/s", "stretch": "1GB/s"}]})");

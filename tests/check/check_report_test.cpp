@@ -180,6 +180,21 @@ TEST_CASE("Markdown report without a baseline matches the golden file", "[report
   CheckGolden("check_no_baseline.md", report::CheckMarkdown(*result));
 }
 
+TEST_CASE("A ratio to a yardstick reads as a percentage, or as a factor from ten up", "[report][check][ratio]") {
+  auto config = config::ParseConfig(R"({"budgets": [
+      {"benchmark": "BM_Tiny", "metric": "cpu_time", "min_ratio": 4470, "of_benchmark": "BM_YardstickSort"},
+      {"benchmark": "BM_Big", "metric": "cpu_time", "min_ratio": "40%", "of_benchmark": "BM_YardstickSort"}]})");
+  REQUIRE(config);
+  model::Results head;
+  head.benchmarks = {Bench("BM_Tiny", "cpu_time", "ns", {200}), Bench("BM_Big", "cpu_time", "ns", {2e6}),
+                     Bench("BM_YardstickSort", "cpu_time", "ns", {1.5e6})};
+  auto result = detect::EvaluateCheck(*config, std::nullopt, head);
+  REQUIRE(result);
+  auto markdown = report::CheckMarkdown(*result);
+  CHECK_THAT(markdown, Catch::Contains("| ≥ 4470× of BM_YardstickSort | 7500× | ✅ met |"));
+  CHECK_THAT(markdown, Catch::Contains("| ≥ 40.00% of BM_YardstickSort | 75.00% | ✅ met |"));
+}
+
 TEST_CASE("The report leads with the verdict and carries the comment marker", "[report][check]") {
   auto check = MixedCheck();
   auto markdown = report::CheckMarkdown(check);

@@ -110,7 +110,7 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
   if (!entry.is_object()) return ConfigError{path, "expected an object, got " + TypeName(entry)};
   if (auto error = CheckKeys(entry, path,
                              {"benchmark", "file", "metric", "statistic", "max", "min", "max_regression", "max_cv",
-                              "max_size", "stretch", "level", "description", "min_ratio", "of_testbed"})) {
+                              "max_size", "stretch", "level", "description", "min_ratio", "of_testbed", "of_benchmark"})) {
     return error;
   }
   Budget base;
@@ -223,22 +223,30 @@ std::optional<ConfigError> ParseBudgetEntry(const json& entry, std::size_t index
     out.push_back(std::move(budget));
     ++added;
   }
-  if (entry.contains("min_ratio") != entry.contains("of_testbed")) {
-    return ConfigError{path + (entry.contains("min_ratio") ? ".min_ratio" : ".of_testbed"),
-                       "min_ratio and of_testbed go together (\"min_ratio\": \"95%\", \"of_testbed\": \"go\")"};
+  // min_ratio holds the head against one other: a testbed or a benchmark.
+  bool has_other = entry.contains("of_testbed") || entry.contains("of_benchmark");
+  if (entry.contains("of_testbed") && entry.contains("of_benchmark")) {
+    return ConfigError{path + ".of_benchmark", "a min_ratio is of one testbed or of one benchmark, not both"};
+  }
+  if (entry.contains("min_ratio") != has_other) {
+    return ConfigError{path + (entry.contains("min_ratio") ? ".min_ratio"
+                               : entry.contains("of_testbed") ? ".of_testbed"
+                                                              : ".of_benchmark"),
+                       "min_ratio goes with of_testbed or of_benchmark (\"min_ratio\": \"95%\", \"of_testbed\": \"go\")"};
   }
   if (entry.contains("min_ratio")) {
     auto fraction = FractionAt(entry["min_ratio"], path + ".min_ratio");
     if (!fraction) return fraction.error();
     if (!(*fraction > 0)) return ConfigError{path + ".min_ratio", "must be above 0"};
-    auto testbed = String(entry["of_testbed"], path + ".of_testbed");
-    if (!testbed) return testbed.error();
-    if (testbed->empty()) return ConfigError{path + ".of_testbed", "must not be empty"};
+    const char* other_key = entry.contains("of_testbed") ? "of_testbed" : "of_benchmark";
+    auto other = String(entry[other_key], path + "." + other_key);
+    if (!other) return other.error();
+    if (other->empty()) return ConfigError{path + "." + other_key, "must not be empty"};
     Budget budget = base;
     budget.key = "min_ratio";
     budget.kind = BudgetKind::kMinRatio;
     budget.limit = model::Quantity{*fraction, ""};
-    budget.of_testbed = *testbed;
+    (entry.contains("of_testbed") ? budget.of_testbed : budget.of_benchmark) = *other;
     out.push_back(std::move(budget));
     ++added;
   }

@@ -104,6 +104,7 @@ BudgetStatus Judge(const Budget& budget, double actual, double limit, const std:
 // units do not fit.
 tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget& budget,
                                                                    const model::Benchmark& benchmark,
+                                                                   const model::Results& head,
                                                                    const model::Results* base, const Config& config,
                                                                    const RowIndex& rows, const CheckOptions& options,
                                                                    std::string& why_missing) {
@@ -160,21 +161,31 @@ tl::expected<std::optional<BudgetResult>, ConfigError> EvaluateOne(const Budget&
     return std::optional<BudgetResult>{};
   }
   if (budget.kind == BudgetKind::kMinRatio) {
-    auto other = options.testbed_results.find(budget.of_testbed);
-    const model::Benchmark* reference = other != options.testbed_results.end() ? other->second.FindBenchmark(benchmark.name) : nullptr;
+    // The same benchmark on another testbed of this commit, or another
+    // benchmark of this run (a yardstick measured on the same machine).
+    const model::Benchmark* reference = nullptr;
+    if (!budget.of_benchmark.empty()) {
+      reference = head.FindBenchmark(budget.of_benchmark);
+      if (reference != nullptr && (reference->error || reference->skipped)) reference = nullptr;
+    } else if (auto other = options.testbed_results.find(budget.of_testbed); other != options.testbed_results.end()) {
+      reference = other->second.FindBenchmark(benchmark.name);
+    }
     const model::Metric* reference_metric = reference != nullptr ? reference->FindMetric(metric.name) : nullptr;
     std::optional<double> reference_value;
     if (reference_metric != nullptr) reference_value = MetricStatistic(*reference_metric, resolved.statistic);
     if (!reference_value) {
-      why_missing = "no " + metric.name + " on testbed " + budget.of_testbed + " for this commit";
+      why_missing = budget.of_benchmark.empty()
+                        ? "no " + metric.name + " on testbed " + budget.of_testbed + " for this commit"
+                        : "no " + metric.name + " of " + budget.of_benchmark + " in this run";
       return std::optional<BudgetResult>{};
     }
     if (!(*reference_value > 0 && *result.head_value > 0) || !std::isfinite(*reference_value) ||
         !std::isfinite(*result.head_value)) {
-      why_missing = "a zero or infinite value on a testbed";
+      why_missing = budget.of_benchmark.empty() ? "a zero or infinite value on a testbed"
+                                                : "a zero or infinite value of " + budget.of_benchmark;
       return std::optional<BudgetResult>{};
     }
-    // The other testbed stands where the baseline stands for other budgets.
+    // The other testbed or benchmark stands where the baseline stands for other budgets.
     result.base_value = reference_value;
     result.change = *result.head_value / *reference_value - 1;
     result.actual = metric.direction == model::Direction::kHigherIsBetter ? *result.head_value / *reference_value
@@ -277,7 +288,7 @@ tl::expected<CheckResult, ConfigError> EvaluateCheck(const Config& config, const
       }
       std::size_t evaluated_here = 0;
       for (const Budget& one_budget : applied) {
-        auto one = EvaluateOne(one_budget, benchmark, base_report, config, rows, options, why_missing);
+        auto one = EvaluateOne(one_budget, benchmark, head, base_report, config, rows, options, why_missing);
         if (!one) return tl::unexpected(one.error());
         if (*one) {
           result.budgets.push_back(std::move(**one));

@@ -95,7 +95,10 @@ Result<CheckOutcome> Check(store::Store* store, const config::Config& config, co
   // min_ratio budgets hold the head against another testbed on the same commit.
   if (store != nullptr && head_commit) {
     for (const config::Budget& budget : config.budgets) {
-      if (budget.kind != config::BudgetKind::kMinRatio || options.testbed_results.contains(budget.of_testbed)) continue;
+      if (budget.kind != config::BudgetKind::kMinRatio || budget.of_testbed.empty() ||
+          options.testbed_results.contains(budget.of_testbed)) {
+        continue;
+      }
       if (auto other = store->LoadCommitResults(request.project, head_commit->sha, budget.of_testbed)) {
         options.testbed_results.emplace(budget.of_testbed, std::move(*other));
       }

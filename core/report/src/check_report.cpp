@@ -28,12 +28,17 @@ std::string PlainPercent(double fraction) { return text::Format("%.2f%%", fracti
 
 std::string Code(std::string_view name) { return "`" + text::TableCell(name) + "`"; }
 
+// A min_ratio's ratio: a percentage up to 1,000 % ("95.00%"), a factor beyond
+// ("4470×": a yardstick's time held to thousands of times a small path's).
+std::string Ratio(double ratio) { return ratio < 10 ? PlainPercent(ratio) : text::Format("%.4g×", ratio); }
+
 // A value of a budget result: fractions as percentages, otherwise in its unit.
 std::string Value(const std::optional<double>& value, const BudgetResult& result) {
   if (!value || !std::isfinite(*value)) return "-";
   if (result.unit.empty() && (result.budget.kind == BudgetKind::kMaxRegression ||
                               result.budget.kind == BudgetKind::kMaxCv || result.budget.kind == BudgetKind::kMinRatio ||
                               result.statistic == "cv")) {
+    if (result.budget.kind == BudgetKind::kMinRatio) return Ratio(*value);
     if (result.budget.kind != BudgetKind::kMaxRegression) return PlainPercent(*value);
     // One definition of change everywhere: head / base - 1, with its sense beside it.
     if (!result.change || !std::isfinite(*result.change)) return "-";
@@ -64,7 +69,10 @@ std::string LimitText(const BudgetResult& result) {
   switch (result.budget.kind) {
     case BudgetKind::kMaxRegression: text = "regression ≤ " + PlainPercent(result.limit); break;
     case BudgetKind::kMaxCv: text = "cv ≤ " + PlainPercent(result.limit); break;
-    case BudgetKind::kMinRatio: text = "≥ " + PlainPercent(result.limit) + " of " + result.budget.of_testbed; break;
+    case BudgetKind::kMinRatio:
+      text = "≥ " + Ratio(result.limit) + " of " +
+             (result.budget.of_benchmark.empty() ? result.budget.of_testbed : result.budget.of_benchmark);
+      break;
     default:
       if (result.unit.empty() && result.statistic == "cv") {
         text = relation + PlainPercent(result.limit);

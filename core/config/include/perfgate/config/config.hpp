@@ -30,9 +30,11 @@ std::string_view ToString(BudgetLevel level);
 //   kMaxCv            coefficient of variation of the head's samples (a fraction)
 // A `file` entry's max_size is a kMax on benchmark "size/<file name>", metric "value".
 //   kMinRatio         the head's value against another testbed's on the same
-//                     commit ("min_ratio": "95%", "of_testbed": "go"), in the
-//                     metric's good direction: head / other for higher-is-better,
-//                     other / head for lower-is-better; at least the limit
+//                     commit ("min_ratio": "95%", "of_testbed": "go"), or against
+//                     another benchmark of the same run ("min_ratio": "40%",
+//                     "of_benchmark": "BM_Yardstick"), in the metric's good
+//                     direction: head / other for higher-is-better, other / head
+//                     for lower-is-better; at least the limit
 enum class BudgetKind { kMax, kMin, kMaxRegression, kMaxCv, kMinRatio };
 
 // "max", "min", "max_regression", "max_cv".
@@ -62,7 +64,8 @@ struct Budget {
   std::optional<model::Quantity> stretch;
   BudgetLevel level = BudgetLevel::kError;
   std::string description;  // "" when none
-  std::string of_testbed;   // kMinRatio: the testbed the head is held against
+  std::string of_testbed;   // kMinRatio: the testbed the head is held against, or
+  std::string of_benchmark; // the benchmark of the same run it is held against (one is set)
 };
 
 struct ConfigDefaults {
