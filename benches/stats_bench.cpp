@@ -3,6 +3,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,24 @@ void BM_BootstrapRatioOfMedians(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(perfgate::stats::BootstrapRatioOfMedians(base, head));
 }
 BENCHMARK(BM_BootstrapRatioOfMedians)->Arg(9)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+// The machine's speed, in code perfgate does not own: std::sort of 32,768
+// doubles from std::mt19937_64. benches/perfgate.json holds the CPU-bound paths
+// to a ratio of it ("min_ratio" ... "of_benchmark"), so a slower or busier
+// machine, which slows both, does not break them, while a 2x slower path does.
+void BM_YardstickSort(benchmark::State& state) {
+  std::mt19937_64 generator(42);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  std::vector<double> values(static_cast<std::size_t>(state.range(0)));
+  for (double& value : values) value = uniform(generator);
+  std::vector<double> sorted;
+  for (auto _ : state) {
+    sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    benchmark::DoNotOptimize(sorted.data());
+  }
+}
+BENCHMARK(BM_YardstickSort)->Arg(32768)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
