@@ -359,6 +359,7 @@ ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool ac
   }
   if (gzip) response.headers["Content-Encoding"] = "gzip";
   response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->GzipBody() : &answer->body);
+  response.body_file = answer->File(gzip);
   return response;
 }
 

@@ -41,6 +41,9 @@ struct ApiResponse {
   // A cached answer's body, shared with the cache instead of copied; when set,
   // `body` is empty and this is what is sent.
   std::shared_ptr<const std::string> shared_body;
+  // The same bytes in the body file, when they are there: sent with
+  // sendfile(2) instead of from `shared_body`.
+  std::shared_ptr<const FileSlice> body_file;
   std::map<std::string, std::string> headers;
   // The route template that answered ("/api/v1/projects/{project}/series"),
   // for logs and metrics; "static" for dashboard files, "unmatched" otherwise.

@@ -28,9 +28,12 @@ std::string Hex(std::uint64_t value) {
 }
 
 // Key, body, room for the gzip form (never larger than the text it
-// compresses, for the text it is used on) and the entry's bookkeeping.
+// compresses, for the text it is used on), their copies in the body file and
+// the entry's bookkeeping.
 std::size_t CostOf(const std::string& key, const CachedAnswer& answer) {
-  return key.size() * 2 + answer.body.size() * (answer.compressible ? 2 : 1) + answer.content_type.size() + 256;
+  std::size_t copies = answer.body.size() >= kMinFileBody ? 2 : 1;
+  return key.size() * 2 + answer.body.size() * (answer.compressible ? 2 : 1) * copies + answer.content_type.size() +
+         256;
 }
 
 }  // namespace
@@ -56,6 +59,12 @@ const std::string& CachedAnswer::GzipBody() const {
     gzip_ready_.store(true, std::memory_order_release);
   });
   return gzip_body_;
+}
+
+std::shared_ptr<const FileSlice> CachedAnswer::File(bool gzip) const {
+  int form = gzip ? 1 : 0;
+  std::call_once(file_once_[form], [&] { file_[form] = CopyToBodyFile(gzip ? GzipBody() : body); });
+  return file_[form];
 }
 
 struct ResponseCache::Flight {

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "body_file.hpp"
+
 namespace perfgate::server {
 
 struct CachedAnswer {
@@ -38,10 +40,17 @@ struct CachedAnswer {
   // the I/O threads serve only what needs no compressing.
   bool GzipReady() const { return !compressible || gzip_ready_.load(std::memory_order_acquire); }
 
+  // The body (or its gzip form, once GzipBody() has made it) copied into the
+  // body file on first use, for sendfile(2); null when it is too short for
+  // that (body_file.hpp). Thread-safe.
+  std::shared_ptr<const FileSlice> File(bool gzip) const;
+
  private:
   mutable std::once_flag gzip_once_;
   mutable std::atomic<bool> gzip_ready_{false};
   mutable std::string gzip_body_;
+  mutable std::once_flag file_once_[2];
+  mutable std::shared_ptr<const FileSlice> file_[2];  // of the body, of the gzip form
 };
 
 // Builds the answer of a computed response and its ETags.

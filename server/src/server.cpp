@@ -1,6 +1,8 @@
 #include "perfgate/server/server.hpp"
 
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <csignal>
 #include <pthread.h>
@@ -27,6 +29,7 @@
 #include <boost/beast/http.hpp>
 
 #include "api.hpp"
+#include "body_file.hpp"
 #include "compression.hpp"
 #include "http_util.hpp"
 #include "perfgate/model/time.hpp"
@@ -386,11 +389,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The head is written here and sent with the body in one gathered write;
     // the body from where it is: the answer's own string, or a cached
     // answer's, shared with the cache (no copy).
-    struct Outgoing {
-      std::string head;
-      std::string owned;
-      std::shared_ptr<const std::string> shared;
-    };
     auto outgoing = std::make_shared<Outgoing>();
     std::string_view data;
     if (answer.shared_body) {
@@ -428,22 +426,89 @@ class Connection : public std::enable_shared_from_this<Connection> {
       field("Connection", "keep-alive");
     }
     head += "\r\n";
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
-    if (method_ != "HEAD" && !bodiless) buffers[1] = asio::buffer(data.data(), data.size());
-    stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
+    bool with_body = method_ != "HEAD" && !bodiless;
     double seconds = std::chrono::duration<double>(Clock::now() - request_start_).count();
     std::string route = answer.route.empty() ? RouteTemplate(method_, target_) : answer.route;
-    asio::async_write(stream_, buffers,
-                      [self = shared_from_this(), outgoing, close, status = answer.status, bytes, seconds,
-                       route = std::move(route)](beast::error_code error, std::size_t) {
-                        self->server_.Log(self->method_, self->target_, route, status, seconds, bytes, self->address_);
-                        self->EndRequest();
-                        if (error || close) return self->Close();
-                        self->parser_.reset();
-                        self->method_.clear();
-                        self->target_.clear();
-                        self->ReadHead(/*first=*/false);
-                      });
+    auto written = [self = shared_from_this(), outgoing, close, status = answer.status, bytes, seconds,
+                    route = std::move(route)](beast::error_code error) {
+      self->server_.Log(self->method_, self->target_, route, status, seconds, bytes, self->address_);
+      self->EndRequest();
+      if (error || close) return self->Close();
+      self->parser_.reset();
+      self->method_.clear();
+      self->target_.clear();
+      self->ReadHead(/*first=*/false);
+    };
+    if (with_body && answer.body_file && answer.body_file->size == bytes) {
+      outgoing->file = std::move(answer.body_file);
+      return SendWithFile(std::move(outgoing), std::move(written));
+    }
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer()};
+    if (with_body) buffers[1] = asio::buffer(data.data(), data.size());
+    stream_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
+    asio::async_write(stream_, buffers, [written = std::move(written)](beast::error_code error, std::size_t) {
+      written(error);
+    });
+  }
+
+  // What one answer sends, kept until it is written: the head, and the body
+  // from where it is -- the answer's own string, or a cached answer's (shared
+  // with the cache, no copy), or a range of the body file.
+  struct Outgoing {
+    std::string head;
+    std::string owned;
+    std::shared_ptr<const std::string> shared;
+    std::shared_ptr<const FileSlice> file;
+    std::size_t head_sent = 0;
+    std::size_t file_sent = 0;
+    bool waited = false;
+  };
+
+  // Writes the head (MSG_MORE: it leaves in the body's first segment) and
+  // then the body with sendfile(2), as far as the socket takes them; waits for
+  // room and goes on. Past write_timeout_seconds of waiting the wait is
+  // cancelled and the connection closed, as tcp_stream does for async_write.
+  template <class Written>
+  void SendWithFile(std::shared_ptr<Outgoing> out, Written written) {
+    beast::error_code failed;
+    auto& socket = stream_.socket();
+    if (!socket.native_non_blocking()) socket.native_non_blocking(true, failed);
+    int fd = socket.native_handle();
+    while (!failed) {
+      ssize_t sent = 0;
+      if (out->head_sent < out->head.size()) {
+        sent = ::send(fd, out->head.data() + out->head_sent, out->head.size() - out->head_sent,
+                      MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent > 0) out->head_sent += static_cast<std::size_t>(sent);
+      } else if (out->file_sent < out->file->size) {
+        auto offset = static_cast<off_t>(out->file->offset + out->file_sent);
+        sent = ::sendfile(fd, out->file->fd, &offset, out->file->size - out->file_sent);
+        if (sent > 0) out->file_sent += static_cast<std::size_t>(sent);
+        if (sent == 0) errno = EIO;  // the file ends before the body: cannot happen, never loop on it
+      } else {
+        break;
+      }
+      if (sent > 0) continue;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!out->waited) {
+          out->waited = true;
+          SetDeadline(server_.options.write_timeout_seconds);
+        }
+        socket.async_wait(tcp::socket::wait_write, [self = shared_from_this(), out = std::move(out),
+                                                    written = std::move(written)](beast::error_code error) mutable {
+          if (error) {
+            self->CancelDeadline();
+            return written(error);
+          }
+          self->SendWithFile(std::move(out), std::move(written));
+        });
+        return;
+      }
+      failed = beast::error_code(errno, boost::system::system_category());
+    }
+    if (out->waited) CancelDeadline();
+    written(failed);
   }
 
   // Stops sending, then reads and drops what the client still sends (at most

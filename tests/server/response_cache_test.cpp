@@ -248,3 +248,66 @@ TEST_CASE("On a private server a cached answer reaches only tokens that may read
   }
   CHECK(client->Get(kSeries, Bearer(token_a))->status == 404);
 }
+
+TEST_CASE("Large answers, sent from the body file, are whole and fresh while uploads and reads overlap",
+          "[server][cache][concurrency]") {
+  TestServer server("cache-large");
+  std::string token = server.CreateToken("proj");
+  auto uploader = server.Client();
+  // Each upload adds 200 benchmarks: the list passes the body file's 16 kB at once.
+  auto upload = [&](int index) {
+    std::vector<std::pair<std::string, std::vector<double>>> benchmarks;
+    for (int b = 0; b < 200; ++b) {
+      benchmarks.push_back({"BM_Upload" + std::to_string(index) + "_Case" + std::to_string(b), {10.0 + b}});
+    }
+    auto result = uploader->Post(RunsTarget("proj", Sha(index)), Bearer(token), GbenchJson(benchmarks),
+                                 "application/json");
+    REQUIRE(result);
+    REQUIRE(result->status == 201);
+  };
+  upload(0);
+  const std::string list = "/api/v1/projects/proj/benchmarks";
+
+  constexpr int kUploads = 15;
+  std::atomic<int> acknowledged{1};
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> stale{0};
+  std::atomic<int> broken{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 6; ++r) {
+    readers.emplace_back([&, r] {
+      auto client = server.Client();
+      httplib::Headers headers;
+      if (r % 2 == 1) headers.emplace("Accept-Encoding", "gzip");
+      while (!done) {
+        int before = acknowledged.load();
+        auto result = client->Get(list, headers);
+        json body = JsonOf(result);
+        if (!result || result->status != 200 || !body.contains("benchmarks")) {
+          ++broken;  // cut short or garbled bytes do not parse
+          continue;
+        }
+        if (body["benchmarks"].size() < static_cast<std::size_t>(200 * before)) ++stale;
+        ++reads;
+      }
+    });
+  }
+  for (int i = 1; i <= kUploads; ++i) {
+    upload(i);
+    ++acknowledged;
+  }
+  int reads_at_end = reads.load();
+  while (reads.load() < reads_at_end + 12 && broken.load() == 0) std::this_thread::yield();
+  done = true;
+  for (std::thread& reader : readers) reader.join();
+
+  CHECK(broken.load() == 0);
+  CHECK(stale.load() == 0);
+  CHECK(reads.load() > kUploads);
+  auto last = server.Client()->Get(list);
+  REQUIRE(last);
+  CHECK(last->body.size() > 16 * 1024);
+  CHECK(JsonOf(last)["benchmarks"].size() == 200 * (kUploads + 1));
+  CHECK(MetricValue(server, "perfgate_response_cache_hits_total") > 0);
+}
