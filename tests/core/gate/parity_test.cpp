@@ -34,6 +34,7 @@ struct Scenario {
   std::vector<std::vector<std::string>> compares;  // arguments after "compare"
   std::vector<std::vector<std::string>> checks;    // arguments after "check --config C"
   std::string config;                              // perfgate.json
+  std::vector<int> check_exits;                    // when given: each check's exit code, through both doors
 };
 
 std::string Sha(char c) { return std::string(40, c); }
@@ -100,6 +101,19 @@ std::vector<Scenario> Scenarios() {
     s.checks = {{"--head", Sha('b'), "--testbed", "rust"}, {"--head", Sha('b')}, {"--head", Sha('a'), "--testbed", "rust"}};
     s.config = R"({"project":"parity","budgets":[{"benchmark":"*","max_regression":"10%"},)"
                R"({"benchmark":"bench_stream","min_ratio":"95%","of_testbed":"go"}]})";
+    scenarios.push_back(s);
+  }
+  {  // A benchmark held to a yardstick of the same run: met on one commit, broken on the next.
+    Scenario s{"yardstick", {}, {}, {}, budgets};
+    s.uploads.push_back(Upload{Sha('a'), "", "main", "default", 1, {{"BM_Yardstick", {10, 10.2, 9.9}}, {"BM_Path", {40, 41, 39}}}});
+    s.uploads.push_back(Upload{Sha('b'), Sha('a'), "main", "default", 2, {{"BM_Yardstick", {10, 10.1, 9.8}}, {"BM_Path", {80, 82, 79}}}});
+    s.uploads.push_back(Upload{Sha('c'), Sha('b'), "main", "default", 3, {{"BM_Path", {40, 41, 39}}}});
+    s.compares = {{Sha('a'), Sha('b')}};
+    // Met (ratio 0.25), broken (0.125), pending (no yardstick in the run).
+    s.checks = {{"--head", Sha('a')}, {"--head", Sha('b')}, {"--head", Sha('c')}};
+    s.check_exits = {0, 1, 0};
+    s.config = R"({"project":"parity","budgets":[{"benchmark":"BM_Path","min_ratio":0.2,)"
+               R"("of_benchmark":"BM_Yardstick","statistic":"min"}]})";
     scenarios.push_back(s);
   }
   {  // A head without a stored parent: no baseline, relative budgets pending.
@@ -186,7 +200,8 @@ TEST_CASE("compare, check and history give the same JSON through --db and --serv
 
       std::filesystem::path config = server.dir() / "perfgate.json";
       std::ofstream(config) << scenario.config;
-      for (const auto& arguments : scenario.checks) {
+      for (std::size_t c = 0; c < scenario.checks.size(); ++c) {
+        const auto& arguments = scenario.checks[c];
         auto ask = [&](const std::vector<std::string>& door, const std::string& name) {
           std::filesystem::path out = server.dir() / (name + ".json");
           std::vector<std::string> command = {"check", "--config", config.string(), "--json", out.string()};
@@ -202,6 +217,7 @@ TEST_CASE("compare, check and history give the same JSON through --db and --serv
         INFO(local.err << remote.err);
         REQUIRE((local.exit_code == 0 || local.exit_code == 1));
         CHECK(local.exit_code == remote.exit_code);
+        if (c < scenario.check_exits.size()) CHECK(local.exit_code == scenario.check_exits[c]);
         REQUIRE(local.body.is_object());
         CHECK(local.body == remote.body);
         CHECK(local.text == remote.text);  // the Markdown report
