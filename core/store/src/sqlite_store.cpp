@@ -18,6 +18,7 @@
 #include "series_builder.hpp"
 #include "sqlite_layout.hpp"
 #include "statement.hpp"
+#include "wal_index_watch.hpp"
 
 namespace perfgate::store {
 
@@ -76,6 +77,7 @@ class SqliteStore final : public Store {
   }
 
   ~SqliteStore() override {
+    wal_watch_.reset();  // unmapped while this connection still holds the -shm file
     statements_.clear();
     sqlite3_close(db_);
   }
@@ -430,11 +432,30 @@ class SqliteStore final : public Store {
     return steps;
   }
 
+  // Asks SQLite only when the WAL-index header has changed since the version
+  // was last read (wal_index_watch.hpp): the header is read before the query,
+  // so an unchanged header later means no commit since, by any connection.
   std::int64_t DataVersion() override {
-    CallScope scope(*this);
-    Statement& query = Prepare("SELECT (SELECT coalesce(max(id), 0) FROM runs) + (SELECT n FROM data_writes)");
-    query.Step();
-    return query.Int(0);
+    std::optional<WalIndexWatch::Header> header;
+    // Inside this connection's own transaction the header says nothing yet.
+    if (wal_watch_ && sqlite3_get_autocommit(db_) != 0) {
+      header = wal_watch_->Read();
+      if (header && version_header_ == header) return version_;
+    }
+    std::int64_t version = 0;
+    {
+      CallScope scope(*this);
+      Statement& query = Prepare("SELECT (SELECT coalesce(max(id), 0) FROM runs) + (SELECT n FROM data_writes)");
+      query.Step();
+      version = query.Int(0);
+    }
+    if (!wal_watch_) {
+      // After the first read: this connection now holds the -shm file open.
+      wal_watch_ = std::make_unique<WalIndexWatch>(InWalMode() ? sqlite3_db_filename(db_, "main") : "");
+    }
+    version_header_ = header;
+    version_ = version;
+    return version;
   }
 
   std::vector<StoredRun> RunsAfter(std::int64_t after, std::size_t limit) override {
@@ -778,6 +799,11 @@ class SqliteStore final : public Store {
 
   // Inside a write transaction that stores no run: DataVersion moves on.
   void BumpDataWrites() { Prepare("UPDATE data_writes SET n = n + 1 WHERE id = 1").Run(); }
+
+  bool InWalMode() {
+    Statement mode(db_, "PRAGMA journal_mode");
+    return mode.Step() && mode.Text(0) == "wal";
+  }
 
   std::optional<std::int64_t> ProjectId(std::string_view name) {
     Statement& query = Prepare("SELECT id FROM projects WHERE name = ?1");
@@ -1145,6 +1171,10 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, std::int64_t, NameHash, std::equal_to<>> metric_sets_;
   std::uint64_t transaction_serial_ = 0;
   int call_depth_ = 0;
+  // DataVersion's last answer and the WAL-index header read before it.
+  std::unique_ptr<WalIndexWatch> wal_watch_;
+  std::optional<WalIndexWatch::Header> version_header_;
+  std::int64_t version_ = 0;
 };
 
 }  // namespace

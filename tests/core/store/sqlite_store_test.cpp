@@ -614,3 +614,51 @@ TEST_CASE("A series over the newest commits is an index range scan without sorti
   }
   CHECK(db->ExplainSeries({.project = "demo", .benchmark = "BM_Missing"}).empty());
 }
+
+TEST_CASE("DataVersion moves with every write of another connection or process, and only with them",
+          "[store][version]") {
+  std::string location = testing::SharedStoreLocation("data-version");
+  auto reader = store::OpenStore(location);
+  auto writer = store::OpenStore(location);
+  writer->Ingest(MakeRun(Sha(1), 100, MakeReport({1, 2, 3})));
+  std::int64_t version = reader->DataVersion();
+  CHECK(reader->DataVersion() == version);  // no write, no move (SQLite: read from the WAL-index header)
+  CHECK(reader->DataVersion() == version);
+  for (int i = 2; i <= 16; ++i) {
+    INFO("write " << i);
+    if (i % 3 == 0) {
+      store::AlertTriage triage{.group = Sha(1), .status = i % 2 ? "invalid" : "acknowledged", .note = "",
+                                .updated_by = "ci", .updated_at = 1700000000 + i};
+      REQUIRE(writer->SetAlertTriage("demo", triage));
+    } else if (i % 3 == 1) {
+      REQUIRE(writer->SetProjectConfig("demo", {.text = "{}", .updated_by = "ci", .updated_at = i}));
+    } else {
+      writer->Ingest(MakeRun(Sha(i), 100 + i, MakeReport({1, 2, 3})));
+    }
+    std::int64_t moved = reader->DataVersion();
+    CHECK(moved > version);
+    CHECK(reader->DataVersion() == moved);
+    version = moved;
+  }
+  // The reader's own write moves it too.
+  reader->Ingest(MakeRun(Sha(40), 400, MakeReport({1, 2, 3})));
+  CHECK(reader->DataVersion() > version);
+  version = reader->DataVersion();
+
+  // Another process.
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    try {
+      store::OpenStore(location)->Ingest(MakeRun(Sha(50), 500, MakeReport({4, 5, 6})));
+    } catch (...) {
+      _exit(1);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  CHECK(reader->DataVersion() > version);
+}
