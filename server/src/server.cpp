@@ -508,7 +508,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       failed = beast::error_code(errno, boost::system::system_category());
     }
     if (out->waited) CancelDeadline();
-    written(failed);
+    // Never inline: a long pipeline of requests answered at once would
+    // otherwise recurse Respond -> ReadHead -> Respond on this stack.
+    asio::post(stream_.get_executor(),
+               [written = std::move(written), failed]() mutable { written(failed); });
   }
 
   // Stops sending, then reads and drops what the client still sends (at most
