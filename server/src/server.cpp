@@ -386,9 +386,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     CancelDeadline();
     if (method_.empty()) method_ = "-";
     close = close || server_.stopping;
-    // The head is written here and sent with the body in one gathered write;
-    // the body from where it is: the answer's own string, or a cached
-    // answer's, shared with the cache (no copy).
+    // The head is written here and sent with the body (Outgoing): in one
+    // gathered write, or, for a body in the body file, by SendWithFile.
     auto outgoing = std::make_shared<Outgoing>();
     std::string_view data;
     if (answer.shared_body) {
