@@ -336,9 +336,10 @@ ApiResponse Api::Route(const ApiRequest& request) {
 namespace {
 
 // A cached answer as one client receives it: the gzip form when it accepts
-// gzip, 304 without a body when If-None-Match names the answer's ETag.
+// gzip, 304 without a body when If-None-Match names the answer's ETag; with
+// `from_file`, its body from the body file when it is large (sendfile).
 ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool accepts_gzip,
-                      std::string_view if_none_match) {
+                      std::string_view if_none_match, bool from_file) {
   ApiResponse response;
   response.content_type = answer->content_type;
   response.headers = answer->headers;
@@ -359,7 +360,7 @@ ApiResponse FromCache(const std::shared_ptr<const CachedAnswer>& answer, bool ac
   }
   if (gzip) response.headers["Content-Encoding"] = "gzip";
   response.shared_body = std::shared_ptr<const std::string>(answer, gzip ? &answer->GzipBody() : &answer->body);
-  response.body_file = answer->File(gzip);
+  if (from_file) response.body_file = answer->File(gzip);
   return response;
 }
 
@@ -409,7 +410,9 @@ ApiResponse Api::CachedRoute(Context& context, const RouteEntry& entry) {
     return MakeCachedAnswer(computed.status, std::move(computed.content_type), std::move(computed.headers),
                             std::move(computed.body));
   });
-  return FromCache(answer, context.request.accepts_gzip, context.request.if_none_match);
+  // Sent from memory: most answers computed here are served once, or never
+  // kept (--cache-bytes 0); the hits that follow go through TryCached.
+  return FromCache(answer, context.request.accepts_gzip, context.request.if_none_match, /*from_file=*/false);
 }
 
 std::optional<ApiResponse> Api::TryCached(const ApiRequest& request) {
@@ -428,7 +431,7 @@ std::optional<ApiResponse> Api::TryCached(const ApiRequest& request) {
     auto answer = cache_.Find(*key, stores_.Read()->DataVersion());
     if (!answer) return std::nullopt;
     if (request.accepts_gzip && !answer->GzipReady()) return std::nullopt;  // compressing is a handler's work
-    ApiResponse response = FromCache(answer, request.accepts_gzip, request.if_none_match);
+    ApiResponse response = FromCache(answer, request.accepts_gzip, request.if_none_match, /*from_file=*/true);
     response.route = entry->route;
     return response;
   } catch (...) {
