@@ -13,6 +13,8 @@ namespace {
 
 constexpr std::uint64_t kPage = 4096;
 
+std::uint64_t PageRounded(std::size_t size) { return (size + kPage - 1) / kPage * kPage; }
+
 class BodyFile {
  public:
   BodyFile() : fd_(memfd_create("perfgate-bodies", MFD_CLOEXEC)) {}
@@ -29,7 +31,7 @@ class BodyFile {
   std::uint64_t Reserve(std::size_t size) {
     std::lock_guard lock(mutex_);
     std::uint64_t offset = next_;
-    next_ += (size + kPage - 1) / kPage * kPage;
+    next_ += PageRounded(size);
     return offset;
   }
 
@@ -45,8 +47,8 @@ BodyFile& TheBodyFile() {
 }
 
 void Release(int fd, std::uint64_t offset, std::size_t size) {
-  std::uint64_t length = (size + kPage - 1) / kPage * kPage;
-  fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset), static_cast<off_t>(length));
+  fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+            static_cast<off_t>(PageRounded(size)));
 }
 
 }  // namespace
