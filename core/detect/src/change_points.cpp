@@ -31,105 +31,164 @@ constexpr double kMinShiftSigmas = 1.5;
 // index is re-estimated within this fraction of the window either side.
 constexpr std::size_t kRelocateReachDivisor = 4;
 
-// Sums of |x - y| over every pair of a prefix (or suffix) of the values, in
-// O(w log w): the values are ranked once, and a Fenwick tree over the ranks
-// holds the count and the sum of the values seen so far, so that the row of
-// each new value, sum |x_new - x_seen|, is cnt_below * x - sum_below +
-// sum_above - cnt_above * x.
-class RankedSums {
+// E-divisive means with alpha = 1: for a split of `values` into left [0, k) and
+// right [k, w), Q(k) = (k (w - k) / w) * (2 mean|x - y| - mean|x - x'| - mean|y - y'|),
+// the scaled energy distance between the two sides. The pair sums within every
+// prefix and suffix are kept as the values were appended one at a time: a point
+// appended to w values adds its distance to each of them to the suffix sums
+// (O(w)), and one table row per length lets the newest values be dropped
+// without arithmetic. So a window that only grows at its end, or changes in its
+// last few points, costs O(w) per point instead of a rebuild, and the sums are
+// always those of appending the current values to an empty set in order: the
+// answer depends on the values alone, never on the path that led to them.
+class EnergySplits {
  public:
-  explicit RankedSums(std::span<const double> values) : rank_(values.size()), count_(values.size() + 1), sum_(values.size() + 1) {
-    std::vector<std::size_t> order(values.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b] || (values[a] == values[b] && a < b); });
-    for (std::size_t r = 0; r < order.size(); ++r) rank_[order[r]] = r;
+  // Holds `values`, keeping the longest common prefix with what is held.
+  void Hold(std::span<const double> values) {
+    std::size_t common = 0;
+    while (common < values_.size() && common < values.size() && values_[common] == values[common]) ++common;
+    values_.resize(common);
+    within_left_.resize(common + 1);
+    for (std::size_t k = common; k < values.size(); ++k) Append(values[k]);
   }
-  void Reset() {
-    std::fill(count_.begin(), count_.end(), 0);
-    std::fill(sum_.begin(), sum_.end(), 0.0);
-    seen_ = 0;
-    seen_sum_ = 0;
-  }
-  // sum over the values added so far of |value - x|, then adds x (the value at `index`).
-  double RowThenAdd(std::size_t index, double value) {
-    std::size_t below = 0;
-    double below_sum = 0;
-    for (std::size_t i = rank_[index]; i > 0; i -= i & (~i + 1)) {
-      below += count_[i];
-      below_sum += sum_[i];
+  void Clear() { Hold({}); }
+
+  // The best k in [first, last] (the earliest of equal ones).
+  std::optional<std::size_t> Best(std::size_t first, std::size_t last) const {
+    const std::size_t width = values_.size();
+    if (width < 2 || first > last || last >= width || first == 0) return std::nullopt;
+    const double* within_right = Row(width);
+    const double total = within_left_[width];
+    std::optional<std::size_t> best;
+    double best_q = -1;
+    for (std::size_t k = first; k <= last; ++k) {
+      const auto left = static_cast<double>(k);
+      const auto right = static_cast<double>(width - k);
+      const double cross = total - within_left_[k] - within_right[k];
+      const double mean_cross = cross / (left * right);
+      const double mean_left = left > 1 ? within_left_[k] / (left * (left - 1) / 2) : 0.0;
+      const double mean_right = right > 1 ? within_right[k] / (right * (right - 1) / 2) : 0.0;
+      const double q = (left * right / (left + right)) * (2 * mean_cross - mean_left - mean_right);
+      if (q > best_q) {
+        best_q = q;
+        best = k;
+      }
     }
-    const double row = (static_cast<double>(below) * value - below_sum) +
-                       ((seen_sum_ - below_sum) - static_cast<double>(seen_ - below) * value);
-    for (std::size_t i = rank_[index] + 1; i < count_.size(); i += i & (~i + 1)) {
-      ++count_[i];
-      sum_[i] += value;
-    }
-    ++seen_;
-    seen_sum_ += value;
-    return row;
+    return best;
   }
 
  private:
-  std::vector<std::size_t> rank_;  // 0-based rank of each value (ties by position)
-  std::vector<std::size_t> count_;
-  std::vector<double> sum_;
-  std::size_t seen_ = 0;
-  double seen_sum_ = 0;
+  // Row(m)[k], k <= m: the sum of |x_i - x_j| over k <= i < j < m.
+  const double* Row(std::size_t m) const { return rows_.data() + m * (m + 1) / 2; }
+
+  void Append(double value) {
+    const std::size_t m = values_.size();
+    rows_.resize((m + 2) * (m + 3) / 2);
+    const double* previous = Row(m);
+    double* next = rows_.data() + (m + 1) * (m + 2) / 2;
+    next[m + 1] = 0;
+    next[m] = 0;
+    double suffix = 0;  // sum of |value - x_j| over k <= j < m
+    for (std::size_t k = m; k-- > 0;) {
+      suffix += std::fabs(value - values_[k]);
+      next[k] = previous[k] + suffix;
+    }
+    within_left_.push_back(within_left_[m] + suffix);
+    values_.push_back(value);
+  }
+
+  std::vector<double> values_;
+  std::vector<double> within_left_ = {0.0};  // [k]: the sum of |x_i - x_j| over i < j < k
+  std::vector<double> rows_ = {0.0};         // Row(m) for m = 0 .. size, one after another
 };
 
-// E-divisive means with alpha = 1: for a split of `values` into left [0, k) and
-// right [k, w), Q(k) = (k (w - k) / w) * (2 mean|x - y| - mean|x - x'| - mean|y - y'|),
-// the scaled energy distance between the two sides. Returns the best k in
-// [first, last] (the earliest of equal ones). The within-side pair sums of
-// every prefix and suffix come from RankedSums, so the scan is O(w log w).
-std::optional<std::size_t> BestEDivisiveSplit(std::span<const double> values, std::size_t first, std::size_t last) {
-  const std::size_t width = values.size();
-  if (width < 2 || first > last || last >= width || first == 0) return std::nullopt;
-  // within_left[k]: pairs i < j < k; within_right[k]: pairs k <= i < j.
-  std::vector<double> within_left(width + 1, 0.0);
-  std::vector<double> within_right(width + 1, 0.0);
-  RankedSums sums(values);
-  for (std::size_t k = 1; k <= width; ++k) within_left[k] = within_left[k - 1] + sums.RowThenAdd(k - 1, values[k - 1]);
-  sums.Reset();
-  for (std::size_t k = width; k-- > 0;) within_right[k] = within_right[k + 1] + sums.RowThenAdd(k, values[k]);
-  const double total = within_left[width];
-  std::optional<std::size_t> best;
-  double best_q = -1;
-  for (std::size_t k = first; k <= last; ++k) {
-    const auto left = static_cast<double>(k);
-    const auto right = static_cast<double>(width - k);
-    const double cross = total - within_left[k] - within_right[k];
-    const double mean_cross = cross / (left * right);
-    const double mean_left = left > 1 ? within_left[k] / (left * (left - 1) / 2) : 0.0;
-    const double mean_right = right > 1 ? within_right[k] / (right * (right - 1) / 2) : 0.0;
-    const double q = (left * right / (left + right)) * (2 * mean_cross - mean_left - mean_right);
-    if (q > best_q) {
-      best_q = q;
-      best = k;
-    }
-  }
-  return best;
+// Noise deviation that a level shift barely moves: the median absolute
+// difference of neighbours, scaled to a normal standard deviation
+// (1.4826 / sqrt(2)).
+constexpr double kNeighbourSpreadScale = 1.4826 / 1.4142135623730951;
+
+// Orders doubles with NaN last, so that sorting never sees an inconsistent order.
+constexpr auto Before = [](double a, double b) { return a < b || (!std::isnan(a) && std::isnan(b)); };
+
+// stats::Median of sorted values: the middle one, or the mean of the middle two.
+double MedianOfSorted(std::span<const double> sorted) {
+  const std::size_t middle = sorted.size() / 2;
+  return sorted.size() % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
 }
 
-// Noise deviation of `values` that a level shift barely moves: the median
-// absolute difference of neighbours, scaled to a normal standard deviation
-// (1.4826 / sqrt(2)).
 double NeighbourSpread(std::span<const double> values) {
   if (values.size() < 3) return 0;
   std::vector<double> differences;
   differences.reserve(values.size() - 1);
   for (std::size_t i = 1; i < values.size(); ++i) differences.push_back(std::fabs(values[i] - values[i - 1]));
-  // stats::Median's value by selection instead of a sort: the middle order
-  // statistic, and for an even count the largest value below it.
-  const std::size_t middle = differences.size() / 2;
-  const auto at = differences.begin() + static_cast<std::ptrdiff_t>(middle);
-  std::nth_element(differences.begin(), at, differences.end());
-  const double median =
-      differences.size() % 2 == 1 ? *at : (*std::max_element(differences.begin(), at) + *at) / 2.0;
-  return 1.4826 / std::sqrt(2.0) * median;
+  std::sort(differences.begin(), differences.end(), Before);
+  return kNeighbourSpreadScale * MedianOfSorted(differences);
 }
 
-// The points of `values` that are not spikes (kSpikeSigmas), with their
+// The median of |x[i] - x[i - 1]| over i in [first, last) of a series, kept
+// sorted while the range moves, so that a window sliding by one point costs
+// one removal and one insertion into a sorted array of `window` values.
+class SlidingNeighbourMedian {
+ public:
+  double Median(std::span<const double> series, std::size_t first, std::size_t last, bool incremental) {
+    const auto difference = [&](std::size_t i) { return std::fabs(series[i] - series[i - 1]); };
+    const bool overlaps = incremental && first < last_ && first_ < last &&
+                          (first > first_ ? first - first_ : first_ - first) +
+                                  (last > last_ ? last - last_ : last_ - last) <
+                              sorted_.size();
+    bool consistent = overlaps;
+    if (overlaps) {
+      for (std::size_t i = first_; i < first && consistent; ++i) consistent = Remove(difference(i));
+      for (std::size_t i = last; i < last_ && consistent; ++i) consistent = Remove(difference(i));
+      for (std::size_t i = first; i < first_ && consistent; ++i) Insert(difference(i));
+      for (std::size_t i = last_; i < last && consistent; ++i) Insert(difference(i));
+    }
+    if (!consistent) {
+      sorted_.clear();
+      for (std::size_t i = first; i < last; ++i) sorted_.push_back(difference(i));
+      std::sort(sorted_.begin(), sorted_.end(), Before);
+    }
+    first_ = first;
+    last_ = last;
+    return MedianOfSorted(sorted_);
+  }
+
+ private:
+  void Insert(double value) { sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), value, Before), value); }
+  // False when `value` is not held (a NaN never compares equal): the caller rebuilds.
+  bool Remove(double value) {
+    const auto at = std::lower_bound(sorted_.begin(), sorted_.end(), value, Before);
+    if (at == sorted_.end() || !(*at == value)) return false;
+    sorted_.erase(at);
+    return true;
+  }
+
+  std::vector<double> sorted_;
+  std::size_t first_ = 0;
+  std::size_t last_ = 0;
+};
+
+// How far values[i] (0 < i < size - 1) lies beyond the medians of its up to 3
+// neighbours on each side, on the side both agree on: it is a spike for a bound
+// b > 0 when the score exceeds b, i.e. when it is more than b above both medians
+// or more than b below both.
+double SpikeScore(std::span<const double> values, std::size_t i) {
+  static_assert(kSpikeNeighbours == 3);
+  // The median of 1, 2 or 3 neighbours: the value, the mean of the two, the middle one.
+  const auto median_of = [&](std::size_t from, std::size_t to) {  // values[from, to)
+    if (to - from == 1) return values[from];
+    if (to - from == 2) return 0.5 * (values[from] + values[from + 1]);
+    const double a = values[from];
+    const double b = values[from + 1];
+    const double c = values[from + 2];
+    return std::max(std::min(a, b), std::min(std::max(a, b), c));
+  };
+  const double left = values[i] - median_of(i > kSpikeNeighbours ? i - kSpikeNeighbours : 0, i);
+  const double right = values[i] - median_of(i + 1, std::min(values.size(), i + 1 + kSpikeNeighbours));
+  return std::max(std::min(left, right), -std::max(left, right));
+}
+
+// The points of a window that are not spikes (kSpikeSigmas), with their
 // positions. A point needs a neighbour on both sides to be called a spike, so
 // the newest point is always kept (a change it starts needs min_segment points
 // anyway). Everything is kept when the spread is 0.
@@ -138,33 +197,26 @@ struct Despiked {
   std::vector<std::size_t> positions;  // positions[k]: index in the input of values[k]
 };
 
+// Despiked `values` given their spike bound; `score(i)` is SpikeScore(values, i).
+template <typename Score>
+void KeepNonSpikes(std::span<const double> values, double bound, const Score& score, Despiked& kept) {
+  kept.values.resize(values.size());
+  kept.positions.resize(values.size());
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (bound > 0 && i > 0 && i + 1 < values.size() && score(i) > bound) continue;
+    kept.values[count] = values[i];
+    kept.positions[count] = i;
+    ++count;
+  }
+  kept.values.resize(count);
+  kept.positions.resize(count);
+}
+
 Despiked WithoutSpikes(std::span<const double> values) {
   Despiked kept;
-  kept.values.reserve(values.size());
-  kept.positions.reserve(values.size());
-  const double bound = kSpikeSigmas * NeighbourSpread(values);
-  double neighbours[kSpikeNeighbours];
-  const auto median_of = [&](std::size_t from, std::size_t to) {  // values[from, to), at most 3
-    std::size_t count = 0;
-    for (std::size_t j = from; j < to; ++j) {
-      // Insertion into the at most 3 sorted so far (a sort call costs more).
-      std::size_t place = count++;
-      for (; place > 0 && neighbours[place - 1] > values[j]; --place) neighbours[place] = neighbours[place - 1];
-      neighbours[place] = values[j];
-    }
-    return count % 2 == 1 ? neighbours[count / 2] : 0.5 * (neighbours[count / 2 - 1] + neighbours[count / 2]);
-  };
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    bool spike = false;
-    if (bound > 0 && i > 0 && i + 1 < values.size()) {
-      const double left = values[i] - median_of(i > kSpikeNeighbours ? i - kSpikeNeighbours : 0, i);
-      const double right = values[i] - median_of(i + 1, std::min(values.size(), i + 1 + kSpikeNeighbours));
-      spike = (left > bound && right > bound) || (left < -bound && right < -bound);
-    }
-    if (spike) continue;
-    kept.values.push_back(values[i]);
-    kept.positions.push_back(i);
-  }
+  KeepNonSpikes(values, kSpikeSigmas * NeighbourSpread(values), [&](std::size_t i) { return SpikeScore(values, i); },
+                kept);
   return kept;
 }
 
@@ -188,46 +240,211 @@ std::optional<double> RobustTTestP(std::span<const double> before, std::span<con
   return TTestP(kept_before.values, kept_after.values);
 }
 
+// A |t| that Student's t-test with `degrees_of_freedom` cannot call significant
+// after the Bonferroni factor `candidates`: candidates * P(|T| >= t) >=
+// max_p_value. Found by bisection to 0.1 % (it only has to be below the exact
+// threshold, and the closer it is the more windows it rules out) and kept per
+// thread, since every scan asks for the same few.
+double UnreachableT(double max_p_value, std::size_t candidates, std::size_t degrees_of_freedom) {
+  struct Entry {
+    double max_p_value;
+    std::size_t candidates;
+    std::size_t degrees_of_freedom;
+    double t;
+  };
+  thread_local std::vector<Entry> known;
+  for (const Entry& entry : known) {
+    if (entry.max_p_value == max_p_value && entry.candidates == candidates &&
+        entry.degrees_of_freedom == degrees_of_freedom) {
+      return entry.t;
+    }
+  }
+  const auto df = static_cast<double>(degrees_of_freedom);
+  const auto unreachable = [&](double t) {
+    return static_cast<double>(candidates) * stats::StudentTTwoSidedTail(t, df) >= max_p_value;
+  };
+  double low = 0;  // unreachable(low) holds, or nothing is (then 0 rules nothing out)
+  double high = 1;
+  if (unreachable(low)) {
+    while (unreachable(high) && high < 1e6) {
+      low = high;
+      high *= 2;
+    }
+    for (int step = 0; step < 64 && high - low > 1e-3 * low; ++step) {
+      const double middle = (low + high) / 2;
+      (unreachable(middle) ? low : high) = middle;
+    }
+  }
+  if (known.size() >= 256) known.clear();
+  known.push_back(Entry{max_p_value, candidates, degrees_of_freedom, low});
+  return low;
+}
+
+// Whether some split k with min_segment <= k <= size - min_segment might pass
+// Student's t-test at the Bonferroni-corrected level: false only when none can.
+// With c the mean, SS = sum (x - c)^2 and C_k = sum_{i<k} (x_i - c), the pooled
+// t statistic of split k is t_k^2 = (n - 2) B_k / (SS - B_k) with
+// B_k = C_k^2 n / (k (n - k)), increasing in B_k: one pass finds the largest.
+// A margin of 1e-9 covers the rounding of these sums against the two-pass
+// statistics of TTestP, and an ill-conditioned window (SS - B_k tiny against SS)
+// is always handed on to the exact test.
+// `weights[k]` is n / (k (n - k)).
+bool SomeSplitMayPassTTest(std::span<const double> values, std::span<const double> weights,
+                           const ChangePointOptions& options) {
+  const std::size_t n = values.size();
+  double sum = 0;
+  for (const double value : values) sum += value;
+  const double centre = sum / static_cast<double>(n);
+  double squares = 0;
+  for (const double value : values) squares += (value - centre) * (value - centre);
+  double cumulative = 0;
+  double largest = 0;
+  for (std::size_t k = 0; k + options.min_segment <= n; ++k) {
+    if (k >= options.min_segment) largest = std::max(largest, cumulative * cumulative * weights[k]);
+    cumulative += values[k] - centre;
+  }
+  if (!(squares > 0) || !(squares - largest > 1e-6 * squares)) return true;
+  const double bound = UnreachableT(options.max_p_value, n - 2 * options.min_segment + 1, n - 2);
+  const double t_squared = static_cast<double>(n - 2) * largest / (squares - largest);
+  return !(t_squared * (1 + 1e-9) < bound * bound);
+}
+
 std::size_t WindowStart(std::size_t segment_start, std::size_t end, std::size_t window) {
   return std::max(segment_start, end > window ? end - window : 0);
 }
 
-// Looks for one change point in series[segment_start, end). On success returns
-// the absolute index of its first point.
-std::optional<std::size_t> FindChange(std::span<const double> series, std::size_t segment_start, std::size_t end,
-                                      const ChangePointOptions& options) {
-  const std::size_t window_start = WindowStart(segment_start, end, options.window);
-  const Despiked window = WithoutSpikes(series.subspan(window_start, end - window_start));
-  const std::vector<double>& values = window.values;
-  if (values.size() < 2 * options.min_segment) return std::nullopt;
-  // Search every split, then insist on long enough sides: a new level with too
-  // few points yet defers the decision instead of pulling the split onto old
-  // points, and a burst at the end is split off alone and so never accepted.
-  const std::optional<std::size_t> split = BestEDivisiveSplit(values, 1, values.size() - 1);
-  if (!split || *split < options.min_segment || values.size() - *split < options.min_segment) return std::nullopt;
-  const std::span<const double> before = std::span<const double>(values).first(*split);
-  const std::span<const double> after = std::span<const double>(values).subspan(*split);
-  // The split is the best of many, so the t-test's p-value is multiplied by the
-  // number of admissible splits (Bonferroni) before it is compared.
-  const auto candidates = static_cast<double>(values.size() - 2 * options.min_segment + 1);
-  const std::optional<double> t_test = TTestP(before, after);
-  if (!t_test || !(*t_test * candidates < options.max_p_value)) return std::nullopt;
-  // Rank check: heavy tails move means and variances, not ranks.
-  const std::optional<stats::MannWhitneyResult> ranks = stats::MannWhitneyU(before, after);
-  if (!ranks || !(ranks->p_value < options.max_p_value)) return std::nullopt;
-  // A shift within 1.5 noise deviations cannot be placed to +-1 point, and most
-  // such alerts are chance runs: not reported.
-  if (std::fabs(*stats::Mean(after) - *stats::Mean(before)) < kMinShiftSigmas * NeighbourSpread(values)) {
-    return std::nullopt;
-  }
-  if (options.min_magnitude > 0) {
-    const double before_mean = *stats::Mean(before);
-    if (before_mean == 0 || std::fabs(*stats::Mean(after) / before_mean - 1) < options.min_magnitude) {
+// One scan over a series: the windows it tests, with what successive windows
+// share kept between them (the sorted neighbour differences, the spike scores
+// of interior points, the energy sums of the relocation window) and a t-test
+// pre-check that rules most windows out before the energy statistic is
+// computed. With `shortcuts` off every window is computed from scratch; the
+// answers are the same either way (a test compares them).
+class Scan {
+ public:
+  // Windows start at `first_asked` or later.
+  Scan(std::span<const double> series, std::size_t first_asked, const ChangePointOptions& options, bool shortcuts)
+      : series_(series),
+        options_(options),
+        shortcuts_(shortcuts),
+        score_base_(first_asked),
+        score_(series.size() - first_asked),
+        scored_(series.size() - first_asked, 0) {}
+
+  // Looks for one change point in series[segment_start, end). On success returns
+  // the absolute index of its first point.
+  std::optional<std::size_t> FindChange(std::size_t segment_start, std::size_t end) {
+    const std::size_t window_start = WindowStart(segment_start, end, options_.window);
+    Despike(window_start, end, find_spread_, window_);
+    const std::vector<double>& values = window_.values;
+    if (values.size() < 2 * options_.min_segment) return std::nullopt;
+    if (shortcuts_ && !SomeSplitMayPassTTest(values, SplitWeights(values.size()), options_)) return std::nullopt;
+    // Search every split, then insist on long enough sides: a new level with too
+    // few points yet defers the decision instead of pulling the split onto old
+    // points, and a burst at the end is split off alone and so never accepted.
+    if (!shortcuts_) find_energy_.Clear();
+    find_energy_.Hold(values);
+    const std::optional<std::size_t> split = find_energy_.Best(1, values.size() - 1);
+    if (!split || *split < options_.min_segment || values.size() - *split < options_.min_segment) return std::nullopt;
+    const std::span<const double> before = std::span<const double>(values).first(*split);
+    const std::span<const double> after = std::span<const double>(values).subspan(*split);
+    // The split is the best of many, so the t-test's p-value is multiplied by the
+    // number of admissible splits (Bonferroni) before it is compared.
+    const auto candidates = static_cast<double>(values.size() - 2 * options_.min_segment + 1);
+    const std::optional<double> t_test = TTestP(before, after);
+    if (!t_test || !(*t_test * candidates < options_.max_p_value)) return std::nullopt;
+    // Rank check: heavy tails move means and variances, not ranks.
+    const std::optional<stats::MannWhitneyResult> ranks = stats::MannWhitneyU(before, after);
+    if (!ranks || !(ranks->p_value < options_.max_p_value)) return std::nullopt;
+    // A shift within 1.5 noise deviations cannot be placed to +-1 point, and most
+    // such alerts are chance runs: not reported.
+    if (std::fabs(*stats::Mean(after) - *stats::Mean(before)) < kMinShiftSigmas * NeighbourSpread(values)) {
       return std::nullopt;
     }
+    if (options_.min_magnitude > 0) {
+      const double before_mean = *stats::Mean(before);
+      if (before_mean == 0 || std::fabs(*stats::Mean(after) / before_mean - 1) < options_.min_magnitude) {
+        return std::nullopt;
+      }
+    }
+    return window_start + window_.positions[*split];
   }
-  return window_start + window.positions[*split];
-}
+
+  // While a new level is young its first point is re-estimated as points arrive:
+  // the best E-divisive split (spikes removed) of the points from the previous
+  // change point (at most `window` before the estimate) to `end`, within
+  // window / kRelocateReachDivisor of the current estimate.
+  std::size_t Relocate(std::size_t segment_start, std::size_t index, std::size_t end) {
+    const std::size_t window_start = std::max(segment_start, index > options_.window ? index - options_.window : 0);
+    Despike(window_start, end, relocate_spread_, relocate_window_);
+    const std::size_t size = relocate_window_.values.size();
+    if (size < 2 * options_.min_segment) return index;
+    const std::size_t reach = std::max<std::size_t>(options_.window / kRelocateReachDivisor, 1);
+    const std::size_t low = index > reach ? index - reach : 0;
+    const std::size_t high = index + reach;
+    std::size_t first = size;
+    std::size_t last = 0;
+    for (std::size_t k = options_.min_segment; k + options_.min_segment <= size; ++k) {
+      const std::size_t position = window_start + relocate_window_.positions[k];
+      if (position < low || position > high) continue;
+      first = std::min(first, k);
+      last = std::max(last, k);
+    }
+    if (first > last) return index;
+    if (!shortcuts_) relocate_energy_.Clear();
+    relocate_energy_.Hold(relocate_window_.values);
+    const std::optional<std::size_t> split = relocate_energy_.Best(first, last);
+    return split ? window_start + relocate_window_.positions[*split] : index;
+  }
+
+ private:
+  // series[start, end) without its spikes, into `kept` (positions relative to start).
+  void Despike(std::size_t start, std::size_t end, SlidingNeighbourMedian& spread, Despiked& kept) {
+    const std::span<const double> values = series_.subspan(start, end - start);
+    const double bound =
+        values.size() < 3 ? 0.0
+                         : kSpikeSigmas * (kNeighbourSpreadScale * spread.Median(series_, start + 1, end, shortcuts_));
+    // A point with all its 3 + 3 neighbours inside the window has the score it
+    // has in the whole series, computed once; the points near the window's
+    // edges see fewer neighbours.
+    const auto score = [&](std::size_t i) {
+      if (!shortcuts_ || i < kSpikeNeighbours || i + kSpikeNeighbours + 1 > values.size() || start + i < score_base_) {
+        return SpikeScore(values, i);
+      }
+      const std::size_t at = start + i - score_base_;
+      if (!scored_[at]) {
+        score_[at] = SpikeScore(series_, start + i);
+        scored_[at] = 1;
+      }
+      return score_[at];
+    };
+    KeepNonSpikes(values, bound, score, kept);
+  }
+
+  // n / (k (n - k)) for k < n.
+  std::span<const double> SplitWeights(std::size_t n) {
+    if (split_weights_.size() != n) {
+      split_weights_.assign(n, 0.0);
+      for (std::size_t k = 1; k < n; ++k) {
+        split_weights_[k] = static_cast<double>(n) / (static_cast<double>(k) * static_cast<double>(n - k));
+      }
+    }
+    return split_weights_;
+  }
+
+  std::span<const double> series_;
+  const ChangePointOptions& options_;
+  bool shortcuts_;
+  std::size_t score_base_;
+  std::vector<double> score_;  // [i - score_base_]: SpikeScore(series, i) where scored_ says so
+  std::vector<unsigned char> scored_;
+  std::vector<double> split_weights_;
+  SlidingNeighbourMedian find_spread_;
+  SlidingNeighbourMedian relocate_spread_;
+  Despiked window_;
+  Despiked relocate_window_;
+  EnergySplits find_energy_;
+  EnergySplits relocate_energy_;
+};
 
 // A change counts once it is found at kConfirmations consecutive series lengths
 // at the same place (+-1): a chance run of high values that one more point
@@ -238,13 +455,12 @@ constexpr std::size_t kConfirmations = 3;
 // confirmation asks again what the two previous points already did.
 class FindChangeMemo {
  public:
-  std::optional<std::size_t> Find(std::span<const double> series, std::size_t segment_start, std::size_t end,
-                                  const ChangePointOptions& options) {
+  std::optional<std::size_t> Find(Scan& scan, std::size_t segment_start, std::size_t end) {
     for (const Entry& entry : entries_) {
       if (entry.valid && entry.segment_start == segment_start && entry.end == end) return entry.found;
     }
     Entry& slot = entries_[next_++ % entries_.size()];
-    slot = Entry{true, segment_start, end, FindChange(series, segment_start, end, options)};
+    slot = Entry{true, segment_start, end, scan.FindChange(segment_start, end)};
     return slot.found;
   }
 
@@ -259,42 +475,16 @@ class FindChangeMemo {
   std::size_t next_ = 0;
 };
 
-std::optional<std::size_t> FindConfirmedChange(std::span<const double> series, std::size_t segment_start,
-                                               std::size_t end, const ChangePointOptions& options,
+std::optional<std::size_t> FindConfirmedChange(Scan& scan, std::size_t segment_start, std::size_t end,
                                                FindChangeMemo& memo) {
-  const std::optional<std::size_t> latest = memo.Find(series, segment_start, end, options);
+  const std::optional<std::size_t> latest = memo.Find(scan, segment_start, end);
   if (!latest) return std::nullopt;
   for (std::size_t back = 1; back < kConfirmations; ++back) {
     if (end - back <= segment_start) return std::nullopt;
-    const std::optional<std::size_t> earlier = memo.Find(series, segment_start, end - back, options);
+    const std::optional<std::size_t> earlier = memo.Find(scan, segment_start, end - back);
     if (!earlier || *earlier + 1 < *latest || *latest + 1 < *earlier) return std::nullopt;
   }
   return latest;
-}
-
-// While a new level is young its first point is re-estimated as points arrive:
-// the best E-divisive split (spikes removed) of the points from the previous
-// change point (at most `window` before the estimate) to `end`, within
-// window / kRelocateReachDivisor of the current estimate.
-std::size_t Relocate(std::span<const double> series, std::size_t segment_start, std::size_t index, std::size_t end,
-                     const ChangePointOptions& options) {
-  const std::size_t window_start = std::max(segment_start, index > options.window ? index - options.window : 0);
-  const Despiked window = WithoutSpikes(series.subspan(window_start, end - window_start));
-  if (window.values.size() < 2 * options.min_segment) return index;
-  const std::size_t reach = std::max<std::size_t>(options.window / kRelocateReachDivisor, 1);
-  const std::size_t low = index > reach ? index - reach : 0;
-  const std::size_t high = index + reach;
-  std::size_t first = window.values.size();
-  std::size_t last = 0;
-  for (std::size_t k = options.min_segment; k + options.min_segment <= window.values.size(); ++k) {
-    const std::size_t position = window_start + window.positions[k];
-    if (position < low || position > high) continue;
-    first = std::min(first, k);
-    last = std::max(last, k);
-  }
-  if (first > last) return index;
-  const std::optional<std::size_t> split = BestEDivisiveSplit(window.values, first, last);
-  return split ? window_start + window.positions[*split] : index;
 }
 
 // Fills the descriptive fields of change point `position` from the segments
@@ -316,27 +506,29 @@ void Describe(std::span<const double> series, std::vector<ChangePoint>& change_p
   point.p_value = RobustTTestP(before, after).value_or(1.0);
 }
 
-}  // namespace
-
-ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<const double> series,
-                                    const ChangePointOptions& options) {
-  if (previous.length > series.size()) return DetectChangePoints(series, options);
+ChangePointState Continue(const ChangePointState& previous, std::span<const double> series,
+                          const ChangePointOptions& options, bool shortcuts) {
   ChangePointState state = previous;
   ChangePointOptions effective = options;
   effective.min_segment = std::max<std::size_t>(options.min_segment, 2);
   effective.window = std::max(options.window, 2 * effective.min_segment);
   const std::size_t settle_after = effective.window;
   std::size_t first_changed = state.change_points.size();
+  // The earliest point a window can start at: FindChange looks `window` back
+  // from the new end, Relocate `window` back from a change point at most
+  // `window` old.
+  const std::size_t reach_back = 2 * effective.window + 1;
+  Scan scan(series, state.length > reach_back ? state.length - reach_back : 0, effective, shortcuts);
   FindChangeMemo memo;
   for (std::size_t end = state.length + 1; end <= series.size(); ++end) {
     std::vector<ChangePoint>& points = state.change_points;
     if (!points.empty() && end - points.back().index <= settle_after) {
       const std::size_t before_start = points.size() > 1 ? points[points.size() - 2].index : 0;
-      points.back().index = Relocate(series, before_start, points.back().index, end, effective);
+      points.back().index = scan.Relocate(before_start, points.back().index, end);
       first_changed = std::min(first_changed, points.size() - 1);
     }
     const std::size_t segment_start = points.empty() ? 0 : points.back().index;
-    if (std::optional<std::size_t> index = FindConfirmedChange(series, segment_start, end, effective, memo)) {
+    if (std::optional<std::size_t> index = FindConfirmedChange(scan, segment_start, end, memo)) {
       ChangePoint point;
       point.index = *index;
       point.detected_at = end;
@@ -353,8 +545,20 @@ ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<
   return state;
 }
 
+}  // namespace
+
+ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<const double> series,
+                                    const ChangePointOptions& options) {
+  if (previous.length > series.size()) return DetectChangePoints(series, options);
+  return Continue(previous, series, options, true);
+}
+
 ChangePointState DetectChangePoints(std::span<const double> series, const ChangePointOptions& options) {
-  return UpdateChangePoints(ChangePointState{}, series, options);
+  return Continue(ChangePointState{}, series, options, true);
+}
+
+ChangePointState DetectChangePointsWithoutShortcuts(std::span<const double> series, const ChangePointOptions& options) {
+  return Continue(ChangePointState{}, series, options, false);
 }
 
 }  // namespace perfgate::detect

@@ -1,6 +1,7 @@
 #include "perfgate/detect/change_points.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <vector>
 
 #include "perfgate/stats/random.hpp"
@@ -180,6 +181,47 @@ TEST_CASE("Replaying seeded series point by point gives the batch result exactly
       CHECK(got.after_median == want.after_median);
       CHECK(got.relative_change == want.relative_change);
       CHECK(got.p_value == want.p_value);
+    }
+  }
+}
+
+TEST_CASE("The scan's shortcuts change no answer", "[detect][change_points]") {
+  // DetectChangePoints reuses what successive windows share and rules windows out
+  // by a t-test bound; DetectChangePointsWithoutShortcuts computes every window
+  // from scratch. Seeded series of every shape the shortcuts could get wrong:
+  // random walks of levels, CV from 0.1 % to 10 %, integer values (exact sums),
+  // coarse ties, exact repeats, spikes, and other windows and segment lengths.
+  for (std::uint64_t seed = 0; seed < 400; ++seed) {
+    perfgate::stats::Xoshiro256 generator(5000 + seed);
+    const std::size_t length = 30 + generator.Below(500);
+    const double cv = std::pow(10.0, -3 + 2 * generator.Uniform());
+    double level = 100 + 900 * generator.Uniform();
+    std::vector<double> series;
+    for (std::size_t i = 0; i < length; ++i) {
+      if (generator.Uniform() < 0.01) level *= 1 + (generator.Uniform() - 0.5) * 0.3;
+      double value = level * (1 + cv * generator.Normal());
+      switch (seed % 5) {
+        case 1: value = std::round(value); break;
+        case 2: value = generator.Uniform() < 0.03 ? value * 1.5 : value; break;
+        case 3: value = std::round(value / 10) * 10; break;
+        case 4: value = generator.Uniform() < 0.2 ? level : value; break;
+        default: break;
+      }
+      series.push_back(value);
+    }
+    ChangePointOptions options;
+    if (seed % 7 == 3) options.window = 30;
+    if (seed % 11 == 5) options.min_segment = 3;
+    if (seed % 13 == 6) options.min_magnitude = 0.02;
+    const ChangePointState fast = DetectChangePoints(series, options);
+    const ChangePointState plain = perfgate::detect::DetectChangePointsWithoutShortcuts(series, options);
+    INFO("seed " << seed);
+    REQUIRE(fast.change_points.size() == plain.change_points.size());
+    for (std::size_t i = 0; i < plain.change_points.size(); ++i) {
+      CHECK(fast.change_points[i].index == plain.change_points[i].index);
+      CHECK(fast.change_points[i].detected_at == plain.change_points[i].detected_at);
+      CHECK(fast.change_points[i].after_mean == plain.change_points[i].after_mean);
+      CHECK(fast.change_points[i].p_value == plain.change_points[i].p_value);
     }
   }
 }

@@ -63,7 +63,12 @@ struct ChangePointState {
 // between the previous change point and the newest point, within window / 4 of
 // the current estimate); after that it never moves. Deterministic (no permutation test,
 // no randomness). Fewer than 2 * min_segment points give none. NaN points must
-// be removed by the caller. O(n * window * log(window)) time, O(window) memory.
+// be removed by the caller. What successive windows share is kept (the sorted
+// neighbour differences, spike scores, the energy sums while a window only
+// grows), and a bound on the best split's t statistic rules most windows out
+// before the energy statistic is computed: O(n * window) time and memory
+// O(window^2 + n) in the usual case; a window that the bound cannot rule out
+// costs O(window^2).
 ChangePointState DetectChangePoints(std::span<const double> series, const ChangePointOptions& options = {});
 
 // Continues `previous` (computed over series[0, previous.length)) over the
@@ -73,5 +78,11 @@ ChangePointState DetectChangePoints(std::span<const double> series, const Change
 // are refreshed. A `previous` longer than `series` restarts from scratch.
 ChangePointState UpdateChangePoints(const ChangePointState& previous, std::span<const double> series,
                                     const ChangePointOptions& options = {});
+
+// DetectChangePoints with every shortcut off: each window's spread, spikes and
+// energy sums computed from scratch and no t-test pre-check. The answer is the
+// same; tests compare the two.
+ChangePointState DetectChangePointsWithoutShortcuts(std::span<const double> series,
+                                                    const ChangePointOptions& options = {});
 
 }  // namespace perfgate::detect
