@@ -5,3 +5,8 @@ target_link_libraries(stats_bench PRIVATE benchmark::benchmark perfgate::detect 
 
 add_executable(detect_bench ${CMAKE_CURRENT_LIST_DIR}/detect_bench.cpp)
 target_link_libraries(detect_bench PRIVATE benchmark::benchmark perfgate::detect perfgate::warnings)
+
+# Not a benchmark: perfgate's detector over series in a JSON file, for
+# scripts/perf/change_points_vs_otava.py.
+add_executable(detect_series ${CMAKE_CURRENT_LIST_DIR}/detect_series.cpp)
+target_link_libraries(detect_series PRIVATE perfgate::detect nlohmann_json::nlohmann_json perfgate::warnings)

@@ -197,17 +197,30 @@ struct Despiked {
   std::vector<std::size_t> positions;  // positions[k]: index in the input of values[k]
 };
 
-// Despiked `values` given their spike bound; `score(i)` is SpikeScore(values, i).
-template <typename Score>
-void KeepNonSpikes(std::span<const double> values, double bound, const Score& score, Despiked& kept) {
-  kept.values.resize(values.size());
-  kept.positions.resize(values.size());
+// Despiked `values` given their spike bound. `interior`, when not empty, holds
+// SpikeScore(values, i) for 3 <= i < size - 3 (the points with all 3 + 3
+// neighbours), computed once for the whole series; the others are computed here.
+void KeepNonSpikes(std::span<const double> values, double bound, std::span<const double> interior, Despiked& kept) {
+  const std::size_t size = values.size();
+  kept.values.resize(size);
+  kept.positions.resize(size);
   std::size_t count = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (bound > 0 && i > 0 && i + 1 < values.size() && score(i) > bound) continue;
+  const auto keep = [&](std::size_t i) {
     kept.values[count] = values[i];
     kept.positions[count] = i;
     ++count;
+  };
+  const auto keep_unless_spike = [&](std::size_t i) {
+    if (!(bound > 0 && i > 0 && i + 1 < size && SpikeScore(values, i) > bound)) keep(i);
+  };
+  if (interior.empty() || !(bound > 0)) {
+    for (std::size_t i = 0; i < size; ++i) keep_unless_spike(i);
+  } else {
+    for (std::size_t i = 0; i < kSpikeNeighbours; ++i) keep_unless_spike(i);
+    for (std::size_t i = kSpikeNeighbours; i + kSpikeNeighbours < size; ++i) {
+      if (!(interior[i - kSpikeNeighbours] > bound)) keep(i);
+    }
+    for (std::size_t i = size - kSpikeNeighbours; i < size; ++i) keep_unless_spike(i);
   }
   kept.values.resize(count);
   kept.positions.resize(count);
@@ -215,8 +228,7 @@ void KeepNonSpikes(std::span<const double> values, double bound, const Score& sc
 
 Despiked WithoutSpikes(std::span<const double> values) {
   Despiked kept;
-  KeepNonSpikes(values, kSpikeSigmas * NeighbourSpread(values), [&](std::size_t i) { return SpikeScore(values, i); },
-                kept);
+  KeepNonSpikes(values, kSpikeSigmas * NeighbourSpread(values), {}, kept);
   return kept;
 }
 
@@ -242,9 +254,11 @@ std::optional<double> RobustTTestP(std::span<const double> before, std::span<con
 
 // A |t| that Student's t-test with `degrees_of_freedom` cannot call significant
 // after the Bonferroni factor `candidates`: candidates * P(|T| >= t) >=
-// max_p_value. Found by bisection to 0.1 % (it only has to be below the exact
-// threshold, and the closer it is the more windows it rules out) and kept per
-// thread, since every scan asks for the same few.
+// max_p_value. It only has to lie below the exact threshold (the closer, the
+// more windows it rules out): Newton's method on log P(|T| >= t) from the
+// normal quantile's first correction for t, stepped back by 1e-6 and checked;
+// bisection when the check fails. Kept per thread, since every scan asks for the
+// same few.
 double UnreachableT(double max_p_value, std::size_t candidates, std::size_t degrees_of_freedom) {
   struct Entry {
     double max_p_value;
@@ -260,19 +274,41 @@ double UnreachableT(double max_p_value, std::size_t candidates, std::size_t degr
     }
   }
   const auto df = static_cast<double>(degrees_of_freedom);
-  const auto unreachable = [&](double t) {
-    return static_cast<double>(candidates) * stats::StudentTTwoSidedTail(t, df) >= max_p_value;
-  };
+  const double alpha = max_p_value / static_cast<double>(candidates);
+  const auto tail = [&](double t) { return stats::StudentTTwoSidedTail(t, df); };
+  const auto unreachable = [&](double t) { return static_cast<double>(candidates) * tail(t) >= max_p_value; };
   double low = 0;  // unreachable(low) holds, or nothing is (then 0 rules nothing out)
-  double high = 1;
-  if (unreachable(low)) {
-    while (unreachable(high) && high < 1e6) {
-      low = high;
-      high *= 2;
+  if (alpha > 0 && alpha < 1) {
+    // log density of t at 0, for f(t) = exp(log_f0 - (df + 1) / 2 log(1 + t^2 / df)).
+    const double log_f0 = std::lgamma((df + 1) / 2) - std::lgamma(df / 2) - 0.5 * std::log(df * 3.141592653589793);
+    double z = std::sqrt(-2 * std::log(alpha / 2));  // then Newton on the normal tail erfc(z / sqrt 2)
+    for (int step = 0; step < 4; ++step) {
+      const double normal_tail = std::erfc(z / 1.4142135623730951);
+      const double density = 2 * std::exp(-z * z / 2) / 2.5066282746310002;
+      z += (normal_tail - alpha) / density;
     }
-    for (int step = 0; step < 64 && high - low > 1e-3 * low; ++step) {
-      const double middle = (low + high) / 2;
-      (unreachable(middle) ? low : high) = middle;
+    double t = z + (z * z * z + z) / (4 * df);
+    for (int step = 0; step < 8; ++step) {
+      const double p = tail(t);
+      if (!(p > 0)) break;
+      const double density = 2 * std::exp(log_f0 - (df + 1) / 2 * std::log1p(t * t / df));
+      const double next = t + (std::log(p) - std::log(alpha)) * p / density;
+      const bool converged = std::fabs(next - t) < 1e-9 * t;
+      t = next;
+      if (converged) break;
+    }
+    low = t * (1 - 1e-6);
+    if (!(low > 0) || !unreachable(low)) {
+      double high = 1;
+      low = 0;
+      while (unreachable(high) && high < 1e6) {
+        low = high;
+        high *= 2;
+      }
+      for (int step = 0; step < 64 && high - low > 1e-3 * low; ++step) {
+        const double middle = (low + high) / 2;
+        (unreachable(middle) ? low : high) = middle;
+      }
     }
   }
   if (known.size() >= 256) known.clear();
@@ -327,8 +363,7 @@ class Scan {
         options_(options),
         shortcuts_(shortcuts),
         score_base_(first_asked),
-        score_(series.size() - first_asked),
-        scored_(series.size() - first_asked, 0) {}
+        score_(series.size() - first_asked) {}
 
   // Looks for one change point in series[segment_start, end). On success returns
   // the absolute index of its first point.
@@ -406,18 +441,24 @@ class Scan {
     // A point with all its 3 + 3 neighbours inside the window has the score it
     // has in the whole series, computed once; the points near the window's
     // edges see fewer neighbours.
-    const auto score = [&](std::size_t i) {
-      if (!shortcuts_ || i < kSpikeNeighbours || i + kSpikeNeighbours + 1 > values.size() || start + i < score_base_) {
-        return SpikeScore(values, i);
-      }
-      const std::size_t at = start + i - score_base_;
-      if (!scored_[at]) {
-        score_[at] = SpikeScore(series_, start + i);
-        scored_[at] = 1;
-      }
-      return score_[at];
-    };
-    KeepNonSpikes(values, bound, score, kept);
+    std::span<const double> interior;
+    if (shortcuts_ && values.size() > 2 * kSpikeNeighbours && start + kSpikeNeighbours >= score_base_) {
+      interior = Scores(start + kSpikeNeighbours, end - kSpikeNeighbours);
+    }
+    KeepNonSpikes(values, bound, interior, kept);
+  }
+
+  // SpikeScore(series, i) for i in [first, last), all at or after score_base_:
+  // the scores already known cover one range that grows at either end.
+  std::span<const double> Scores(std::size_t first, std::size_t last) {
+    if (scored_first_ == scored_last_ || last < scored_first_ || first > scored_last_) {
+      scored_first_ = scored_last_ = first;
+    }
+    for (; first < scored_first_; --scored_first_) {
+      score_[scored_first_ - 1 - score_base_] = SpikeScore(series_, scored_first_ - 1);
+    }
+    for (; scored_last_ < last; ++scored_last_) score_[scored_last_ - score_base_] = SpikeScore(series_, scored_last_);
+    return std::span<const double>(score_).subspan(first - score_base_, last - first);
   }
 
   // n / (k (n - k)) for k < n.
@@ -435,8 +476,9 @@ class Scan {
   const ChangePointOptions& options_;
   bool shortcuts_;
   std::size_t score_base_;
-  std::vector<double> score_;  // [i - score_base_]: SpikeScore(series, i) where scored_ says so
-  std::vector<unsigned char> scored_;
+  std::vector<double> score_;  // [i - score_base_]: SpikeScore(series, i) for i in [scored_first_, scored_last_)
+  std::size_t scored_first_ = 0;
+  std::size_t scored_last_ = 0;
   std::vector<double> split_weights_;
   SlidingNeighbourMedian find_spread_;
   SlidingNeighbourMedian relocate_spread_;
