@@ -318,30 +318,41 @@ double UnreachableT(double max_p_value, std::size_t candidates, std::size_t degr
 
 // Whether some split k with min_segment <= k <= size - min_segment might pass
 // Student's t-test at the Bonferroni-corrected level: false only when none can.
-// With c the mean, SS = sum (x - c)^2 and C_k = sum_{i<k} (x_i - c), the pooled
+// With m the mean, SS = sum (x - m)^2 and C_k = sum_{i<k} (x_i - m), the pooled
 // t statistic of split k is t_k^2 = (n - 2) B_k / (SS - B_k) with
-// B_k = C_k^2 n / (k (n - k)), increasing in B_k: one pass finds the largest.
-// A margin of 1e-9 covers the rounding of these sums against the two-pass
-// statistics of TTestP, and an ill-conditioned window (SS - B_k tiny against SS)
-// is always handed on to the exact test.
+// B_k = C_k^2 n / (k (n - k)), increasing in B_k: the largest B_k decides. The
+// sums are taken from the middle value o (one pass, its prefix sums into
+// `prefix`), so SS = sum (x - o)^2 - n (m - o)^2 and C_k = P_k - k (m - o). A
+// margin of 1e-9 covers their rounding against the two-pass statistics of
+// TTestP; a window where that subtraction could lose more (n (m - o)^2 > 1e6
+// SS), or where SS - B_k is tiny against SS, is handed on to the exact test.
 // `weights[k]` is n / (k (n - k)).
-bool SomeSplitMayPassTTest(std::span<const double> values, std::span<const double> weights,
+bool SomeSplitMayPassTTest(std::span<const double> values, std::span<const double> weights, std::vector<double>& prefix,
                            const ChangePointOptions& options) {
   const std::size_t n = values.size();
+  const double origin = values[n / 2];
+  prefix.resize(n + 1);
   double sum = 0;
-  for (const double value : values) sum += value;
-  const double centre = sum / static_cast<double>(n);
   double squares = 0;
-  for (const double value : values) squares += (value - centre) * (value - centre);
-  double cumulative = 0;
-  double largest = 0;
-  for (std::size_t k = 0; k + options.min_segment <= n; ++k) {
-    if (k >= options.min_segment) largest = std::max(largest, cumulative * cumulative * weights[k]);
-    cumulative += values[k] - centre;
+  prefix[0] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double deviation = values[i] - origin;
+    sum += deviation;
+    squares += deviation * deviation;
+    prefix[i + 1] = sum;
   }
-  if (!(squares > 0) || !(squares - largest > 1e-6 * squares)) return true;
+  const double shift = sum / static_cast<double>(n);
+  const double between_all = static_cast<double>(n) * shift * shift;
+  const double within = squares - between_all;
+  if (!(within > 0) || between_all > 1e6 * within) return true;
+  double largest = 0;
+  for (std::size_t k = options.min_segment; k + options.min_segment <= n; ++k) {
+    const double cumulative = prefix[k] - static_cast<double>(k) * shift;
+    largest = std::max(largest, cumulative * cumulative * weights[k]);
+  }
+  if (!(within - largest > 1e-6 * within)) return true;
   const double bound = UnreachableT(options.max_p_value, n - 2 * options.min_segment + 1, n - 2);
-  const double t_squared = static_cast<double>(n - 2) * largest / (squares - largest);
+  const double t_squared = static_cast<double>(n - 2) * largest / (within - largest);
   return !(t_squared * (1 + 1e-9) < bound * bound);
 }
 
@@ -372,7 +383,7 @@ class Scan {
     Despike(window_start, end, find_spread_, window_);
     const std::vector<double>& values = window_.values;
     if (values.size() < 2 * options_.min_segment) return std::nullopt;
-    if (shortcuts_ && !SomeSplitMayPassTTest(values, SplitWeights(values.size()), options_)) return std::nullopt;
+    if (shortcuts_ && !SomeSplitMayPassTTest(values, SplitWeights(values.size()), prefix_, options_)) return std::nullopt;
     // Search every split, then insist on long enough sides: a new level with too
     // few points yet defers the decision instead of pulling the split onto old
     // points, and a burst at the end is split off alone and so never accepted.
@@ -480,6 +491,7 @@ class Scan {
   std::size_t scored_first_ = 0;
   std::size_t scored_last_ = 0;
   std::vector<double> split_weights_;
+  std::vector<double> prefix_;
   SlidingNeighbourMedian find_spread_;
   SlidingNeighbourMedian relocate_spread_;
   Despiked window_;
