@@ -2,11 +2,14 @@
 # The side-by-side figures of docs/performance.md, measured in one run on this
 # machine: each perfgate path beside the physical limit or the peer tool.
 #   scripts/perf/side-by-side.sh [BUILD_DIR]      (default build/release)
-# BUILD_DIR must hold collector/perfgate and benches/detect_bench (a Release
+# BUILD_DIR must hold collector/perfgate, benches/detect_bench and
+# benches/detect_series (a Release
 # build: cmake --preset release && cmake --build --preset release). Needs gcc,
 # libsqlite3-dev, python3 with scipy and libbenchmark-tools (compare.py):
 # scripts/install-deps.sh installs them. SKIP_COMPARE_PY=1 leaves out
-# compare.py, which takes minutes on 2,000 benchmarks.
+# compare.py, which takes minutes on 2,000 benchmarks. OTAVA_PATH=<directory
+# holding Apache Otava's otava/ package> measures change points against Otava
+# when it is not installed (change_points_vs_otava.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=$(realpath "${1:-build/release}")
@@ -78,14 +81,28 @@ else
     "$compare_time" "$peer_time" "$(ratio "$peer_time" "$compare_time")"
 fi
 
-# Change points, detection alone, per 1,000 points (the bench's seeded series).
+# Change points, detection alone, per 1,000 points (the bench's seeded series),
+# against Apache Otava on the same series when it can be imported (pip install
+# apache-otava==0.8.0, or OTAVA_PATH=<source checkout>); without it, against the
+# same statistic written with numpy (scripts/perf/change_points_numpy.py).
 "$build/benches/detect_bench" --benchmark_filter='BM_DetectChangePoints/1000$' --benchmark_min_time=0.5 \
   --benchmark_format=json > "$work/detect.json"
 per_thousand=$("$python" -c 'import json,sys; b=json.load(open(sys.argv[1]))["benchmarks"][0]; print(b["real_time"])' "$work/detect.json")
-"$python" scripts/perf/change_points_numpy.py 1000 > "$work/numpy.txt"
-numpy_ms=$(cut -d' ' -f1 "$work/numpy.txt")
-printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Otava: not installable here (no PyPI); the same statistic in numpy (scripts/perf/change_points_numpy.py): %.1f ms | %.0fx |\n' \
-  "$per_thousand" "$numpy_ms" "$(ratio "$numpy_ms" "$per_thousand")"
+if "$python" scripts/perf/change_points_vs_otava.py time "$build/benches/detect_series" 1000 > "$work/otava.txt" 2>/dev/null; then
+  otava_ms=$(cut -d' ' -f1 "$work/otava.txt")
+  printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Otava 0.8 (Python/numpy), same series, its defaults: %.1f ms | %.0fx |\n' \
+    "$per_thousand" "$otava_ms" "$(ratio "$otava_ms" "$per_thousand")"
+  "$python" scripts/perf/change_points_vs_otava.py quality "$build/benches/detect_series" 31 32 33 34 35 > "$work/quality.txt"
+  otava_quality=$(sed -n 's/^| Apache Otava[^|]*| \([^|]*\) |[^|]*| \([0-9.]*\) [^|]*| \([0-9.]*\) .*/precision \1, recall \2, \3 false alarms per 1,000 points/p' "$work/quality.txt")
+  perfgate_quality=$(sed -n 's/^| perfgate[^|]*| \([^|]*\) |[^|]*| \([0-9.]*\) [^|]*| \([0-9.]*\) .*/precision \1, recall \2, \3 false alarms per 1,000 points/p' "$work/quality.txt")
+  printf '| change points: quality on 180 seeded series (scripts/perf/change_points_vs_otava.py quality) | %s | Apache Otava: %s | - |\n' \
+    "$perfgate_quality" "$otava_quality"
+else
+  "$python" scripts/perf/change_points_numpy.py 1000 > "$work/numpy.txt"
+  numpy_ms=$(cut -d' ' -f1 "$work/numpy.txt")
+  printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Otava not importable (OTAVA_PATH unset, no PyPI); the same statistic in numpy (scripts/perf/change_points_numpy.py): %.1f ms | %.0fx |\n' \
+    "$per_thousand" "$numpy_ms" "$(ratio "$numpy_ms" "$per_thousand")"
+fi
 
 # Serving: the series route against nginx on the same bytes (its own script).
 if [ -x scripts/perf/serve-vs-nginx.sh ]; then
