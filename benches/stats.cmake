@@ -10,3 +10,9 @@ target_link_libraries(detect_bench PRIVATE benchmark::benchmark perfgate::detect
 # scripts/perf/change_points_vs_otava.py.
 add_executable(detect_series ${CMAKE_CURRENT_LIST_DIR}/detect_series.cpp)
 target_link_libraries(detect_series PRIVATE perfgate::detect nlohmann_json::nlohmann_json perfgate::warnings)
+if(PERFGATE_BUILD_TESTS)
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  add_test(NAME benches.detect_series
+           COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/tests/benches/detect_series_test.py
+                   $<TARGET_FILE:detect_series>)
+endif()
