@@ -34,6 +34,8 @@ import time
 
 import numpy as np
 
+from change_points_numpy import history as bench_history  # the series benches/detect_bench.cpp times
+
 if os.environ.get("OTAVA_PATH"):
     sys.path.insert(0, os.environ["OTAVA_PATH"])
 try:
@@ -61,17 +63,6 @@ def perfgate(detect_series, all_values, repeat):
         os.unlink(file.name)
     answer = json.loads(out)
     return answer["change_points"], answer["seconds"]
-
-
-def bench_history(length):
-    generator = np.random.default_rng(11)
-    values, level = [], 1000.0
-    for i in range(length):
-        if i > 0 and i % 250 == 0:
-            level *= 1.1 if (i // 250) % 2 == 0 else 0.92
-        value = level * (1 + 0.01 * generator.standard_normal())
-        values.append(value * 1.3 if i % 97 == 50 else value)
-    return values
 
 
 def noise_factor(kind, cv, generator):
