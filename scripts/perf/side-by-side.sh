@@ -93,8 +93,12 @@ if "$python" scripts/perf/change_points_vs_otava.py time "$build/benches/detect_
   printf '| change points per 1,000 points, detection alone | %.2f ms | Apache Otava 0.8 (Python/numpy), same series, its defaults: %.1f ms | %.0fx |\n' \
     "$per_thousand" "$otava_ms" "$(ratio "$otava_ms" "$per_thousand")"
   "$python" scripts/perf/change_points_vs_otava.py quality "$build/benches/detect_series" 31 32 33 34 35 > "$work/quality.txt"
-  otava_quality=$(sed -n 's/^| Apache Otava[^|]*| \([^|]*\) |[^|]*| \([0-9.]*\) [^|]*| \([0-9.]*\) .*/precision \1, recall \2, \3 false alarms per 1,000 points/p' "$work/quality.txt")
-  perfgate_quality=$(sed -n 's/^| perfgate[^|]*| \([^|]*\) |[^|]*| \([0-9.]*\) [^|]*| \([0-9.]*\) .*/precision \1, recall \2, \3 false alarms per 1,000 points/p' "$work/quality.txt")
+  quality_of() {  # precision, recall and false alarms from the row of detector $1
+    sed -n "s/^| $1[^|]*| \([^|]*\) |[^|]*| \([0-9.]*\) [^|]*| \([0-9.]*\) .*/precision \1, recall \2, \3 false alarms per 1,000 points/p" \
+      "$work/quality.txt"
+  }
+  otava_quality=$(quality_of 'Apache Otava')
+  perfgate_quality=$(quality_of perfgate)
   printf '| change points: quality on 180 seeded series (scripts/perf/change_points_vs_otava.py quality) | %s | Apache Otava: %s | - |\n' \
     "$perfgate_quality" "$otava_quality"
 else

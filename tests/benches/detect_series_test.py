@@ -34,8 +34,6 @@ def main():
         result = run(missing)
         assert result.returncode == 2 and "cannot open" in result.stderr and missing in result.stderr, result
         broken = os.path.join(work, "broken.json")
-        with open(broken, "w") as file:
-            file.write('{"series": [[1, 2,')
         for content in ('{"series": [[1, 2,', '{"points": []}', '{"series": [["a"]]}'):
             with open(broken, "w") as file:
                 file.write(content)
