@@ -280,7 +280,7 @@ double UnreachableT(double max_p_value, std::size_t candidates, std::size_t degr
   double low = 0;  // unreachable(low) holds, or nothing is (then 0 rules nothing out)
   if (alpha > 0 && alpha < 1) {
     // log density of t at 0, for f(t) = exp(log_f0 - (df + 1) / 2 log(1 + t^2 / df)).
-    const double log_f0 = std::lgamma((df + 1) / 2) - std::lgamma(df / 2) - 0.5 * std::log(df * 3.141592653589793);
+    const double log_f0 = stats::LogGamma((df + 1) / 2) - stats::LogGamma(df / 2) - 0.5 * std::log(df * 3.141592653589793);
     double z = std::sqrt(-2 * std::log(alpha / 2));  // then Newton on the normal tail erfc(z / sqrt 2)
     for (int step = 0; step < 4; ++step) {
       const double normal_tail = std::erfc(z / 1.4142135623730951);

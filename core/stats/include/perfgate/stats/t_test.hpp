@@ -44,6 +44,10 @@ std::optional<TTestResult> StudentTTestAgainst(std::span<const double> x, std::s
 // `degrees_of_freedom` > 0. Uses the regularized incomplete beta function.
 double StudentTTwoSidedTail(double t_statistic, double degrees_of_freedom);
 
+// log |Gamma(x)|, safe to call from several threads at once (std::lgamma
+// writes the global signgam; this is glibc's lgamma_r).
+double LogGamma(double x);
+
 // Regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1].
 double RegularizedIncompleteBeta(double a, double b, double x);
 
